@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` serves the API, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test test-postgres lint migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: install, migrate the database, serve with gunicorn on 127.0.0.1:8000 (SQLite under instance/)
+run: $(VENV)/.runtime
+	@if [ -z "$$SECRET_KEY" ] && [ ! -f instance/secret_key ]; then \
+	  echo "SECRET_KEY is not set: generating a local development secret in instance/secret_key"; fi
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## test: install dev tools and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff over the code (migrations excluded)
+lint: $(VENV)/.dev
+	$(BIN)/ruff check taskapi tests config.py wsgi.py gunicorn.conf.py
+
+## migrate: apply migrations to DATABASE_URL (or the SQLite default)
+migrate: $(VENV)/.runtime
+	$(BIN)/flask db upgrade
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

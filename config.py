@@ -1,0 +1,103 @@
+"""Settings for taskapi, read from the environment first (see README, "Configuration")."""
+
+import os
+from datetime import timedelta
+
+
+def env_int(name, default):
+    """Read an integer environment variable, falling back to ``default``."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_bool(name, default):
+    """Read a boolean environment variable (1/true/yes/on), falling back to ``default``."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=()):
+    """Read a comma-separated environment variable as a list of non-empty items."""
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_url():
+    """DATABASE_URL with bare postgres:// schemes mapped to the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    """Development defaults: SQLite under instance/, a generated local secret."""
+
+    ENV_NAME = "development"
+    # None means "generate or reuse instance/secret_key" (never in production).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or SECRET_KEY
+    MIN_SECRET_BYTES = 32
+
+    SQLALCHEMY_DATABASE_URI = database_url()  # None: sqlite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30)
+
+    BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)
+    PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+    PASSWORD_MAX_LENGTH = 1024
+
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ["HS256"]
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_COOKIE_CSRF_PROTECT = False  # header tokens only: no csrf claim
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 30))
+    JWT_ENCODE_ISSUER = os.environ.get("JWT_ISSUER", "taskapi")
+    JWT_DECODE_ISSUER = JWT_ENCODE_ISSUER
+    JWT_ENCODE_AUDIENCE = os.environ.get("JWT_AUDIENCE", "taskapi")
+    JWT_DECODE_AUDIENCE = JWT_ENCODE_AUDIENCE
+    JWT_ENCODE_NBF = True
+
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "taskapi"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    TASKS_PER_PAGE_DEFAULT = 20
+    TASKS_PER_PAGE_MAX = 100
+
+
+class TestConfig(Config):
+    """Fast hashing and a throwaway database; never reads instance/ secrets."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+    JWT_SECRET_KEY = SECRET_KEY
+    BCRYPT_LOG_ROUNDS = 4
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a strong secret from the environment."""
+
+    ENV_NAME = "production"
+
+
+CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
+
+
+def config_from_env():
+    """The config class named by TASKAPI_ENV (development, production, testing)."""
+    name = os.environ.get("TASKAPI_ENV", "development").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"TASKAPI_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

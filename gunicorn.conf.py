@@ -1,0 +1,19 @@
+"""gunicorn settings, from the environment (see README, "Configuration")."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+# Threaded workers: bcrypt releases the GIL, so a login hashing never stalls the worker's other requests.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 20
+keepalive = 5
+# No control socket under ~/.gunicorn/: nothing outside the app should be able to steer it.
+control_socket_disable = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

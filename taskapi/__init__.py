@@ -1,0 +1,91 @@
+"""taskapi: a multi-user task manager served as a JSON REST API."""
+
+import os
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import config_from_env
+from taskapi.app_secret import ensure_secret_key
+from taskapi.extensions import api, db, jwt, migrate
+
+__version__ = "1.0.0"
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+
+def create_app(config_class=None):
+    """Build the Flask app; ``config_class`` defaults to the one TASKAPI_ENV names."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class or config_from_env())
+    app.config["API_VERSION"] = __version__
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_database(app)
+    ensure_secret_key(app)
+    # /tasks and /tasks/ are one route, with no redirect (contract).
+    app.url_map.strict_slashes = False
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_database(app):
+    """Default to SQLite under instance/, with a busy timeout so workers wait, not fail."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "taskapi.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def tune_sqlite_connection(dbapi_connection, connection_record):
+    """Foreign keys on (for ON DELETE CASCADE), WAL so readers never block the writer."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_extensions(app):
+    """Bind the extension objects from extensions.py to this app."""
+    from taskapi import tokens  # noqa: F401  (registers the JWT callbacks)
+    from taskapi.security import register_security_schemes
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    jwt.init_app(app)
+    api.init_app(app)
+    register_security_schemes(api)
+
+
+def register_blueprints(app):
+    """Mount the API blueprints (documented in /openapi.json)."""
+    from taskapi.auth import bp as auth_bp
+    from taskapi.ops import bp as ops_bp
+    from taskapi.tasks import bp as tasks_bp
+
+    for blueprint in (auth_bp, tasks_bp, ops_bp):
+        api.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app):
+    """Every error becomes an RFC 9457 problem document."""
+    from taskapi.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app):
+    """Attach the ``flask users ...`` commands."""
+    from taskapi.cli import register_commands as attach
+
+    attach(app)

@@ -1,0 +1,75 @@
+"""Account services shared by the API and the CLI: create, find and authenticate users."""
+
+from flask_smorest import abort
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from taskapi.extensions import db
+from taskapi.models import User
+from taskapi.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
+
+USERNAME_TAKEN = "Username already registered"
+EMAIL_TAKEN = "Email already registered"
+BAD_CREDENTIALS = "Incorrect username or password"
+ACCOUNT_DISABLED = "Account is disabled"
+
+
+def find_user_by_username(username):
+    """The user whose username matches case-insensitively, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def find_user_by_email(email):
+    """The user whose email matches case-insensitively, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def registration_conflict(username, email):
+    """The 400 detail when the username or email is taken, else None."""
+    if find_user_by_username(username) is not None:
+        return USERNAME_TAKEN
+    if email and find_user_by_email(email) is not None:
+        return EMAIL_TAKEN
+    return None
+
+
+def create_user(username, password, email=None, role="user"):
+    """Insert a user, answering 400 for a taken name or email, even when two requests race.
+
+    :raises 400: username or email already registered
+    """
+    conflict = registration_conflict(username, email)
+    if conflict:
+        abort(400, message=conflict)
+    user = User(username=username, email=email, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Lost a race with a concurrent registration: answer like the pre-check does.
+        db.session.rollback()
+        abort(400, message=registration_conflict(username, email) or USERNAME_TAKEN)
+    return user
+
+
+def authenticate(username, password):
+    """The active user with these credentials.
+
+    An unknown username costs the same bcrypt work as a wrong password, and both get
+    the same 401; a disabled account is only revealed after a correct password.
+
+    :raises 401: unknown user or wrong password
+    :raises 403: correct password, disabled account
+    """
+    user = find_user_by_username(username)
+    if user is None:
+        burn_equal_time(password)
+        abort(401, message=BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+    if not verify_password(password, user.password_hash):
+        abort(401, message=BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+    if not user.is_active:
+        abort(403, message=ACCOUNT_DISABLED)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user

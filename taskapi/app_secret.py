@@ -1,0 +1,41 @@
+"""The signing secret: from the environment, or (outside production) a generated local one."""
+
+import logging
+import os
+import secrets
+
+log = logging.getLogger(__name__)
+SECRET_FILE = "secret_key"
+
+
+def ensure_secret_key(app):
+    """Make sure SECRET_KEY and JWT_SECRET_KEY are set and strong enough.
+
+    Production refuses to start without a secret of at least MIN_SECRET_BYTES from the
+    environment; development generates one into instance/secret_key once and reuses it.
+    """
+    minimum = app.config["MIN_SECRET_BYTES"]
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in the environment in production")
+        app.config["SECRET_KEY"] = load_or_create_local_secret(app.instance_path)
+    if not app.config.get("JWT_SECRET_KEY"):
+        app.config["JWT_SECRET_KEY"] = app.config["SECRET_KEY"]
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        if len(app.config[name].encode("utf-8")) < minimum:
+            raise RuntimeError(f"{name} must be at least {minimum} bytes long")
+
+
+def load_or_create_local_secret(instance_path):
+    """Read instance/secret_key, creating it (mode 0600) on first use."""
+    path = os.path.join(instance_path, SECRET_FILE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        secret = secrets.token_urlsafe(48)
+        handle.write(secret)
+    log.warning("SECRET_KEY not set: generated a local development secret in %s", path)
+    return secret

@@ -1,0 +1,7 @@
+"""Authentication blueprint: registration, login, tokens, the current user."""
+
+from taskapi.api import Blueprint
+
+bp = Blueprint("auth", __name__, description="Registration, login and tokens")
+
+from taskapi.auth import routes  # noqa: E402,F401  (registers the views on bp)

@@ -1,0 +1,61 @@
+"""Auth views: register, log in (JSON and OAuth2 form), the current user."""
+
+from flask_jwt_extended import current_user, get_jwt_identity, jwt_required, verify_jwt_in_request
+from flask_smorest import abort
+
+from taskapi.accounts import authenticate, create_user
+from taskapi.auth import bp
+from taskapi.auth.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema, UserSchema
+from taskapi.security import ADMIN_REQUIRED, BEARER_SECURITY
+from taskapi.tokens import issue_tokens
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@bp.route("/auth/register", methods=["POST"])
+@bp.route("/register", methods=["POST"], endpoint="register_legacy")
+@bp.arguments(RegisterSchema)
+@bp.response(201, UserSchema)
+@bp.alt_response(400, description="Username or email already registered")
+@bp.alt_response(403, description="role=admin without an admin's token")
+def register(data):
+    """Create an account (role ``admin`` only with an admin's bearer token)."""
+    if data["role"] == "admin":
+        verify_jwt_in_request(optional=True)
+        if get_jwt_identity() is None or not current_user.is_admin:
+            abort(403, message=ADMIN_REQUIRED)
+    return create_user(data["username"], data["password"], data["email"], data["role"])
+
+
+@bp.route("/auth/login", methods=["POST"])
+@bp.arguments(LoginSchema)
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, description="Incorrect username or password")
+@bp.alt_response(403, description="Account disabled")
+def login(data):
+    """Log in with a JSON body; answers a bearer token."""
+    user = authenticate(data["username"], data["password"])
+    return issue_tokens(user), 200, NO_STORE
+
+
+@bp.route("/auth/token", methods=["POST"])
+@bp.route("/token", methods=["POST"], endpoint="token_legacy")
+@bp.arguments(TokenFormSchema, location="form")
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, description="Incorrect username or password")
+@bp.alt_response(403, description="Account disabled")
+def token(data):
+    """OAuth2 password grant (form-encoded); ``grant_type`` may be omitted."""
+    user = authenticate(data["username"], data["password"])
+    return issue_tokens(user), 200, NO_STORE
+
+
+@bp.route("/auth/me", methods=["GET"])
+@bp.route("/users/me", methods=["GET"], endpoint="me_legacy")
+@bp.response(200, UserSchema)
+@bp.alt_response(401, description="Missing or rejected token")
+@bp.doc(security=BEARER_SECURITY)
+@jwt_required()
+def me():
+    """The user the bearer token belongs to."""
+    return current_user

@@ -1,0 +1,92 @@
+"""Request and response schemas of the tasks blueprint."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from taskapi.fields import UTCTimestamp
+from taskapi.models import PRIORITIES, PRIORITY_NAMES
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+
+
+class Title(fields.String):
+    """A title, trimmed, 1-200 characters after trimming."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        title = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not 1 <= len(title) <= TITLE_MAX:
+            raise ValidationError(f"Title must be 1-{TITLE_MAX} characters after trimming.")
+        return title
+
+
+class Priority(fields.String):
+    """``low``, ``normal`` or ``high`` on the wire; 0, 1, 2 in the database."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return PRIORITY_NAMES.get(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if name not in PRIORITIES:
+            raise ValidationError(f"Must be one of: {', '.join(PRIORITIES)}.")
+        return PRIORITIES[name]
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON boolean: true or false, not "yes", 1 or 0."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def strict_boolean(**kwargs):
+    """A required-type JSON boolean field."""
+    return StrictBoolean(**kwargs)
+
+
+class TaskSchema(Schema):
+    """A task as responses show it."""
+
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    completed = fields.Boolean()
+    priority = Priority(metadata={"enum": list(PRIORITIES)})
+    due_date = fields.Date(allow_none=True)
+    owner = fields.Function(lambda task: task.owner.username, metadata={"type": "string"})
+    owner_id = fields.Integer()
+    created_at = UTCTimestamp()
+    updated_at = UTCTimestamp()
+
+
+class TaskWriteSchema(Schema):
+    """POST and PUT body: a whole task; omitted fields take their defaults."""
+
+    title = Title(required=True, metadata={"example": "Write tests"})
+    description = fields.String(load_default=None, allow_none=True,
+                                validate=validate.Length(max=DESCRIPTION_MAX))
+    completed = strict_boolean(load_default=False)
+    priority = Priority(load_default=PRIORITIES["normal"], metadata={"enum": list(PRIORITIES)})
+    due_date = fields.Date(load_default=None, allow_none=True, metadata={"example": "2026-12-01"})
+
+
+class TaskPatchSchema(Schema):
+    """PATCH body: any subset of the writable fields."""
+
+    title = Title()
+    description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
+    completed = strict_boolean()
+    priority = Priority(metadata={"enum": list(PRIORITIES)})
+    due_date = fields.Date(allow_none=True)
+
+
+class TaskListQuerySchema(Schema):
+    """GET /tasks query parameters."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**9))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    every_owner = fields.Boolean(load_default=False, data_key="all",
+                         metadata={"description": "Admin only: every user's tasks"})
+    owner = fields.String(load_default=None, metadata={"description": "Admin only: this user's tasks"})

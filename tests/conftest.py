@@ -1,0 +1,164 @@
+"""Fixtures: a migrated database per session (SQLite, or PostgreSQL via TEST_DATABASE_URL), apps, clients, users."""
+
+import os
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from config import TestConfig
+from taskapi import create_app
+from taskapi.extensions import db
+
+PASSWORD = "correct horse battery staple"
+ADMIN_PASSWORD = "admin passphrase of good length"
+
+
+def create_postgres_database(base_url):
+    """A fresh database named after this run on the server of ``base_url``; returns its URL."""
+    import psycopg
+
+    url = make_url(base_url).set(drivername="postgresql+psycopg")
+    name = f"taskapi_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name)
+
+
+def drop_postgres_database(url):
+    """Drop the run's database, closing any connection left open."""
+    import psycopg
+
+    admin_url = url.set(drivername="postgresql", database=os.environ.get("PGDATABASE", "postgres"))
+    with psycopg.connect(admin_url.render_as_string(hide_password=False), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The URL of this session's database, migrated to head."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url = create_postgres_database(base)
+        rendered = url.render_as_string(hide_password=False)
+    else:
+        url, rendered = None, f"sqlite:///{tmp_path_factory.mktemp('db') / 'taskapi.sqlite'}"
+    app = create_app(type("MigrateConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": rendered}))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield rendered
+    if url is not None:
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build apps on the session database with config overrides; tables are emptied afterwards."""
+    apps = []
+
+    def factory(**overrides):
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+        app = create_app(type("TestSettings", (TestConfig,), settings))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+    if apps:
+        empty_tables(create_app(type("Cleanup", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})))
+
+
+def empty_tables(app):
+    """Delete every row, children first, so the next test starts from nothing."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("TRUNCATE tasks, users RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app under test."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Runner for ``flask`` CLI commands."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Register, log in and build headers through HTTP, like a client would."""
+
+    def __init__(self, client, runner):
+        self._client = client
+        self._runner = runner
+
+    def register(self, username="ada", password=PASSWORD, **extra):
+        return self._client.post("/auth/register", json={"username": username, "password": password, **extra})
+
+    def login(self, username="ada", password=PASSWORD):
+        return self._client.post("/auth/login", json={"username": username, "password": password})
+
+    def token(self, username="ada", password=PASSWORD):
+        response = self.login(username, password)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["access_token"]
+
+    def headers(self, username="ada", password=PASSWORD, register=True):
+        """Bearer headers for a user, registering it first if asked."""
+        if register:
+            assert self.register(username, password).status_code == 201
+        return {"Authorization": f"Bearer {self.token(username, password)}"}
+
+    def create_admin(self, username="root", password=ADMIN_PASSWORD):
+        result = self._runner.invoke(args=["users", "create-admin", username], input=password + "\n")
+        assert result.exit_code == 0, result.output
+        return {"Authorization": f"Bearer {self.token(username, password)}"}
+
+
+@pytest.fixture
+def auth(client, runner):
+    """HTTP helpers for accounts and tokens."""
+    return AuthActions(client, runner)
+
+
+@pytest.fixture
+def user_headers(auth):
+    """Bearer headers of an ordinary user, ada."""
+    return auth.headers("ada")
+
+
+@pytest.fixture
+def admin_headers(auth):
+    """Bearer headers of an admin made through the CLI."""
+    return auth.create_admin("root")
+
+
+@pytest.fixture
+def create_task(client):
+    """POST a task as the given headers and return its JSON."""
+
+    def create(headers, title="Write tests", **fields):
+        response = client.post("/tasks", json={"title": title, **fields}, headers=headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return create

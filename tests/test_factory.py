@@ -1,0 +1,70 @@
+"""The app factory: configuration, secrets, and what it refuses."""
+
+import pytest
+
+from config import Config, ProductionConfig, TestConfig
+from taskapi import create_app
+from taskapi.app_secret import load_or_create_local_secret
+
+
+def test_testing_config(app):
+    assert app.testing
+    assert app.config["BCRYPT_LOG_ROUNDS"] == 4
+
+
+def test_default_config_is_not_testing(tmp_path, monkeypatch):
+    settings = type("Dev", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    assert not create_app(settings).testing
+
+
+def test_production_refuses_missing_secret():
+    settings = type("Prod", (ProductionConfig,), {"SECRET_KEY": None, "JWT_SECRET_KEY": None})
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        create_app(settings)
+
+
+def test_production_refuses_short_secret():
+    settings = type("Prod", (ProductionConfig,), {"SECRET_KEY": "short", "JWT_SECRET_KEY": None})
+    with pytest.raises(RuntimeError, match="at least 32 bytes"):
+        create_app(settings)
+
+
+def test_production_accepts_strong_secret():
+    settings = type("Prod", (ProductionConfig,), {"SECRET_KEY": "s" * 32, "JWT_SECRET_KEY": None,
+                                                  "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert create_app(settings).config["JWT_SECRET_KEY"] == "s" * 32
+
+
+def test_local_secret_is_generated_once_and_private(tmp_path):
+    first = load_or_create_local_secret(str(tmp_path))
+    second = load_or_create_local_secret(str(tmp_path))
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_unknown_environment_name_is_refused(monkeypatch):
+    monkeypatch.setenv("TASKAPI_ENV", "staging")
+    with pytest.raises(RuntimeError, match="TASKAPI_ENV"):
+        create_app()
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_when_database_answers(client):
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_when_database_is_unreachable(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none",
+                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+
+
+def test_test_config_uses_fast_bcrypt():
+    assert TestConfig.BCRYPT_LOG_ROUNDS == 4
