@@ -1,0 +1,39 @@
+"""taskapi under real gunicorn (2 workers) on the session database: both legacy flows over real HTTP."""
+
+import pytest
+import requests
+
+from tests.conftest import PASSWORD
+from tests.live import gunicorn_server
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def live_url(database_url, make_app):
+    make_app()  # so the tables are emptied after the test
+    with gunicorn_server(database_url, workers=2) as url:
+        yield url
+
+
+def test_register_login_and_tasks_over_real_http(live_url):
+    session = requests.Session()
+    assert session.post(f"{live_url}/register", json={"username": "ada", "password": PASSWORD}).status_code == 201
+    token = session.post(f"{live_url}/token", data={"username": "ada", "password": PASSWORD}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    # Many requests, so both workers answer some: a token from one is good on the other.
+    created = [session.post(f"{live_url}/tasks", json={"title": f"t{n}"}, headers=headers) for n in range(20)]
+    assert all(response.status_code == 201 for response in created)
+    listing = session.get(f"{live_url}/tasks?per_page=100", headers=headers)
+    assert listing.status_code == 200 and len(listing.json()) == 20
+    assert listing.headers["X-Total-Count"] == "20"
+
+
+def test_errors_are_problem_documents_over_real_http(live_url):
+    response = requests.get(f"{live_url}/tasks")
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    oversized = requests.post(f"{live_url}/auth/login", data=b"x" * (2 * 1024 * 1024),
+                              headers={"Content-Type": "application/json"})
+    assert oversized.status_code == 413
