@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-postgres lint migrate clean
+.PHONY: run test lint migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(VENV)/.dev
 ## migrate: apply migrations to DATABASE_URL (or the SQLite default)
 migrate: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
+
+## bench: taskapi (SQLite, PostgreSQL) vs the blog-design peer under wrk; writes bench/results/latest.*
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,141 @@
+"""Side-by-side HTTP benchmark: taskapi (SQLite, PostgreSQL) and the blog-design peer, phases under wrk.
+
+Usage: ``python -m bench [--seconds 10] [--targets taskapi-sqlite,taskapi-postgres,blog-peer]``.
+Writes bench/results/latest.json and latest.md. Loopback only; every phase is bounded in time.
+"""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import bcrypt
+import requests
+
+from bench import servers, wrk
+from bench.report import write_reports
+
+USERS, TASKS_PER_USER = 20, 50
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def bcrypt_bound():
+    """Logins per second the machine can hash at cost 12: cores / one hash's time."""
+    started = time.perf_counter()
+    bcrypt.hashpw(b"benchmark", bcrypt.gensalt(12))
+    single = time.perf_counter() - started
+    return round(os.cpu_count() / single, 2), round(single * 1000, 1)
+
+
+def seed(base_url, kind):
+    """20 users x 50 tasks through the API; returns (usernames, tokens)."""
+    names = [f"bench{n:02d}" for n in range(USERS)]
+    register = "/auth/register"
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda name: requests.post(base_url + register, json={
+            "username": name, "email": f"{name}@example.com", "password": f"{name}-benchmark-pass"}), names))
+        tokens = list(pool.map(lambda name: requests.post(base_url + "/auth/login", json={
+            "username": name, "password": f"{name}-benchmark-pass"}).json()["access_token"], names))
+        tasks_path = "/tasks" if kind == "taskapi" else "/tasks/"
+
+        def create_tasks(token):
+            session = requests.Session()
+            for number in range(TASKS_PER_USER):
+                session.post(base_url + tasks_path, json={"title": f"seed {number}"},
+                             headers={"Authorization": f"Bearer {token}"})
+
+        list(pool.map(create_tasks, tokens))
+    return names, tokens
+
+
+def run_phases(base_url, kind, names, tokens, seconds):
+    """list, create, login, mixed (logins saturating while lists run), healthz."""
+    list_path = "/tasks?per_page=50" if kind == "taskapi" else "/tasks/"
+    create_path = "/tasks" if kind == "taskapi" else "/tasks/"
+    phases = {
+        "list": wrk.run(base_url, "list", list_path, tokens, names, seconds=seconds),
+        "create": wrk.run(base_url, "create", create_path, tokens, names, seconds=seconds),
+        "login": wrk.run(base_url, "login", "/auth/login", tokens, names, seconds=seconds),
+    }
+    logins = wrk.start(base_url, "login", "/auth/login", tokens, names, seconds=seconds, connections=8)
+    time.sleep(1)  # let the logins saturate the workers first
+    listing = wrk.start(base_url, "list", list_path, tokens, names, seconds=max(seconds - 2, 2), connections=4)
+    phases["mixed_list"] = wrk.finish(listing)
+    phases["mixed_login"] = wrk.finish(logins)
+    if kind == "taskapi":
+        phases["healthz"] = wrk.run(base_url, "healthz", "/healthz", tokens, names, seconds=seconds)
+    return phases
+
+
+def postgres_available():
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", 5432)) == 0
+
+
+def fresh_postgres_url():
+    """A throwaway PostgreSQL database for one run."""
+    import psycopg
+
+    name = f"taskapi_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
+
+
+def drop_postgres(name):
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_target(target, scratch, seconds):
+    """Serve one target on a fresh database, seed it, run every phase; returns its figures."""
+    kind = "peer" if target == "blog-peer" else "taskapi"
+    pg_name = None
+    if target == "taskapi-postgres":
+        url, pg_name = fresh_postgres_url()
+    else:
+        url = f"sqlite:///{scratch}/{target}.sqlite"
+    try:
+        with servers.serve(kind, url) as (base_url, master_pid):
+            names, tokens = seed(base_url, kind)
+            phases = run_phases(base_url, kind, names, tokens, seconds)
+            phases["rss_mb_per_worker"] = [round(size, 1) for size in servers.worker_rss_mb(master_pid)]
+            return phases
+    finally:
+        if pg_name:
+            drop_postgres(pg_name)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--targets", default="taskapi-sqlite,taskapi-postgres,blog-peer")
+    args = parser.parse_args()
+    if not wrk.wrk_available():
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (or `make bench`, which installs it)")
+    bound, single_ms = bcrypt_bound()
+    results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                           "bcrypt_cost12_ms": single_ms, "bcrypt_bound_logins_per_s": bound},
+               "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seconds_per_phase": args.seconds,
+               "targets": {}}
+    targets = [t for t in args.targets.split(",") if t != "taskapi-postgres" or postgres_available()]
+    with tempfile.TemporaryDirectory() as scratch:
+        for target in targets:
+            print(f"== {target}", flush=True)
+            results["targets"][target] = bench_target(target, scratch, args.seconds)
+            print(json.dumps(results["targets"][target], indent=1), flush=True)
+    out = Path(__file__).parent / "results"
+    print(write_reports(results, out))
+
+
+if __name__ == "__main__":
+    main()

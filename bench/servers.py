@@ -1,0 +1,102 @@
+"""Start taskapi (gunicorn) and the blog-design peer (uvicorn) on free local ports for a benchmark run."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS = ROOT.parent / "shared" / "peers"
+PEER_VENV = ROOT / ".tools" / "peer-venv"
+BIN = Path(sys.executable).parent
+SECRET = "benchmark-secret-key-long-enough-for-hs256-0123456789"
+
+
+def free_port():
+    """A TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ensure_peer_venv():
+    """A scratch virtualenv with the peers' pinned requirements (outside the project's venv)."""
+    uvicorn = PEER_VENV / "bin" / "uvicorn"
+    if not uvicorn.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "-r", str(PEERS / "requirements.txt")],
+                       check=True)
+    return uvicorn
+
+
+def taskapi_command(port, workers):
+    return [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], {
+        "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers), "RATELIMIT_ENABLED": "false", "BCRYPT_LOG_ROUNDS": "12",
+    }
+
+
+def migrate(database_url):
+    """Bring a fresh database to the migration head."""
+    env = {**os.environ, "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url}
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@contextmanager
+def serve(kind, database_url, workers=None):
+    """Serve ``kind`` ("taskapi" or "peer") on ``database_url``; yields (base_url, master pid)."""
+    workers = workers or os.cpu_count()
+    port = free_port()
+    if kind == "taskapi":
+        migrate(database_url)
+        command, extra = taskapi_command(port, workers)
+        cwd = ROOT
+    else:
+        command = [str(ensure_peer_venv()), "blog_design:app", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+        extra, cwd = {}, PEERS
+    env = {**os.environ, "DATABASE_URL": database_url, **extra}
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + ("/healthz" if kind == "taskapi" else "/openapi.json"), process)
+        yield base, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for(url, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early ({url})")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not come up: {url}")
+
+
+def worker_rss_mb(master_pid):
+    """Resident memory of each worker process (children of the master), in MB."""
+    sizes = []
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
