@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint migrate bench clean
+.PHONY: run test lint audit migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.dev
 ## lint: ruff over the code (migrations excluded)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check taskapi tests config.py wsgi.py gunicorn.conf.py
+
+## audit: pip-audit over requirements.txt (fails on a fixable known vulnerability)
+audit: $(VENV)/.dev
+	$(BIN)/python .ci/audit.py
 
 ## migrate: apply migrations to DATABASE_URL (or the SQLite default)
 migrate: $(VENV)/.runtime
