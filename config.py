@@ -61,6 +61,11 @@ class Config:
     JWT_ENCODE_AUDIENCE = os.environ.get("JWT_AUDIENCE", "taskapi")
     JWT_DECODE_AUDIENCE = JWT_ENCODE_AUDIENCE
     JWT_ENCODE_NBF = True
+    # Token lifecycle: refresh rotation inside a session with an absolute age limit.
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7))
+    SESSION_MAX_AGE = timedelta(days=env_int("SESSION_MAX_DAYS", 30))
+    # Ordered signing keys, newest first: sign with the first, verify with any (by kid).
+    JWT_SECRET_KEYS = env_list("JWT_SECRET_KEYS")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False

@@ -58,13 +58,14 @@ def tune_sqlite_connection(dbapi_connection, connection_record):
 def register_extensions(app):
     """Bind the extension objects from extensions.py to this app."""
     from taskapi import tokens  # noqa: F401  (registers the JWT callbacks)
-    from taskapi.security import register_security_schemes
+    from taskapi.security import normalize_bearer_scheme, register_security_schemes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     jwt.init_app(app)
     api.init_app(app)
     register_security_schemes(api)
+    app.before_request(normalize_bearer_scheme)
 
 
 def register_blueprints(app):

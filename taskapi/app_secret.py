@@ -19,11 +19,16 @@ def ensure_secret_key(app):
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in the environment in production")
         app.config["SECRET_KEY"] = load_or_create_local_secret(app.instance_path)
-    if not app.config.get("JWT_SECRET_KEY"):
-        app.config["JWT_SECRET_KEY"] = app.config["SECRET_KEY"]
-    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
-        if len(app.config[name].encode("utf-8")) < minimum:
-            raise RuntimeError(f"{name} must be at least {minimum} bytes long")
+    keys = list(app.config.get("JWT_SECRET_KEYS") or [])
+    if not keys:
+        keys = [app.config.get("JWT_SECRET_KEY") or app.config["SECRET_KEY"]]
+    app.config["JWT_SECRET_KEYS"] = keys
+    app.config["JWT_SECRET_KEY"] = keys[0]  # what flask-jwt-extended signs with
+    if len(app.config["SECRET_KEY"].encode("utf-8")) < minimum:
+        raise RuntimeError(f"SECRET_KEY must be at least {minimum} bytes long")
+    for key in keys:
+        if len(key.encode("utf-8")) < minimum:
+            raise RuntimeError(f"every JWT signing key must be at least {minimum} bytes long")
 
 
 def load_or_create_local_secret(instance_path):

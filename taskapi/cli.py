@@ -44,3 +44,18 @@ def create_admin(username, email):
 def register_commands(app):
     """Attach the CLI command groups to the app."""
     app.register_blueprint(users_cli)
+    app.register_blueprint(tokens_cli)
+
+
+tokens_cli = Blueprint("tokens_cli", __name__, cli_group="tokens")
+
+
+@tokens_cli.cli.command("purge")
+def purge_tokens():
+    """Delete expired or revoked sessions and expired refresh tokens."""
+    from taskapi.extensions import db
+    from taskapi.sessions import purge_expired
+
+    removed = purge_expired()
+    db.session.commit()
+    click.echo(f"Removed {removed} expired or revoked rows.")

@@ -1,28 +1,17 @@
-"""JWT issuing and verification: claims, user lookup, and 401 problem documents for every failure."""
+"""JWT verification: claims, signing keys, user lookup, revocation, and a 401 problem document for every failure."""
 
 import logging
 
-from flask import current_app
-from flask_jwt_extended import create_access_token
 from flask_jwt_extended.exceptions import JWTDecodeError
 
 from taskapi.errors import NOT_AUTHENTICATED, unauthorized
 from taskapi.extensions import db, jwt
-from taskapi.models import User
+from taskapi.models import AuthSession, User, utcnow
+from taskapi.signing_keys import key_id, signing_key, verification_key
 
-REQUIRED_CLAIMS = ("sub", "type", "jti", "iat", "nbf", "exp", "iss", "aud")
+REQUIRED_CLAIMS = ("sub", "type", "jti", "iat", "nbf", "exp", "iss", "aud", "fam", "ver")
 
 log = logging.getLogger(__name__)
-
-
-def issue_tokens(user):
-    """The token response for ``user``: an access token and its lifetime in seconds."""
-    lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
-    return {
-        "access_token": create_access_token(identity=user),
-        "token_type": "bearer",
-        "expires_in": int(lifetime.total_seconds()),
-    }
 
 
 @jwt.user_identity_loader
@@ -37,26 +26,48 @@ def role_claim(user):
     return {"role": user.role} if isinstance(user, User) else {}
 
 
+@jwt.encode_key_loader
+def encode_key(identity):
+    """Sign with the newest key."""
+    return signing_key()
+
+
+@jwt.additional_headers_loader
+def key_id_header(identity):
+    """Name the signing key so verification survives key rotation."""
+    return {"kid": key_id(signing_key())}
+
+
 @jwt.decode_key_loader
 def decode_key(header, unverified_claims):
-    """Refuse tokens missing a required claim before the signature is even checked."""
+    """The key named by ``kid``; refuse unknown keys and missing claims before checking the signature."""
     missing = [claim for claim in REQUIRED_CLAIMS if claim not in unverified_claims]
     if missing:
         raise JWTDecodeError(f"Missing claim: {', '.join(missing)}")
-    return current_app.config["JWT_SECRET_KEY"]
+    key = verification_key(header.get("kid"))
+    if key is None:
+        raise JWTDecodeError("Unknown signing key")
+    return key
 
 
 @jwt.user_lookup_loader
 def load_user(header, claims):
-    """The token's user, or None (→ 401) when it is gone or disabled."""
+    """The token's user, or None (→ 401) when gone, disabled, or its tokens were invalidated since."""
     try:
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or claims.get("ver") != user.token_version:
         return None
     return user
+
+
+@jwt.token_in_blocklist_loader
+def session_revoked(header, claims):
+    """True when the token's login session was logged out, revoked or has outlived its limit."""
+    session = db.session.get(AuthSession, claims.get("fam"))
+    return session is None or session.revoked_at is not None or session.expires_at <= utcnow()
 
 
 @jwt.unauthorized_loader
@@ -67,7 +78,7 @@ def missing_token(reason):
 
 def rejected_token(*args):
     """Any token that was sent and refused: one answer, whatever the reason."""
-    log.info("token rejected: %s", args[0] if args and isinstance(args[0], str) else "claims")
+    log.info("token rejected: %s", args[0] if args and isinstance(args[0], str) else "claims or revocation")
     return unauthorized()
 
 

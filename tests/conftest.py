@@ -78,7 +78,7 @@ def empty_tables(app):
     """Delete every row, children first, so the next test starts from nothing."""
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("TRUNCATE tasks, users RESTART IDENTITY CASCADE"))
+            db.session.execute(text("TRUNCATE refresh_tokens, auth_sessions, tasks, users RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())

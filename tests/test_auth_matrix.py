@@ -17,12 +17,18 @@ PROTECTED_ROUTES = [
     ("DELETE", "/tasks/1"),
     ("GET", "/auth/me"),
     ("GET", "/users/me"),
+    ("POST", "/auth/logout"),
+    ("POST", "/auth/logout-all"),
+    ("POST", "/auth/password"),
 ]
 ADMIN_ROUTES = [("DELETE", "/tasks/1")]
 
 
 def send(client, method, path, headers):
-    body = {"title": "x"} if method in {"POST", "PUT", "PATCH"} else None
+    body = {"title": "x", "current_password": PASSWORD, "new_password": PASSWORD + "!"} \
+        if method in {"POST", "PUT", "PATCH"} and path.startswith(("/tasks", "/auth/password")) else None
+    if body is not None and path.startswith("/tasks"):
+        body = {"title": "x"}
     return client.open(path, method=method, json=body, headers=headers)
 
 
@@ -57,6 +63,18 @@ def other_secrets_token(make_app, client):
     return other.post("/auth/login", json={"username": "mallory", "password": PASSWORD}).get_json()["access_token"]
 
 
+def refresh_token(client):
+    client.post("/auth/register", json={"username": "fresh", "password": PASSWORD})
+    return client.post("/auth/login", json={"username": "fresh", "password": PASSWORD}).get_json()["refresh_token"]
+
+
+def logged_out_token(client):
+    client.post("/auth/register", json={"username": "bye", "password": PASSWORD})
+    token = client.post("/auth/login", json={"username": "bye", "password": PASSWORD}).get_json()["access_token"]
+    assert client.post("/auth/logout", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    return token
+
+
 BAD_CREDENTIALS = {
     "garbage": lambda app, make_app, client: "Bearer not.a.jwt",
     "empty bearer": lambda app, make_app, client: "Bearer ",
@@ -64,6 +82,8 @@ BAD_CREDENTIALS = {
     "deleted user": lambda app, make_app, client: "Bearer " + deleted_users_token(app, client),
     "disabled user": lambda app, make_app, client: "Bearer " + disabled_users_token(app, client),
     "other secret": lambda app, make_app, client: "Bearer " + other_secrets_token(make_app, client),
+    "refresh-type token": lambda app, make_app, client: "Bearer " + refresh_token(client),
+    "logged out": lambda app, make_app, client: "Bearer " + logged_out_token(client),
 }
 
 
@@ -92,3 +112,9 @@ def test_admin_route_with_user_token_is_403(client, user_headers, method, path):
     response = send(client, method, path, user_headers)
     assert response.status_code == 403
     assert response.get_json()["detail"] == "Admin privileges required"
+
+
+@pytest.mark.parametrize("method, path", [(m, p) for m, p in PROTECTED_ROUTES if m in {"POST", "PUT", "PATCH"}])
+def test_authentication_comes_before_body_validation(client, method, path):
+    response = client.open(path, method=method, data="{not json", content_type="application/json")
+    assert response.status_code == 401

@@ -37,3 +37,17 @@ def test_errors_are_problem_documents_over_real_http(live_url):
     oversized = requests.post(f"{live_url}/auth/login", data=b"x" * (2 * 1024 * 1024),
                               headers={"Content-Type": "application/json"})
     assert oversized.status_code == 413
+
+
+def test_logout_on_one_worker_is_refused_by_every_worker(live_url):
+    session = requests.Session()
+    session.post(f"{live_url}/auth/register", json={"username": "ada", "password": PASSWORD})
+    pair = session.post(f"{live_url}/auth/login", json={"username": "ada", "password": PASSWORD}).json()
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert session.get(f"{live_url}/auth/me", headers=headers).status_code == 200
+    assert session.post(f"{live_url}/auth/logout", headers=headers).status_code == 204
+    # Fresh connections land on either worker; every one of them must refuse the token.
+    refused = [requests.get(f"{live_url}/auth/me", headers=headers).status_code for _ in range(30)]
+    assert refused == [401] * 30
+    assert requests.post(f"{live_url}/auth/refresh",
+                         json={"refresh_token": pair["refresh_token"]}).status_code == 401

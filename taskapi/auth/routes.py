@@ -7,7 +7,7 @@ from taskapi.accounts import authenticate, create_user
 from taskapi.auth import bp
 from taskapi.auth.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema, UserSchema
 from taskapi.security import ADMIN_REQUIRED, BEARER_SECURITY
-from taskapi.tokens import issue_tokens
+from taskapi.sessions import rotate, start_session
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -35,19 +35,21 @@ def register(data):
 def login(data):
     """Log in with a JSON body; answers a bearer token."""
     user = authenticate(data["username"], data["password"])
-    return issue_tokens(user), 200, NO_STORE
+    return start_session(user), 200, NO_STORE
 
 
 @bp.route("/auth/token", methods=["POST"])
 @bp.route("/token", methods=["POST"], endpoint="token_legacy")
 @bp.arguments(TokenFormSchema, location="form")
 @bp.response(200, TokenSchema)
-@bp.alt_response(401, description="Incorrect username or password")
+@bp.alt_response(401, description="Incorrect username or password, or a bad refresh token")
 @bp.alt_response(403, description="Account disabled")
 def token(data):
-    """OAuth2 password grant (form-encoded); ``grant_type`` may be omitted."""
+    """OAuth2 token endpoint (form): password grant (``grant_type`` may be omitted) or refresh_token grant."""
+    if data["grant_type"] == "refresh_token":
+        return rotate(data["refresh_token"]), 200, NO_STORE
     user = authenticate(data["username"], data["password"])
-    return issue_tokens(user), 200, NO_STORE
+    return start_session(user), 200, NO_STORE
 
 
 @bp.route("/auth/me", methods=["GET"])

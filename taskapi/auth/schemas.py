@@ -1,6 +1,6 @@
 """Request and response schemas of the auth blueprint."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from taskapi.fields import Email, NewPassword, OneOf, Username, UTCTimestamp
 from taskapi.models import ROLES
@@ -35,20 +35,49 @@ class LoginSchema(Schema):
 
 
 class TokenFormSchema(Schema):
-    """POST /auth/token body: an OAuth2 password grant, form-encoded."""
+    """POST /auth/token body, form-encoded: OAuth2 password grant, or refresh_token grant."""
 
-    grant_type = fields.String(load_default="password", validate=OneOf(["password"]))
-    username = fields.String(required=True, validate=validate.Length(min=1))
-    password = fields.String(required=True, load_only=True)
+    grant_type = fields.String(load_default="password", validate=OneOf(["password", "refresh_token"]))
+    username = fields.String(validate=validate.Length(min=1))
+    password = fields.String(load_only=True)
+    refresh_token = fields.String(load_only=True)
     scope = fields.String(load_default="")
     client_id = fields.String(load_default=None)
     client_secret = fields.String(load_default=None, load_only=True)
 
+    @validates_schema
+    def grant_fields_present(self, data, **kwargs):
+        """Each grant needs its own fields."""
+        needed = ["refresh_token"] if data.get("grant_type") == "refresh_token" else ["username", "password"]
+        missing = {name: ["Missing data for required field."] for name in needed if not data.get(name)}
+        if missing:
+            raise ValidationError(missing)
+
+
+class RefreshSchema(Schema):
+    """POST /auth/refresh body (optional when the refresh token is the Bearer token)."""
+
+    refresh_token = fields.String(load_only=True)
+
+
+class LogoutSchema(Schema):
+    """POST /auth/logout body: optionally the refresh token to revoke along with the access token."""
+
+    refresh_token = fields.String(load_only=True)
+
+
+class PasswordChangeSchema(Schema):
+    """POST /auth/password body."""
+
+    current_password = fields.String(required=True, load_only=True)
+    new_password = NewPassword()
+
 
 class TokenSchema(Schema):
-    """A token response."""
+    """A token pair."""
 
     access_token = fields.String()
+    refresh_token = fields.String()
     token_type = fields.String(metadata={"example": "bearer"})
     expires_in = fields.Integer(metadata={"description": "Access token lifetime in seconds"})
 

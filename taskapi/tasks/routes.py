@@ -43,7 +43,7 @@ def listing_owner_filter(args):
 
 @bp.route("", strict_slashes=False)
 class Tasks(MethodView):
-    decorators = [jwt_required()]
+    decorators = [jwt_required()]  # outermost: authentication before body validation
 
     @bp.doc(security=BEARER_SECURITY)
     @bp.arguments(TaskListQuerySchema, location="query")
@@ -75,10 +75,10 @@ class Tasks(MethodView):
 
 @bp.route("/<int(max=2147483647):task_id>", strict_slashes=False)
 class TaskById(MethodView):
+    decorators = [jwt_required()]  # outermost: authentication before body validation
     @bp.doc(security=BEARER_SECURITY)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
-    @jwt_required()
     def get(self, task_id):
         """One task (owner or admin)."""
         return get_owned_task_or_404(task_id)
@@ -87,7 +87,6 @@ class TaskById(MethodView):
     @bp.arguments(TaskPatchSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
-    @jwt_required()
     def patch(self, data, task_id):
         """Change some fields of a task (owner or admin)."""
         return update_task(get_owned_task_or_404(task_id), data)
@@ -96,7 +95,6 @@ class TaskById(MethodView):
     @bp.arguments(TaskWriteSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
-    @jwt_required()
     def put(self, data, task_id):
         """Replace a task's writable fields (owner or admin)."""
         return update_task(get_owned_task_or_404(task_id), data)

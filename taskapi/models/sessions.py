@@ -1,0 +1,36 @@
+"""Login sessions (refresh-token families) and the refresh tokens issued in them."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taskapi.extensions import db
+from taskapi.models.types import UTCDateTime, utcnow
+
+
+class AuthSession(db.Model):
+    """One login: every refresh token rotated from it, and the access tokens they issued."""
+
+    __tablename__ = "auth_sessions"
+
+    family_id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The absolute limit: rotation never extends a session past this.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RefreshToken(db.Model):
+    """A refresh token, known only by its jti (the token itself is never stored)."""
+
+    __tablename__ = "refresh_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_id: Mapped[str] = mapped_column(
+        ForeignKey("auth_sessions.family_id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

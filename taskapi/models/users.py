@@ -1,0 +1,48 @@
+"""The User model."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, func, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from taskapi.extensions import db
+from taskapi.models.types import UTCDateTime, utcnow
+
+
+class User(db.Model):
+    """An account; usernames and emails are unique case-insensitively."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(10), default="user", server_default="user")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by password change, logout-all and disabling: tokens carry it as "ver".
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_admin(self):
+        """True for the admin role."""
+        return self.role == "admin"
+
+    def invalidate_tokens(self):
+        """Make every token issued so far fail verification (exact, no clock involved)."""
+        self.token_version = (self.token_version or 0) + 1
+
+    def __repr__(self):
+        return f"<User {self.id} {self.username!r}>"
+
+
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
