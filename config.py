@@ -48,8 +48,11 @@ class Config:
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30)
 
     BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)
-    PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+    # Password policy (NIST SP 800-63B): length, blocklist, context; no composition rules.
+    PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)  # 15 recommended for single-factor accounts
     PASSWORD_MAX_LENGTH = 1024
+    PASSWORD_CONTEXT_WORDS = env_list("PASSWORD_CONTEXT_WORDS", ["taskapi"])
+    PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", 0)  # zxcvbn 0-4; 0 switches the check off
 
     JWT_ALGORITHM = "HS256"
     JWT_DECODE_ALGORITHMS = ["HS256"]
@@ -66,6 +69,19 @@ class Config:
     SESSION_MAX_AGE = timedelta(days=env_int("SESSION_MAX_DAYS", 30))
     # Ordered signing keys, newest first: sign with the first, verify with any (by kid).
     JWT_SECRET_KEYS = env_list("JWT_SECRET_KEYS")
+
+    # Rate limits (Flask-Limiter). Shared across workers and nodes only with Redis storage.
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "taskapi")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # a Redis outage must not turn logins into 500s (it is logged)
+    RATELIMIT_LOGIN_PER_IP = os.environ.get("RATELIMIT_LOGIN_PER_IP", "20/minute")
+    RATELIMIT_LOGIN_PER_USERNAME = os.environ.get("RATELIMIT_LOGIN_PER_USERNAME", "5/minute;30/hour")
+    RATELIMIT_REGISTER_PER_IP = os.environ.get("RATELIMIT_REGISTER_PER_IP", "10/minute;100/hour")
+    RATELIMIT_REFRESH_PER_IP = os.environ.get("RATELIMIT_REFRESH_PER_IP", "60/minute")
+    # Number of reverse proxies whose X-Forwarded-For/-Proto to trust (0: trust none).
+    PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False
@@ -88,6 +104,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
     JWT_SECRET_KEY = SECRET_KEY
     BCRYPT_LOG_ROUNDS = 4
+    RATELIMIT_ENABLED = False  # the limiter's own tests switch it on
+    RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
 
 

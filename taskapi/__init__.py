@@ -6,10 +6,11 @@ import sqlite3
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_from_env
 from taskapi.app_secret import ensure_secret_key
-from taskapi.extensions import api, db, jwt, migrate
+from taskapi.extensions import api, db, jwt, limiter, migrate
 
 __version__ = "1.0.0"
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
@@ -25,6 +26,10 @@ def create_app(config_class=None):
     ensure_secret_key(app)
     # /tasks and /tasks/ are one route, with no redirect (contract).
     app.url_map.strict_slashes = False
+    trusted_proxies = app.config.get("PROXY_FIX_X_FOR", 0)
+    if trusted_proxies:
+        # Only behind that many proxies is X-Forwarded-For the client's address (never by default).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
 
     register_extensions(app)
     register_blueprints(app)
@@ -63,6 +68,7 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     jwt.init_app(app)
+    limiter.init_app(app)
     api.init_app(app)
     register_security_schemes(api)
     app.before_request(normalize_bearer_scheme)

@@ -74,6 +74,8 @@ def problem_from_http_exception(error):
         detail = summarize(errors)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    if error.code == 429:
+        detail = f"Too many requests: the limit of {error.description} was reached; retry later."
     if isinstance(error, RequestEntityTooLarge):
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         detail = f"Request body is larger than the limit of {limit} bytes"

@@ -1,6 +1,8 @@
 """Extension objects, created uninitialised and bound to the app in create_app()."""
 
 from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -16,3 +18,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
 api = ProblemApi()
+limiter = Limiter(key_func=get_remote_address)

@@ -4,7 +4,6 @@ import re
 from datetime import UTC
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from marshmallow import ValidationError, fields, validate
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,50}$")
@@ -17,14 +16,13 @@ def validate_username(value):
         raise ValidationError(f"Username must be {USERNAME_RULE}.")
 
 
-def validate_new_password(value):
-    """Length bounds for a password being set (never echoed back in the message)."""
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    maximum = current_app.config["PASSWORD_MAX_LENGTH"]
-    if len(value) < minimum:
-        raise ValidationError(f"Password must be at least {minimum} characters.")
-    if len(value) > maximum:
-        raise ValidationError(f"Password must be at most {maximum} characters.")
+def check_new_password(password, field_name, username=None, email=None):
+    """Raise a 422-bound ValidationError on ``field_name`` listing every policy rule broken."""
+    from taskapi.password_policy import password_problems
+
+    problems = password_problems(password, username=username, email=email)
+    if problems:
+        raise ValidationError(problems, field_name=field_name)
 
 
 def Username(**kwargs):
@@ -33,8 +31,8 @@ def Username(**kwargs):
 
 
 def NewPassword(**kwargs):
-    """A required password field for registration or change (write-only)."""
-    return fields.String(required=True, load_only=True, validate=validate_new_password, **kwargs)
+    """A required password being set (write-only); its schema applies ``check_new_password``."""
+    return fields.String(required=True, load_only=True, **kwargs)
 
 
 OneOf = validate.OneOf

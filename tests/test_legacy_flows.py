@@ -4,13 +4,15 @@ from datetime import timedelta
 
 from tests.conftest import ADMIN_PASSWORD
 
+PASSWORDS = {"alice": "lamp harbour mist", "bob": "granite otter waltz"}
+
 
 def test_lesson_design_flow(make_app):
     app = make_app()
     client, runner = app.test_client(), app.test_cli_runner()
 
-    assert client.post("/register", json={"username": "ada", "password": "ada's long password"}).status_code == 201
-    response = client.post("/token", data={"username": "ada", "password": "ada's long password"})
+    assert client.post("/register", json={"username": "ada", "password": "analytical engine notes"}).status_code == 201
+    response = client.post("/token", data={"username": "ada", "password": "analytical engine notes"})
     assert response.status_code == 200 and response.get_json()["token_type"] == "bearer"
     ada = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
@@ -35,7 +37,7 @@ def test_lesson_design_flow(make_app):
     assert client.get("/tasks", headers=ada).get_json() == []
 
     expiring = make_app(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=-1)).test_client()
-    stale = expiring.post("/token", data={"username": "ada", "password": "ada's long password"}).get_json()
+    stale = expiring.post("/token", data={"username": "ada", "password": "analytical engine notes"}).get_json()
     expired = client.get("/tasks", headers={"Authorization": f"Bearer {stale['access_token']}"})
     assert expired.status_code == 401
     assert expired.get_json()["detail"] == "Could not validate credentials"
@@ -45,11 +47,11 @@ def test_lesson_design_flow(make_app):
 def test_blog_design_flow(client):
     for name in ("alice", "bob"):
         response = client.post("/auth/register", json={"username": name, "email": f"{name}@example.com",
-                                                       "password": f"{name}'s secret phrase"})
+                                                       "password": PASSWORDS[name]})
         assert response.status_code == 201 and response.get_json()["email"] == f"{name}@example.com"
 
     def login(name):
-        response = client.post("/auth/login", json={"username": name, "password": f"{name}'s secret phrase"})
+        response = client.post("/auth/login", json={"username": name, "password": PASSWORDS[name]})
         assert response.status_code == 200
         return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 

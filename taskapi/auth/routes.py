@@ -6,6 +6,7 @@ from flask_smorest import abort
 from taskapi.accounts import authenticate, create_user
 from taskapi.auth import bp
 from taskapi.auth.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema, UserSchema
+from taskapi.rate_limits import limit_login, limit_register
 from taskapi.security import ADMIN_REQUIRED, BEARER_SECURITY
 from taskapi.sessions import rotate, start_session
 
@@ -14,6 +15,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 @bp.route("/auth/register", methods=["POST"])
 @bp.route("/register", methods=["POST"], endpoint="register_legacy")
+@limit_register
 @bp.arguments(RegisterSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(400, description="Username or email already registered")
@@ -28,10 +30,12 @@ def register(data):
 
 
 @bp.route("/auth/login", methods=["POST"])
+@limit_login
 @bp.arguments(LoginSchema)
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, description="Incorrect username or password")
 @bp.alt_response(403, description="Account disabled")
+@bp.alt_response(429, description="Too many attempts for this client or username")
 def login(data):
     """Log in with a JSON body; answers a bearer token."""
     user = authenticate(data["username"], data["password"])
@@ -40,6 +44,7 @@ def login(data):
 
 @bp.route("/auth/token", methods=["POST"])
 @bp.route("/token", methods=["POST"], endpoint="token_legacy")
+@limit_login
 @bp.arguments(TokenFormSchema, location="form")
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, description="Incorrect username or password, or a bad refresh token")

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from taskapi.fields import Email, NewPassword, OneOf, Username, UTCTimestamp
+from taskapi.fields import Email, NewPassword, OneOf, Username, UTCTimestamp, check_new_password
 from taskapi.models import ROLES
 
 
@@ -25,6 +25,12 @@ class RegisterSchema(Schema):
     email = Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
                   metadata={"example": "ada@example.com"})
     role = fields.String(load_default="user", validate=OneOf(ROLES))
+
+    @validates_schema(skip_on_field_errors=False)
+    def password_policy(self, data, **kwargs):
+        """The password policy, with the username and email as context."""
+        if isinstance(data.get("password"), str):
+            check_new_password(data["password"], "password", data.get("username"), data.get("email"))
 
 
 class LoginSchema(Schema):
@@ -71,6 +77,14 @@ class PasswordChangeSchema(Schema):
 
     current_password = fields.String(required=True, load_only=True)
     new_password = NewPassword()
+
+    @validates_schema(skip_on_field_errors=False)
+    def password_policy(self, data, **kwargs):
+        """The password policy, with the caller's username and email as context."""
+        from flask_jwt_extended import current_user
+
+        if isinstance(data.get("new_password"), str):
+            check_new_password(data["new_password"], "new_password", current_user.username, current_user.email)
 
 
 class TokenSchema(Schema):

@@ -10,11 +10,13 @@ from taskapi.auth.schemas import LogoutSchema, PasswordChangeSchema, RefreshSche
 from taskapi.errors import NOT_AUTHENTICATED
 from taskapi.extensions import db
 from taskapi.passwords import hash_password, verify_password
+from taskapi.rate_limits import limit_refresh
 from taskapi.security import BEARER_SECURITY, bearer_token
 from taskapi.sessions import revoke_all_sessions, revoke_family, rotate, start_session, verify_refresh_token
 
 
 @bp.route("/auth/refresh", methods=["POST"])
+@limit_refresh
 @bp.arguments(RefreshSchema)
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, description="Missing, invalid, spent or revoked refresh token")

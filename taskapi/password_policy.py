@@ -1,0 +1,57 @@
+"""Password policy after NIST SP 800-63B / OWASP ASVS 6.2: length, not common, not guessable from context.
+
+No composition rules. The blocklist is the 30,000 most common passwords shipped by the
+``zxcvbn`` package (4.5.0, MIT licence; ``zxcvbn.frequency_lists.FREQUENCY_LISTS["passwords"]``),
+loaded once into a frozenset. Messages name the rule, never the password.
+"""
+
+from functools import lru_cache
+
+from flask import current_app
+
+from taskapi.passwords import normalize
+
+BLOCKLIST_SOURCE = 'zxcvbn 4.5.0 (MIT), FREQUENCY_LISTS["passwords"]'
+MIN_CONTEXT_LENGTH = 3  # shorter usernames or local parts would refuse too much
+
+
+@lru_cache(maxsize=1)
+def common_passwords():
+    """The blocklist, case-folded, built on first use (immutable, so one per process is fine)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(entry.casefold() for entry in FREQUENCY_LISTS["passwords"])
+
+
+def password_problems(password, username=None, email=None):
+    """Every rule ``password`` breaks, as sentences for a 422 (empty when it is acceptable)."""
+    config = current_app.config
+    candidate = normalize(password)
+    folded = candidate.casefold()
+    problems = []
+    if len(candidate) < config["PASSWORD_MIN_LENGTH"]:
+        problems.append(f"Password must be at least {config['PASSWORD_MIN_LENGTH']} characters.")
+    if len(candidate) > config["PASSWORD_MAX_LENGTH"]:
+        problems.append(f"Password must be at most {config['PASSWORD_MAX_LENGTH']} characters.")
+    if folded in common_passwords():
+        problems.append("Password is one of the most commonly used passwords; choose another.")
+    local_part = email.split("@", 1)[0] if email else None
+    for label, value in (("username", username), ("email address", local_part)):
+        if value and len(value) >= MIN_CONTEXT_LENGTH and value.casefold() in folded:
+            problems.append(f"Password must not contain your {label}.")
+    for word in config["PASSWORD_CONTEXT_WORDS"]:
+        if word and word.casefold() in folded:
+            problems.append(f"Password must not contain the word '{word}'.")
+    if config["PASSWORD_MIN_SCORE"] and not problems:
+        problems += strength_problems(candidate, [username or "", local_part or ""], config["PASSWORD_MIN_SCORE"])
+    return problems
+
+
+def strength_problems(candidate, user_inputs, minimum):
+    """zxcvbn's estimate, when a minimum score (0-4) is configured; only the first 100 characters count."""
+    from zxcvbn import zxcvbn
+
+    score = zxcvbn(candidate[:100], user_inputs=[value for value in user_inputs if value])["score"]
+    if score < minimum:
+        return [f"Password is too easy to guess (strength {score} of 4, at least {minimum} required)."]
+    return []

@@ -1,0 +1,107 @@
+"""Login, token and registration rate limits (limiter ON here; off in the rest of the suite)."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def limited(make_app):
+    """An app with limits on and small budgets; fresh in-memory counters per app."""
+    return make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                    RATELIMIT_LOGIN_PER_USERNAME="5/minute;30/hour", RATELIMIT_LOGIN_PER_IP="20/minute",
+                    RATELIMIT_REGISTER_PER_IP="3/minute")
+
+
+def attempt(client, username, password="wrong password!", remote="10.0.0.1", form=False):
+    environ = {"REMOTE_ADDR": remote}
+    if form:
+        return client.post("/auth/token", data={"username": username, "password": password}, environ_base=environ)
+    return client.post("/auth/login", json={"username": username, "password": password}, environ_base=environ)
+
+
+def assert_429(response):
+    assert response.status_code == 429
+    assert response.mimetype == "application/problem+json"
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.headers["X-RateLimit-Limit"]
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+    assert "retry later" in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize("username", ["ada", "nobody-here"])
+def test_sixth_login_for_one_username_is_429_existing_or_not(limited, username):
+    client = limited.test_client()
+    client.post("/auth/register", json={"username": "ada", "password": PASSWORD})
+    statuses = [attempt(client, username, remote=f"10.0.0.{n}").status_code for n in range(5)]
+    assert statuses == [401] * 5
+    assert_429(attempt(client, username, remote="10.0.0.99"))
+
+
+def test_username_budget_is_shared_by_login_and_token_and_case(limited):
+    client = limited.test_client()
+    for n in range(3):
+        attempt(client, "Ada", remote=f"10.1.0.{n}")
+    for n in range(2):
+        attempt(client, "ADA", remote=f"10.2.0.{n}", form=True)
+    assert_429(attempt(client, "ada", remote="10.3.0.1", form=True))
+
+
+def test_other_usernames_keep_their_budget(limited):
+    client = limited.test_client()
+    for _ in range(6):
+        attempt(client, "victim", remote="10.0.0.5")
+    assert attempt(client, "someone-else", remote="10.0.0.6").status_code == 401
+
+
+def test_per_ip_limit_across_usernames(limited):
+    client = limited.test_client()
+    statuses = [attempt(client, f"user{n}", remote="10.9.9.9").status_code for n in range(21)]
+    assert statuses[:20] == [401] * 20
+    assert_429(attempt(client, "user-final", remote="10.9.9.9"))
+    assert attempt(client, "user-final", remote="10.9.9.10").status_code == 401
+
+
+def test_successful_login_does_not_reset_the_ip_budget(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                      RATELIMIT_LOGIN_PER_IP="3/minute").test_client()
+    client.post("/auth/register", json={"username": "ada", "password": PASSWORD})
+    attempt(client, "x1")
+    attempt(client, "ada", password=PASSWORD)
+    assert attempt(client, "ada", password=PASSWORD).status_code == 200
+    assert_429(attempt(client, "ada", password=PASSWORD))
+
+
+def test_register_is_limited_per_ip(limited):
+    client = limited.test_client()
+    statuses = [client.post("/auth/register", json={"username": f"new{n}", "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": "10.4.4.4"}).status_code for n in range(4)]
+    assert statuses[:3] == [201] * 3
+    assert statuses[3] == 429
+
+
+def test_x_forwarded_for_is_ignored_by_default(limited):
+    client = limited.test_client()
+    for n in range(20):
+        attempt(client, f"u{n}", remote="10.5.5.5")
+    spoofed = client.post("/auth/login", json={"username": "u-last", "password": "x"},
+                          headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.5.5.5"})
+    assert spoofed.status_code == 429
+
+
+def test_x_forwarded_for_counts_behind_one_trusted_proxy(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", RATELIMIT_LOGIN_PER_IP="2/minute",
+                      PROXY_FIX_X_FOR=1).test_client()
+
+    def via_proxy(client_ip, username):
+        return client.post("/auth/login", json={"username": username, "password": "x"},
+                           headers={"X-Forwarded-For": client_ip}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+    assert [via_proxy("198.51.100.1", f"a{n}").status_code for n in range(2)] == [401, 401]
+    assert via_proxy("198.51.100.1", "a3").status_code == 429
+    assert via_proxy("198.51.100.2", "a4").status_code == 401
+
+
+def test_limits_can_be_switched_off(make_app):
+    client = make_app(RATELIMIT_ENABLED=False, RATELIMIT_LOGIN_PER_USERNAME="1/minute").test_client()
+    assert [attempt(client, "ada").status_code for _ in range(4)] == [401] * 4
