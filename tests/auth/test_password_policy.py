@@ -60,7 +60,10 @@ def test_no_composition_rules(client, auth):
     assert register(client, "only lowercase letters here").status_code == 201
 
 
-@pytest.mark.parametrize("password", ["пароль-для-входа", "密码很长很长的一句话", "emoji 🦊🦉🐙 pass", "ｆｕｌｌｗｉｄｔｈ pass"])
+UNICODE_PASSWORDS = ["пароль-для-входа", "密码很长很长的一句话", "emoji 🦊🦉🐙 pass", "ｆｕｌｌｗｉｄｔｈ pass"]
+
+
+@pytest.mark.parametrize("password", UNICODE_PASSWORDS)
 def test_any_unicode_is_accepted(client, auth, password):
     assert register(client, password).status_code == 201
     assert auth.login("ada", password).status_code == 200
