@@ -58,6 +58,13 @@ def tune_sqlite_connection(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # Unicode-aware case folding for search (SQLite's lower() folds ASCII only).
+        dbapi_connection.create_function("casefold", 1, casefold, deterministic=True)
+
+
+def casefold(text):
+    """str.casefold for SQLite; NULL stays NULL."""
+    return text.casefold() if isinstance(text, str) else text
 
 
 def register_extensions(app):

@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 from flask import current_app, jsonify
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -109,6 +110,18 @@ def handle_data_error(error):
     return problem(422, "A value in the request is out of range or malformed")
 
 
+def handle_stale_data(error):
+    """Another request changed the row between our read and our write."""
+    from flask import request
+
+    from taskapi.extensions import db
+
+    db.session.rollback()
+    if "If-Match" in request.headers:
+        return problem(412, "The task was changed since you read it (If-Match does not match its ETag)")
+    return problem(409, "The task was changed by a concurrent request; read it again and retry")
+
+
 def handle_unexpected_error(error):
     """Log the traceback server-side; the client gets a generic 500 document."""
     if isinstance(error, HTTPException):
@@ -123,4 +136,5 @@ def register_error_handlers(app):
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(Exception, handle_unexpected_error)

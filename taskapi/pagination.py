@@ -1,24 +1,116 @@
-"""Page-number paging whose metadata travels in headers (X-Total-Count, RFC 8288 Link)."""
+"""Paging whose metadata travels in headers: X-Total-Count and an RFC 8288 Link header.
 
+``page`` jumps directly (OFFSET); every ``next`` link carries an opaque keyset ``cursor`` instead,
+so following ``next`` to the last page costs the same per page as the first.
+"""
+
+import base64
+import binascii
+import json
 import math
+from datetime import date, datetime
 
 from flask import request, url_for
+from flask_smorest import abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import bindparam, tuple_
 
 
-def paging_headers(total, page, per_page):
-    """``X-Total-Count`` and a ``Link`` header with first/prev/next/last for the current URL."""
+class PageArgsSchema(Schema):
+    """Query parameters shared by every paged listing."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=512),
+                           metadata={"description": "Opaque position from a Link rel=next; overrides page"})
+
+
+class SortKey:
+    """One sort order: SQL expressions (the last is a unique tie-breaker) and their direction."""
+
+    def __init__(self, name, *expressions, descending=False, value_types=()):
+        self.name = name
+        self.expressions = expressions
+        self.descending = descending
+        self.value_types = value_types  # how to decode each cursor value
+
+    def order_by(self):
+        return [expression.desc() if self.descending else expression.asc() for expression in self.expressions]
+
+    def after(self, values):
+        """Rows strictly after ``values`` in this order (a row-value comparison, index friendly)."""
+        position = tuple_(*self.expressions)
+        bound = tuple_(*(bindparam(None, value, type_=expression.type)
+                         for expression, value in zip(self.expressions, values, strict=True)))
+        return position < bound if self.descending else position > bound
+
+
+def encode_cursor(sort_key, values):
+    """An opaque URL-safe cursor for the row holding ``values``."""
+    plain = [value.isoformat() if isinstance(value, date | datetime) else value for value in values]
+    raw = json.dumps({"s": sort_key.name, "v": plain}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor, sort_key):
+    """The values inside a cursor made for ``sort_key``.
+
+    :raises 422: a cursor that is malformed, tampered with, or made for another sort order
+    """
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        content = json.loads(raw)
+        if content["s"] != sort_key.name or len(content["v"]) != len(sort_key.value_types):
+            raise ValueError("cursor does not match this listing")
+        return [decode_value(kind, value) for kind, value in zip(sort_key.value_types, content["v"], strict=True)]
+    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
+        abort(422, message="Invalid cursor: use the Link header's next URL as given.",
+              errors={"cursor": ["Invalid cursor."]})
+
+
+def decode_value(kind, value):
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError("unexpected cursor value")
+    return value
+
+
+def fetch_page(session, query, sort_key, args, total, row_values):
+    """One page of ``query`` (already filtered) and the paging headers.
+
+    ``total`` is the row count for X-Total-Count; ``row_values(row)`` gives a row's sort values.
+    """
+    per_page = args["per_page"]
+    ordered = query.order_by(*sort_key.order_by()).limit(per_page)
+    if args.get("cursor"):
+        rows = session.scalars(ordered.where(sort_key.after(decode_cursor(args["cursor"], sort_key)))).all()
+        page = None
+    else:
+        page = args["page"]
+        rows = session.scalars(ordered.offset((page - 1) * per_page)).all()
+    next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
+    return rows, paging_headers(total, page, per_page, next_cursor)
+
+
+def paging_headers(total, page, per_page, next_cursor):
+    """``X-Total-Count`` and a ``Link`` header with first, prev (page mode), next, last."""
     last = max(1, math.ceil(total / per_page))
-    relations = {"first": 1, "last": last}
-    if page > 1:
-        relations["prev"] = min(page - 1, last)
-    if page < last:
-        relations["next"] = page + 1
-    links = [f'<{page_url(number)}>; rel="{rel}"' for rel, number in relations.items()]
-    return {"X-Total-Count": str(total), "Link": ", ".join(links)}
+    links = [("first", {"page": 1}), ("last", {"page": last})]
+    if page is not None and page > 1:
+        links.append(("prev", {"page": min(page - 1, last)}))
+    if next_cursor and (page is None or page < last):
+        links.append(("next", {"cursor": next_cursor}))
+    header = ", ".join(f'<{listing_url(**params)}>; rel="{rel}"' for rel, params in links)
+    return {"X-Total-Count": str(total), "Link": header}
 
 
-def page_url(page):
-    """The current request's absolute URL with ``page`` replaced and every other parameter kept."""
+def listing_url(**params):
+    """The current request's absolute URL with ``page``/``cursor`` replaced, other parameters kept."""
     args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, _external=True, **request.view_args, **args)
+    args.pop("page", None)
+    args.pop("cursor", None)
+    args.update({name: [str(value)] for name, value in params.items()})
+    return url_for(request.endpoint, _external=True, **(request.view_args or {}), **args)

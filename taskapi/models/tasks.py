@@ -2,7 +2,20 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    event,
+    false,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import db
@@ -15,12 +28,15 @@ class Task(db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint("priority IN (0, 1, 2)", name="ck_tasks_priority"),
+        # One index per sort order for one owner, each ending in id (the tie-breaker).
+        Index("ix_tasks_owner_created", "owner_id", "created_at", "id"),
+        Index("ix_tasks_owner_priority", "owner_id", "priority", "id"),
+        Index("ix_tasks_owner_title", "owner_id", "title", "id"),
+        Index("ix_tasks_owner_due", "owner_id", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -28,8 +44,30 @@ class Task(db.Model):
     due_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency: every UPDATE/DELETE says "WHERE version = <the version read>".
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     owner: Mapped["User"] = relationship(back_populates="tasks")  # noqa: F821
 
     def __repr__(self):
         return f"<Task {self.id} owner={self.owner_id}>"
+
+
+def adjust_task_count(connection, owner_id, delta):
+    """Keep users.task_count exact in the same transaction as the insert or delete."""
+    from taskapi.models.users import User
+
+    connection.execute(update(User.__table__).where(User.__table__.c.id == owner_id)
+                       .values(task_count=User.__table__.c.task_count + delta))
+
+
+@event.listens_for(Task, "after_insert")
+def count_inserted_task(mapper, connection, task):
+    adjust_task_count(connection, task.owner_id, 1)
+
+
+@event.listens_for(Task, "after_delete")
+def count_deleted_task(mapper, connection, task):
+    adjust_task_count(connection, task.owner_id, -1)

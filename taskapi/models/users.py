@@ -26,6 +26,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by password change, logout-all and disabling: tokens carry it as "ver".
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Maintained with every task insert/delete, so X-Total-Count never counts a million rows.
+    task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True

@@ -4,15 +4,15 @@ from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import abort
-from sqlalchemy import func, select, true
 
-from taskapi.accounts import find_user_by_username
+from taskapi.etags import etag_header, not_modified_response, require_if_match
 from taskapi.extensions import db
 from taskapi.models import Task
-from taskapi.pagination import paging_headers
-from taskapi.security import ADMIN_REQUIRED, BEARER_SECURITY, admin_required
+from taskapi.pagination import fetch_page
+from taskapi.security import BEARER_SECURITY, admin_required
 from taskapi.tasks import bp
-from taskapi.tasks.schemas import TaskListQuerySchema, TaskPatchSchema, TaskSchema, TaskWriteSchema
+from taskapi.tasks.listing import EARLIEST, LATEST, SORT_KEYS, TaskListArgsSchema, listing_query
+from taskapi.tasks.schemas import TaskPatchSchema, TaskSchema, TaskWriteSchema
 
 
 def get_owned_task_or_404(task_id):
@@ -26,41 +26,20 @@ def get_owned_task_or_404(task_id):
     return task
 
 
-def listing_owner_filter(args):
-    """The WHERE clause for GET /tasks: the caller's own tasks unless an admin asks for more.
-
-    :raises 403: a non-admin asked for all tasks or another owner's
-    """
-    if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
-        abort(403, message=ADMIN_REQUIRED)
-    if args["every_owner"]:
-        return true()
-    if args["owner"]:
-        owner = find_user_by_username(args["owner"])
-        return Task.owner_id == (owner.id if owner else None)
-    return Task.owner_id == current_user.id
-
-
 @bp.route("", strict_slashes=False)
 class Tasks(MethodView):
     decorators = [jwt_required()]  # outermost: authentication before body validation
 
     @bp.doc(security=BEARER_SECURITY)
-    @bp.arguments(TaskListQuerySchema, location="query")
+    @bp.arguments(TaskListArgsSchema, location="query")
     @bp.response(200, TaskSchema(many=True))
     def get(self, args):
-        """List the caller's tasks, newest first; paging in X-Total-Count and Link headers."""
-        condition = listing_owner_filter(args)
-        page, per_page = args["page"], args["per_page"]
-        total = db.session.scalar(select(func.count()).select_from(Task).where(condition))
-        tasks = db.session.scalars(
-            select(Task)
-            .where(condition)
-            .order_by(Task.created_at.desc(), Task.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        ).all()
-        return tasks, 200, paging_headers(total, page, per_page)
+        """List the caller's tasks (filters, search, sort); paging in X-Total-Count and Link headers."""
+        query, total = listing_query(args)
+        sort_key = SORT_KEYS[args["sort"]]
+        tasks, headers = fetch_page(db.session, query, sort_key, args, total,
+                                    lambda task: sort_values(sort_key, task))
+        return tasks, 200, headers
 
     @bp.doc(security=BEARER_SECURITY)
     @bp.arguments(TaskWriteSchema)
@@ -70,7 +49,8 @@ class Tasks(MethodView):
         task = Task(owner=current_user, **data)
         db.session.add(task)
         db.session.commit()
-        return task, 201, {"Location": url_for("tasks.TaskById", task_id=task.id, _external=True)}
+        location = url_for("tasks.TaskById", task_id=task.id, _external=True)
+        return task, 201, {"Location": location, **etag_header(task)}
 
 
 @bp.route("/<int(max=2147483647):task_id>", strict_slashes=False)
@@ -80,42 +60,59 @@ class TaskById(MethodView):
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
     def get(self, task_id):
-        """One task (owner or admin)."""
-        return get_owned_task_or_404(task_id)
+        """One task (owner or admin); honours If-None-Match with 304."""
+        task = get_owned_task_or_404(task_id)
+        return not_modified_response(task) or (task, 200, etag_header(task))
 
     @bp.doc(security=BEARER_SECURITY)
     @bp.arguments(TaskPatchSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(412, description="If-Match does not match the current ETag")
     def patch(self, data, task_id):
-        """Change some fields of a task (owner or admin)."""
+        """Change some fields of a task (owner or admin); If-Match makes it conditional."""
         return update_task(get_owned_task_or_404(task_id), data)
 
     @bp.doc(security=BEARER_SECURITY)
     @bp.arguments(TaskWriteSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(412, description="If-Match does not match the current ETag")
     def put(self, data, task_id):
-        """Replace a task's writable fields (owner or admin)."""
+        """Replace a task's writable fields (owner or admin); If-Match makes it conditional."""
         return update_task(get_owned_task_or_404(task_id), data)
 
     @bp.doc(security=BEARER_SECURITY)
     @bp.response(204)
     @bp.alt_response(403, description="Admin privileges required")
     @bp.alt_response(404, description="No such task")
+    @bp.alt_response(412, description="If-Match does not match the current ETag")
     @admin_required()
     def delete(self, task_id):
         """Delete a task (admin only)."""
         task = db.session.get(Task, task_id)
         if task is None:
             abort(404, message="Task not found")
+        require_if_match(task)
         db.session.delete(task)
         db.session.commit()
 
 
 def update_task(task, changes):
-    """Apply validated field changes to a task and save it."""
+    """Apply validated changes and save; the UPDATE only matches the version that was read."""
+    require_if_match(task)
     for field, value in changes.items():
         setattr(task, field, value)
     db.session.commit()
-    return task
+    return task, 200, etag_header(task)
+
+
+def sort_values(sort_key, task):
+    """A task's values for ``sort_key``'s expressions, for the next cursor."""
+    values = {
+        "created_at": (task.created_at, task.id),
+        "due_date": (task.due_date or (LATEST if not sort_key.descending else EARLIEST), task.id),
+        "priority": (task.priority, task.id),
+        "title": (task.title, task.id),
+    }
+    return values[sort_key.name.lstrip("-")]
