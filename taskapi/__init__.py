@@ -86,8 +86,9 @@ def register_blueprints(app):
     from taskapi.auth import bp as auth_bp
     from taskapi.ops import bp as ops_bp
     from taskapi.tasks import bp as tasks_bp
+    from taskapi.users import bp as users_bp
 
-    for blueprint in (auth_bp, tasks_bp, ops_bp):
+    for blueprint in (auth_bp, tasks_bp, users_bp, ops_bp):
         api.register_blueprint(blueprint)
 
 

@@ -41,6 +41,71 @@ def create_admin(username, email):
     click.echo(f"Created admin {user.username!r} (id {user.id}).")
 
 
+def find_user_or_exit(username):
+    """The user named ``username`` (case-insensitively), or exit 1 with a message."""
+    from taskapi.accounts import find_user_by_username
+
+    user = find_user_by_username(username)
+    if user is None:
+        click.echo(f"error: no user named {username!r}", err=True)
+        raise SystemExit(1)
+    return user
+
+
+def apply_guarded(user, change, guarded=True):
+    """Apply ``change`` and commit, unless (when ``guarded``) the last-admin guard refuses."""
+    from taskapi.extensions import db
+    from taskapi.users.guards import ensure_not_last_admin
+
+    try:
+        if guarded:
+            ensure_not_last_admin(user)
+    except HTTPException as error:
+        click.echo(f"error: {error.data['message']}", err=True)
+        raise SystemExit(1) from None
+    change()
+    db.session.commit()
+
+
+@users_cli.cli.command("list")
+def list_users():
+    """Print every account: id, username, role, active, email."""
+    from sqlalchemy import select
+
+    from taskapi.extensions import db
+    from taskapi.models import User
+
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        state = "active" if user.is_active else "disabled"
+        click.echo(f"{user.id}\t{user.username}\t{user.role}\t{state}\t{user.email or ''}")
+
+
+@users_cli.cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["user", "admin"]))
+def set_role(username, role):
+    """Make a user an admin, or an ordinary user again."""
+    user = find_user_or_exit(username)
+    apply_guarded(user, lambda: setattr(user, "role", role), guarded=role != "admin")
+    click.echo(f"{user.username} is now {role}.")
+
+
+@users_cli.cli.command("disable")
+@click.argument("username")
+def disable_user(username):
+    """Disable an account and end all of its sessions."""
+    from taskapi.sessions import revoke_all_sessions
+
+    user = find_user_or_exit(username)
+
+    def disable():
+        user.is_active = False
+        revoke_all_sessions(user)
+
+    apply_guarded(user, disable)
+    click.echo(f"{user.username} is disabled; their tokens no longer work.")
+
+
 def register_commands(app):
     """Attach the CLI command groups to the app."""
     app.register_blueprint(users_cli)

@@ -17,11 +17,17 @@ PROTECTED_ROUTES = [
     ("DELETE", "/tasks/1"),
     ("GET", "/auth/me"),
     ("GET", "/users/me"),
+    ("PATCH", "/users/me"),
+    ("DELETE", "/users/me"),
+    ("GET", "/users"),
+    ("GET", "/users/1"),
+    ("PATCH", "/users/1"),
+    ("DELETE", "/users/1"),
     ("POST", "/auth/logout"),
     ("POST", "/auth/logout-all"),
     ("POST", "/auth/password"),
 ]
-ADMIN_ROUTES = [("DELETE", "/tasks/1")]
+ADMIN_ROUTES = [("DELETE", "/tasks/1"), ("GET", "/users"), ("PATCH", "/users/999"), ("DELETE", "/users/999")]
 
 
 def send(client, method, path, headers):

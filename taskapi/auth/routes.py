@@ -58,7 +58,6 @@ def token(data):
 
 
 @bp.route("/auth/me", methods=["GET"])
-@bp.route("/users/me", methods=["GET"], endpoint="me_legacy")
 @bp.response(200, UserSchema)
 @bp.alt_response(401, description="Missing or rejected token")
 @bp.doc(security=BEARER_SECURITY)

@@ -1,0 +1,37 @@
+"""Request schemas of the users blueprint (responses use auth's UserSchema)."""
+
+from marshmallow import Schema, fields, validate
+
+from taskapi.fields import Email
+from taskapi.models import ROLES
+from taskapi.pagination import PageArgsSchema
+from taskapi.tasks.schemas import strict_boolean
+
+
+class MeUpdateSchema(Schema):
+    """PATCH /users/me: a new email (or null), confirmed with the current password."""
+
+    email = Email(required=True, allow_none=True, validate=validate.Length(max=254))
+    current_password = fields.String(required=True, load_only=True)
+
+
+class MeDeleteSchema(Schema):
+    """DELETE /users/me: the password confirms the deletion."""
+
+    password = fields.String(required=True, load_only=True)
+
+
+class UserAdminUpdateSchema(Schema):
+    """PATCH /users/{id} (admin): role and/or active flag."""
+
+    role = fields.String(validate=validate.OneOf(ROLES))
+    is_active = strict_boolean()
+
+
+class UserListArgsSchema(PageArgsSchema):
+    """GET /users query parameters (admin)."""
+
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=254),
+                      metadata={"description": "Case-insensitive substring of username or email"})
+    role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
+    is_active = fields.Boolean(load_default=None)
