@@ -70,6 +70,7 @@ class Config:
     # Ordered signing keys, newest first: sign with the first, verify with any (by kid).
     JWT_SECRET_KEYS = env_list("JWT_SECRET_KEYS")
 
+    REDIS_URL = os.environ.get("REDIS_URL") or None
     # Rate limits (Flask-Limiter). Shared across workers and nodes only with Redis storage.
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
@@ -83,6 +84,21 @@ class Config:
     # Number of reverse proxies whose X-Forwarded-For/-Proto to trust (0: trust none).
     PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
 
+    # Operations: logs, headers, CORS, database pool.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()  # "json" for one JSON object per line
+    CORS_ORIGINS = env_list("CORS_ORIGINS")  # empty: CORS off
+    API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+    DOCS_PATH_PREFIXES = ("/docs", "/redoc")
+    DOCS_CONTENT_SECURITY_POLICY = os.environ.get(
+        "DOCS_CONTENT_SECURITY_POLICY",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    )
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 5)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 10)
+    DB_POOL_RECYCLE = env_int("DB_POOL_RECYCLE", 1800)
+
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False
 
@@ -91,6 +107,9 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/docs/static/"  # served from the swagger-ui-bundle package, no CDN
+    OPENAPI_SWAGGER_UI_CONFIG = {"persistAuthorization": False, "tryItOutEnabled": False}
 
     TASKS_PER_PAGE_DEFAULT = 20
     TASKS_PER_PAGE_MAX = 100
@@ -110,9 +129,10 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without a strong secret from the environment."""
+    """Production: refuses to start without a strong secret from the environment; JSON logs."""
 
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").lower()
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

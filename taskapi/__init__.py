@@ -11,6 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import config_from_env
 from taskapi.app_secret import ensure_secret_key
 from taskapi.extensions import api, db, jwt, limiter, migrate
+from taskapi.headers import register_headers
+from taskapi.observability import register_request_logging
 
 __version__ = "1.0.0"
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
@@ -24,6 +26,7 @@ def create_app(config_class=None):
     os.makedirs(app.instance_path, exist_ok=True)
     configure_database(app)
     ensure_secret_key(app)
+    register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
     # /tasks and /tasks/ are one route, with no redirect (contract).
     app.url_map.strict_slashes = False
     trusted_proxies = app.config.get("PROXY_FIX_X_FOR", 0)
@@ -34,6 +37,7 @@ def create_app(config_class=None):
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_headers(app)
     register_commands(app)
     return app
 
@@ -43,10 +47,15 @@ def configure_database(app):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "taskapi.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"], **options.get(
+            "connect_args", {})}
+    else:
+        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
+        options.setdefault("pool_recycle", app.config["DB_POOL_RECYCLE"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 @event.listens_for(Engine, "connect")
@@ -84,12 +93,14 @@ def register_extensions(app):
 def register_blueprints(app):
     """Mount the API blueprints (documented in /openapi.json)."""
     from taskapi.auth import bp as auth_bp
+    from taskapi.docs import assets as docs_assets
     from taskapi.ops import bp as ops_bp
     from taskapi.tasks import bp as tasks_bp
     from taskapi.users import bp as users_bp
 
     for blueprint in (auth_bp, tasks_bp, users_bp, ops_bp):
         api.register_blueprint(blueprint)
+    app.register_blueprint(docs_assets)
 
 
 def register_errorhandlers(app):

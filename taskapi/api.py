@@ -49,3 +49,14 @@ class ProblemApi(Api):
     def handle_http_exception(self, error):
         """Turn any HTTPException into a problem document."""
         return problem_from_http_exception(error)
+
+    def _openapi_json(self):
+        """Serve the OpenAPI document, finished by taskapi.docs (problem documents, 401s)."""
+        import flask
+
+        from taskapi.docs import finish_spec
+
+        return flask.current_app.response_class(
+            flask.json.dumps(finish_spec(self.spec.to_dict()), indent=2, sort_keys=False),
+            mimetype="application/json",
+        )

@@ -22,7 +22,8 @@ def test_change_email_needs_current_password(client, user_headers):
     wrong = client.patch("/users/me", headers=user_headers,
                          json={"email": "ada@example.com", "current_password": "nope nope"})
     assert wrong.status_code == 400
-    ok = client.patch("/users/me", headers=user_headers, json={"email": "ada@example.com", "current_password": PASSWORD})
+    ok = client.patch("/users/me", headers=user_headers,
+                      json={"email": "ada@example.com", "current_password": PASSWORD})
     assert ok.status_code == 200 and ok.get_json()["email"] == "ada@example.com"
     removed = client.patch("/users/me", headers=user_headers, json={"email": None, "current_password": PASSWORD})
     assert removed.get_json()["email"] is None
