@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint audit migrate bench clean
+.PHONY: run test lint audit postman migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: $(VENV)/.dev
 ## audit: pip-audit over requirements.txt (fails on a fixable known vulnerability)
 audit: $(VENV)/.dev
 	$(BIN)/python .ci/audit.py
+
+## postman: run the Postman collection with newman against a fresh server (installs newman into .tools/)
+postman: $(VENV)/.dev
+	bash .ci/newman.sh
 
 ## migrate: apply migrations to DATABASE_URL (or the SQLite default)
 migrate: $(VENV)/.runtime
