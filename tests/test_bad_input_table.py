@@ -1,0 +1,68 @@
+"""Every JSON write route × hostile bodies: a documented 4xx problem document, and stored data unchanged."""
+
+import json
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+ROUTES = [
+    ("POST", "/auth/register"), ("POST", "/register"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
+    ("POST", "/auth/logout"), ("POST", "/auth/password"), ("POST", "/tasks"), ("PUT", "/tasks/{task}"),
+    ("PATCH", "/tasks/{task}"), ("PATCH", "/users/me"), ("DELETE", "/users/me"), ("PATCH", "/users/{user}"),
+]
+HOSTILE = {
+    "nul byte": '{"title": "a\\u0000b", "username": "a\\u0000b", "password": "p\\u0000w", "email": "x\\u0000@y.z"}',
+    "lone surrogate": '{"title": "\\ud800", "username": "\\udfff", "password": "\\ud800\\ud800", "email": "\\ud800"}',
+    "surrogate key": '{"\\ud800": 1}',
+    "duplicate keys": '{"title": "a", "title": "b", "username": "a", "username": "b"}',
+    "10k fields": json.dumps({k: "x" * 10_000 for k in ("title", "description", "username", "password", "email",
+                                                         "current_password", "new_password", "refresh_token")}),
+    "huge number": '{"title": 1e400, "completed": 99999999999999999999999999, "priority": -1e308}',
+    "deep nesting": "[" * 5000 + "]" * 5000,
+    "sql and html": json.dumps({"title": "'; DROP TABLE tasks; --", "username": "<script>alert(1)</script>",
+                                "password": "' OR '1'='1", "email": "a@b.c'; --"}),
+    "wrong types": '{"title": ["a"], "username": {"a": 1}, "password": 12345678, "email": true, "role": 1}',
+    "null": "null",
+    "array": "[]",
+    "truncated": '{"title": "unterminated',
+    "bad utf-8": b'{"title": "\xff\xfe"}',
+}
+
+
+@pytest.fixture
+def world(client, auth, admin_headers, create_task):
+    headers = auth.headers("ada")
+    task = create_task(headers, "survivor", description="keep me")
+    bob_id = client.get("/auth/me", headers=auth.headers("bob")).get_json()["id"]
+    return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+@pytest.mark.parametrize("method, path", ROUTES)
+def test_hostile_body(client, world, method, path, kind):
+    headers = world["admin"] if "{user}" in path else world["headers"]
+    url = path.format(task=world["task"]["id"], user=world["user"])
+    body = HOSTILE[kind]
+    response = client.open(url, method=method, data=body, content_type="application/json", headers=headers)
+    text = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500, f"{method} {path} {kind}: {response.status_code} {text[:200]}"
+    assert response.mimetype == "application/problem+json"
+    assert "Traceback" not in text
+    task = client.get(f"/tasks/{world['task']['id']}", headers=world["headers"]).get_json()
+    assert task["title"] == "survivor" and task["description"] == "keep me"
+    assert client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["per_page=99999999999999999999", "page=99999999999999999999",
+                                   "due_before=0000-00-00", "q=%00", "sort=%ff", "cursor=" + "A" * 600])
+def test_hostile_query_strings(client, world, query):
+    response = client.get(f"/tasks?{query}", headers=world["headers"])
+    assert response.status_code in (200, 422), response.get_data(as_text=True)[:200]
+    if response.status_code == 422:
+        assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("user_path", ["/users/-1", "/users/abc", "/users/99999999999999999999", "/users/0"])
+def test_odd_user_ids_are_404(client, world, user_path):
+    assert client.get(user_path, headers=world["admin"]).status_code == 404
