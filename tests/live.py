@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,16 @@ def gunicorn_server(database_url, workers=2, env=None, startup_timeout=30):
 
     The database must already be migrated. ``env`` adds or overrides environment variables.
     """
-    port = free_port()
+    process, base_url = start_gunicorn(database_url, workers, env, startup_timeout)
+    try:
+        yield base_url
+    finally:
+        stop(process)
+
+
+def start_gunicorn(database_url, workers=2, env=None, startup_timeout=30, port=None):
+    """Start gunicorn and wait until it answers; returns (process, base URL). The caller stops it."""
+    port = port or free_port()
     environment = {
         **os.environ,
         "TASKAPI_ENV": "production",
@@ -40,17 +50,31 @@ def gunicorn_server(database_url, workers=2, env=None, startup_timeout=30):
         "BIND": f"127.0.0.1:{port}",
         **(env or {}),
     }
+    # A file, not a pipe: nobody drains a pipe while the test runs, and once its buffer fills
+    # every worker blocks writing its request log.
+    output = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    process.output = output
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base_url, process, startup_timeout)
-        yield base_url
-    finally:
-        stop(process)
+    wait_until_up(base_url, process, startup_timeout)
+    return process, base_url
+
+
+def kill_hard(process):
+    """SIGKILL the master and every worker at once, as a crash would."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    process.output.close()
+
+
+def server_output(process):
+    """Everything gunicorn and its workers have printed so far."""
+    process.output.seek(0)
+    return process.output.read().decode(errors="replace")
 
 
 def wait_until_up(base_url, process, timeout):
@@ -58,7 +82,7 @@ def wait_until_up(base_url, process, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{process.stdout.read().decode(errors='replace')}")
+            raise RuntimeError(f"gunicorn exited early:\n{server_output(process)}")
         try:
             if requests.get(f"{base_url}/healthz", timeout=1).status_code == 200:
                 return
@@ -78,4 +102,4 @@ def stop(process):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    process.stdout.close()
+    process.output.close()

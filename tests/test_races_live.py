@@ -1,0 +1,85 @@
+"""Races against a live gunicorn with 4 workers (SQLite WAL, or PostgreSQL via TEST_DATABASE_URL)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.conftest import PASSWORD
+from tests.links import parse_links
+from tests.live import gunicorn_server
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def live4(database_url, make_app):
+    make_app()  # empties the tables afterwards
+    with gunicorn_server(database_url, workers=4, env={"RATELIMIT_ENABLED": "false"}) as url:
+        yield url
+
+
+def all_at_once(count, action):
+    """Run ``action(index)`` in ``count`` threads released together; returns the results."""
+    barrier = threading.Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        return action(index)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def login(url, username):
+    requests.post(f"{url}/auth/register", json={"username": username, "password": PASSWORD})
+    return requests.post(f"{url}/auth/login", json={"username": username, "password": PASSWORD}).json()
+
+
+def test_fifty_registrations_of_one_name_give_one_201(live4):
+    statuses = all_at_once(50, lambda i: requests.post(
+        f"{live4}/auth/register", json={"username": "contested", "password": PASSWORD}).status_code)
+    assert statuses.count(201) == 1
+    assert statuses.count(400) == 49
+    assert not [status for status in statuses if status >= 500]
+
+
+def test_concurrent_task_creation_loses_nothing(live4):
+    headers = {"Authorization": f"Bearer {login(live4, 'busy')['access_token']}"}
+
+    def create_many(client_number):
+        session, ids = requests.Session(), []
+        for n in range(250):
+            response = session.post(f"{live4}/tasks", json={"title": f"c{client_number}-{n}"}, headers=headers)
+            assert response.status_code == 201, response.text
+            ids.append(response.json()["id"])
+        return ids
+
+    created = {task_id for ids in all_at_once(8, create_many) for task_id in ids}
+    assert len(created) == 2000
+    listed, url = set(), f"{live4}/tasks?per_page=100"
+    while url:
+        response = requests.get(url, headers=headers)
+        assert response.headers["X-Total-Count"] == "2000"
+        listed |= {task["id"] for task in response.json()}
+        next_path = parse_links(response.headers["Link"]).get("next")
+        url = f"{live4}{next_path}" if next_path else None
+    assert listed == created
+
+
+def test_concurrent_patches_with_one_if_match_one_wins(live4):
+    headers = {"Authorization": f"Bearer {login(live4, 'editor')['access_token']}"}
+    task = requests.post(f"{live4}/tasks", json={"title": "contended"}, headers=headers)
+    url, etag = f"{live4}/tasks/{task.json()['id']}", task.headers["ETag"]
+    statuses = all_at_once(10, lambda i: requests.patch(url, json={"title": f"w{i}"},
+                                                        headers={**headers, "If-Match": etag}).status_code)
+    assert sorted(statuses) == [200] + [412] * 9
+
+
+def test_concurrent_refreshes_of_one_token_one_wins(live4):
+    refresh_token = login(live4, "refresher")["refresh_token"]
+    statuses = all_at_once(10, lambda i: requests.post(f"{live4}/auth/refresh",
+                                                       json={"refresh_token": refresh_token}).status_code)
+    assert statuses.count(200) == 1
+    assert statuses.count(401) == 9
