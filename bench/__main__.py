@@ -22,6 +22,7 @@ from bench import servers, wrk
 from bench.report import write_reports
 
 USERS, TASKS_PER_USER = 20, 50
+BENCH_PASSWORD = "tulip harbor quiet lantern"  # must pass the password policy
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -39,9 +40,9 @@ def seed(base_url, kind):
     register = "/auth/register"
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda name: requests.post(base_url + register, json={
-            "username": name, "email": f"{name}@example.com", "password": f"{name}-benchmark-pass"}), names))
+            "username": name, "email": f"{name}@example.com", "password": BENCH_PASSWORD}), names))
         tokens = list(pool.map(lambda name: requests.post(base_url + "/auth/login", json={
-            "username": name, "password": f"{name}-benchmark-pass"}).json()["access_token"], names))
+            "username": name, "password": BENCH_PASSWORD}).json()["access_token"], names))
         tasks_path = "/tasks" if kind == "taskapi" else "/tasks/"
 
         def create_tasks(token):

@@ -16,7 +16,7 @@ request = function()
   local i = ((counter + (offset or 0)) % #tokens) + 1
   if kind == "login" then
     return wrk.format("POST", path, {["Content-Type"] = "application/json"},
-      '{"username": "' .. users[i] .. '", "password": "' .. users[i] .. '-benchmark-pass"}')
+      '{"username": "' .. users[i] .. '", "password": "tulip harbor quiet lantern"}')
   elseif kind == "create" then
     return wrk.format("POST", path, {["Authorization"] = "Bearer " .. tokens[i],
       ["Content-Type"] = "application/json"}, '{"title": "bench ' .. counter .. '"}')
