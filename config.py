@@ -99,6 +99,28 @@ class Config:
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 10)
     DB_POOL_RECYCLE = env_int("DB_POOL_RECYCLE", 1800)
 
+    # Mail: SMTP when MAIL_SERVER is set, otherwise a log line and an .eml file in instance/outbox/.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)  # STARTTLS
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)  # implicit TLS (port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "taskapi <no-reply@localhost>")
+    MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None  # None: instance/outbox
+    # Where links in mails point (a front end); unset: mails carry the token and the API route.
+    FRONTEND_URL = (os.environ.get("FRONTEND_URL") or "").rstrip("/") or None
+
+    # Email verification, password reset and two-factor login.
+    REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", False)
+    EMAIL_VERIFICATION_MAX_AGE = timedelta(hours=env_int("EMAIL_VERIFICATION_HOURS", 24))
+    PASSWORD_RESET_MAX_AGE = timedelta(minutes=env_int("PASSWORD_RESET_MINUTES", 60))
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "taskapi")
+    RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP", "5/minute;30/hour")
+    RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL", "3/hour")
+    RATELIMIT_VERIFY_PER_IP = os.environ.get("RATELIMIT_VERIFY_PER_IP", "10/minute")
+
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False
 
@@ -126,6 +148,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False  # the limiter's own tests switch it on
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    MAIL_SERVER = None  # the SMTP tests point this at their own server
 
 
 class ProductionConfig(Config):

@@ -1,5 +1,6 @@
 """Account services shared by the API and the CLI: create, find and authenticate users."""
 
+from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -7,11 +8,15 @@ from sqlalchemy.exc import IntegrityError
 from taskapi.extensions import db
 from taskapi.models import User
 from taskapi.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
+from taskapi.two_factor import accept_second_factor
 
 USERNAME_TAKEN = "Username already registered"
 EMAIL_TAKEN = "Email already registered"
 BAD_CREDENTIALS = "Incorrect username or password"
 ACCOUNT_DISABLED = "Account is disabled"
+EMAIL_NOT_VERIFIED = "Email address not verified: confirm it with the link we sent, or ask for a new one"
+MFA_REQUIRED = "Two-factor code required: send the code from your authenticator app as otp"
+MFA_INVALID = "Incorrect or already used two-factor code"
 
 
 def find_user_by_username(username):
@@ -73,3 +78,20 @@ def authenticate(username, password):
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
+
+
+def check_login_factors(user, otp):
+    """After a correct password: a verified email when required, then the second factor if enabled.
+
+    :raises 403: email not verified while REQUIRE_VERIFIED_EMAIL is on (admins are exempt)
+    :raises 401: 2FA on and no code (``error: mfa_required``), or a wrong, spent or replayed code
+    """
+    if current_app.config["REQUIRE_VERIFIED_EMAIL"] and not user.email_verified and not user.is_admin:
+        abort(403, message=EMAIL_NOT_VERIFIED, extra={"error": "email_not_verified"})
+    if not user.totp_enabled:
+        return
+    if not otp:
+        abort(401, message=MFA_REQUIRED, headers={"WWW-Authenticate": "Bearer"}, extra={"error": "mfa_required"})
+    if not accept_second_factor(user, otp):
+        db.session.rollback()
+        abort(401, message=MFA_INVALID, headers={"WWW-Authenticate": "Bearer"}, extra={"error": "mfa_invalid"})

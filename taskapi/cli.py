@@ -117,10 +117,11 @@ tokens_cli = Blueprint("tokens_cli", __name__, cli_group="tokens")
 
 @tokens_cli.cli.command("purge")
 def purge_tokens():
-    """Delete expired or revoked sessions and expired refresh tokens."""
+    """Delete expired or revoked sessions, expired refresh tokens, and spent or expired mailed tokens."""
+    from taskapi.account_tokens import purge_expired_tokens
     from taskapi.extensions import db
     from taskapi.sessions import purge_expired
 
-    removed = purge_expired()
+    removed = purge_expired() + purge_expired_tokens()
     db.session.commit()
     click.echo(f"Removed {removed} expired or revoked rows.")

@@ -48,3 +48,22 @@ def limit_register(view):
 def limit_refresh(view):
     """Per-IP budget for refreshing tokens."""
     return limiter.limit(configured("RATELIMIT_REFRESH_PER_IP"), key_func=get_remote_address)(view)
+
+
+def requested_email():
+    """The email in a JSON body, normalised, or None."""
+    body = request.get_json(silent=True) if request.is_json else None
+    email = body.get("email") if isinstance(body, dict) else None
+    return email.strip().lower() if isinstance(email, str) and email.strip() else None
+
+
+def limit_password_reset(view):
+    """Per-IP and per-email budgets for reset mails, so nobody floods a mailbox or probes at speed."""
+    view = limiter.limit(configured("RATELIMIT_RESET_PER_EMAIL"), key_func=lambda: f"email:{requested_email()}",
+                         exempt_when=lambda: requested_email() is None)(view)
+    return limiter.limit(configured("RATELIMIT_RESET_PER_IP"), key_func=get_remote_address)(view)
+
+
+def limit_account_tokens(view):
+    """Per-IP budget for redeeming mailed tokens and asking for verification mails."""
+    return limiter.limit(configured("RATELIMIT_VERIFY_PER_IP"), key_func=get_remote_address)(view)

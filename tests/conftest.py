@@ -56,12 +56,12 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def make_app(database_url):
+def make_app(database_url, tmp_path):
     """Build apps on the session database with config overrides; tables are emptied afterwards."""
     apps = []
 
     def factory(**overrides):
-        settings = {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **overrides}
         app = create_app(type("TestSettings", (TestConfig,), settings))
         apps.append(app)
         return app
@@ -78,7 +78,8 @@ def empty_tables(app):
     """Delete every row, children first, so the next test starts from nothing."""
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("TRUNCATE refresh_tokens, auth_sessions, tasks, users RESTART IDENTITY CASCADE"))
+            tables = "account_tokens, recovery_codes, refresh_tokens, auth_sessions, tasks, users"
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
@@ -114,8 +115,8 @@ class AuthActions:
     def register(self, username="ada", password=PASSWORD, **extra):
         return self._client.post("/auth/register", json={"username": username, "password": password, **extra})
 
-    def login(self, username="ada", password=PASSWORD):
-        return self._client.post("/auth/login", json={"username": username, "password": password})
+    def login(self, username="ada", password=PASSWORD, **extra):
+        return self._client.post("/auth/login", json={"username": username, "password": password, **extra})
 
     def token(self, username="ada", password=PASSWORD):
         response = self.login(username, password)
@@ -162,3 +163,18 @@ def create_task(client):
         return response.get_json()
 
     return create
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; its ``inbox`` holds the parsed messages."""
+    from tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_server):
+    """An app that sends its mail to ``smtp_server``."""
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)

@@ -50,5 +50,5 @@ def upgrade():
 def downgrade():
     op.drop_table('refresh_tokens')
     op.drop_table('auth_sessions')
-    with op.batch_alter_table('users') as batch_op:
-        batch_op.drop_column('token_version')
+    # Native DROP COLUMN (SQLite 3.35+): a batch would recreate users without its expression indexes.
+    op.drop_column('users', 'token_version')

@@ -33,7 +33,6 @@ def downgrade():
     for name in ('ix_tasks_owner_due', 'ix_tasks_owner_title', 'ix_tasks_owner_priority', 'ix_tasks_owner_created'):
         op.drop_index(name, table_name='tasks')
     op.create_index('ix_tasks_owner_id', 'tasks', ['owner_id'])
-    with op.batch_alter_table('tasks') as batch_op:
-        batch_op.drop_column('version')
-    with op.batch_alter_table('users') as batch_op:
-        batch_op.drop_column('task_count')
+    # Native DROP COLUMN (SQLite 3.35+): a batch would recreate users without its expression indexes.
+    op.drop_column('tasks', 'version')
+    op.drop_column('users', 'task_count')

@@ -3,7 +3,9 @@
 from flask_jwt_extended import current_user, get_jwt_identity, jwt_required, verify_jwt_in_request
 from flask_smorest import abort
 
-from taskapi.accounts import authenticate, create_user
+from taskapi.account_mail import send_verification_mail
+from taskapi.account_tokens import issue_verification_token
+from taskapi.accounts import authenticate, check_login_factors, create_user
 from taskapi.auth import bp
 from taskapi.auth.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema, UserSchema
 from taskapi.rate_limits import limit_login, limit_register
@@ -21,24 +23,29 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 @bp.alt_response(400, description="Username or email already registered")
 @bp.alt_response(403, description="role=admin without an admin's token")
 def register(data):
-    """Create an account (role ``admin`` only with an admin's bearer token)."""
+    """Create an account (role ``admin`` only with an admin's bearer token); mails a verification link."""
     if data["role"] == "admin":
         verify_jwt_in_request(optional=True)
         if get_jwt_identity() is None or not current_user.is_admin:
             abort(403, message=ADMIN_REQUIRED)
-    return create_user(data["username"], data["password"], data["email"], data["role"])
+    user = create_user(data["username"], data["password"], data["email"], data["role"])
+    if user.email:
+        send_verification_mail(user, issue_verification_token(user))
+    return user
 
 
 @bp.route("/auth/login", methods=["POST"])
 @limit_login
 @bp.arguments(LoginSchema)
 @bp.response(200, TokenSchema)
-@bp.alt_response(401, description="Incorrect username or password")
-@bp.alt_response(403, description="Account disabled")
+@bp.alt_response(401, description="Incorrect username or password; or a 2FA code is needed "
+                                  "(error: mfa_required) or wrong (error: mfa_invalid)")
+@bp.alt_response(403, description="Account disabled, or email not verified when that is required")
 @bp.alt_response(429, description="Too many attempts for this client or username")
 def login(data):
     """Log in with a JSON body; answers a bearer token."""
     user = authenticate(data["username"], data["password"])
+    check_login_factors(user, data["otp"])
     return start_session(user), 200, NO_STORE
 
 
@@ -47,13 +54,15 @@ def login(data):
 @limit_login
 @bp.arguments(TokenFormSchema, location="form")
 @bp.response(200, TokenSchema)
-@bp.alt_response(401, description="Incorrect username or password, or a bad refresh token")
-@bp.alt_response(403, description="Account disabled")
+@bp.alt_response(401, description="Incorrect username or password, a bad refresh token, or a missing "
+                                  "(error: mfa_required) or wrong (error: mfa_invalid) 2FA code")
+@bp.alt_response(403, description="Account disabled, or email not verified when that is required")
 def token(data):
     """OAuth2 token endpoint (form): password grant (``grant_type`` may be omitted) or refresh_token grant."""
     if data["grant_type"] == "refresh_token":
         return rotate(data["refresh_token"]), 200, NO_STORE
     user = authenticate(data["username"], data["password"])
+    check_login_factors(user, data["otp"])
     return start_session(user), 200, NO_STORE
 
 

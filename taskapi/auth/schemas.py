@@ -14,6 +14,8 @@ class UserSchema(Schema):
     email = fields.String(dump_only=True, allow_none=True)
     role = fields.String(dump_only=True)
     is_active = fields.Boolean(dump_only=True)
+    email_verified = fields.Boolean(dump_only=True)
+    two_factor_enabled = fields.Boolean(dump_only=True, attribute="totp_enabled")
     created_at = UTCTimestamp(dump_only=True)
 
 
@@ -38,6 +40,8 @@ class LoginSchema(Schema):
 
     username = fields.String(required=True, validate=validate.Length(min=1), metadata={"example": "ada"})
     password = fields.String(required=True, load_only=True, metadata={"example": "correct horse battery staple"})
+    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=64),
+                        metadata={"description": "TOTP code or recovery code, for accounts with 2FA"})
 
 
 class TokenFormSchema(Schema):
@@ -50,6 +54,8 @@ class TokenFormSchema(Schema):
     scope = fields.String(load_default="")
     client_id = fields.String(load_default=None)
     client_secret = fields.String(load_default=None, load_only=True)
+    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=64),
+                        metadata={"description": "TOTP code or recovery code, for accounts with 2FA"})
 
     @validates_schema
     def grant_fields_present(self, data, **kwargs):
@@ -94,6 +100,59 @@ class TokenSchema(Schema):
     refresh_token = fields.String()
     token_type = fields.String(metadata={"example": "bearer"})
     expires_in = fields.Integer(metadata={"description": "Access token lifetime in seconds"})
+
+
+
+class MailedTokenSchema(Schema):
+    """POST /auth/verify-email body: the token from the mail."""
+
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+
+
+class PasswordResetRequestSchema(Schema):
+    """POST /auth/password-reset/request body."""
+
+    email = Email(required=True, validate=validate.Length(max=254), metadata={"example": "ada@example.com"})
+
+
+class PasswordResetSchema(Schema):
+    """POST /auth/password-reset body; the policy is checked against the account the token names."""
+
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    new_password = NewPassword()
+
+
+class AcceptedSchema(Schema):
+    """A 202 acknowledgement that says nothing about whether an account exists."""
+
+    detail = fields.String()
+
+
+class TwoFactorSetupSchema(Schema):
+    """A new TOTP secret, its otpauth:// URI and that URI as a QR code (SVG)."""
+
+    secret = fields.String(metadata={"description": "Base32 secret, for manual entry"})
+    otpauth_uri = fields.String()
+    qr_svg = fields.String(metadata={"description": "SVG markup of a QR code of otpauth_uri"})
+
+
+class TwoFactorCodeSchema(Schema):
+    """POST /auth/2fa/enable body: a current code from the authenticator app."""
+
+    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
+
+
+class TwoFactorDisableSchema(Schema):
+    """POST /auth/2fa/disable body: the password and a TOTP or recovery code."""
+
+    password = fields.String(required=True, load_only=True)
+    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
+
+
+class RecoveryCodesSchema(Schema):
+    """Recovery codes, shown once."""
+
+    recovery_codes = fields.List(fields.String())
 
 
 user_schema = UserSchema()

@@ -4,6 +4,7 @@ from flask import request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import abort
 
+from taskapi.account_tokens import invalidate_tokens
 from taskapi.auth import bp
 from taskapi.auth.routes import NO_STORE
 from taskapi.auth.schemas import LogoutSchema, PasswordChangeSchema, RefreshSchema, TokenSchema
@@ -72,5 +73,6 @@ def change_password(data):
     if not verify_password(data["current_password"], user.password_hash):
         abort(400, message="Current password is incorrect")
     user.password_hash = hash_password(data["new_password"])
+    invalidate_tokens(user, "password_reset")
     revoke_all_sessions(user)
     return start_session(user), 200, NO_STORE

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, func, true
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Index, Integer, String, false, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import db
@@ -26,6 +26,13 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by password change, logout-all and disabling: tokens carry it as "ver".
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Reset to False whenever the email changes.
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # TOTP: the secret is encrypted at rest (taskapi.two_factor); set at setup, active once enabled.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The newest 30-second step a code was accepted for: no code is accepted twice (replay guard).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Maintained with every task insert/delete, so X-Total-Count never counts a million rows.
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

@@ -47,6 +47,8 @@ class Me(MethodView):
         other = find_user_by_email(data["email"]) if data["email"] else None
         if other is not None and other.id != current_user.id:
             abort(400, message=EMAIL_TAKEN)
+        if (data["email"] or "").lower() != (current_user.email or "").lower():
+            current_user.email_verified = False  # a new address is unproven until its own link is used
         current_user.email = data["email"]
         db.session.commit()
         return current_user

@@ -15,7 +15,9 @@ def test_register_returns_user_without_secrets(client, path):
     response = client.post(path, json={"username": "ada", "password": PASSWORD, "email": "Ada@Example.COM"})
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"id", "username", "email", "role", "is_active", "created_at"}
+    assert set(body) == {"id", "username", "email", "role", "is_active", "created_at", "email_verified",
+                         "two_factor_enabled"}
+    assert body["email_verified"] is False and body["two_factor_enabled"] is False
     assert body["username"] == "ada" and body["role"] == "user" and body["is_active"] is True
     assert body["email"] == "Ada@example.com"
     assert body["created_at"].endswith("Z")
