@@ -48,6 +48,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30)
 
     BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)
+    BCRYPT_CONCURRENCY = env_int("BCRYPT_CONCURRENCY", 1)  # hashes at once per worker process
+    BCRYPT_NICE = env_int("BCRYPT_NICE", 10)  # CPU niceness of the hashing threads (Linux)
     # Password policy (NIST SP 800-63B): length, blocklist, context; no composition rules.
     PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)  # 15 recommended for single-factor accounts
     PASSWORD_MAX_LENGTH = 1024

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT.parent / "shared" / "peers"
 PEER_VENV = ROOT / ".tools" / "peer-venv"
+OUTBOX = os.path.join(tempfile.gettempdir(), "taskapi-bench-outbox")
 BIN = Path(sys.executable).parent
 SECRET = "benchmark-secret-key-long-enough-for-hs256-0123456789"
 
@@ -40,6 +42,7 @@ def taskapi_command(port, workers):
     return [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], {
         "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers), "RATELIMIT_ENABLED": "false", "BCRYPT_LOG_ROUNDS": "12",
+        "MAIL_OUTBOX_DIR": OUTBOX,  # registration mails: keep them out of the project's instance/
     }
 
 

@@ -53,6 +53,11 @@ class UTCTimestamp(fields.DateTime):
     """ISO 8601 in UTC with a ``Z`` suffix, e.g. ``2026-11-22T10:00:00Z``."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return utc_timestamp(value)
+
+
+def utc_timestamp(value):
+    """An aware datetime as ISO 8601 UTC with a ``Z`` suffix, or None."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

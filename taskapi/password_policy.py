@@ -5,7 +5,11 @@ No composition rules. The blocklist is the 30,000 most common passwords shipped 
 loaded once into a frozenset. Messages name the rule, never the password.
 """
 
+import ast
+import importlib.util
+import re
 from functools import lru_cache
+from pathlib import Path
 
 from flask import current_app
 
@@ -17,10 +21,19 @@ MIN_CONTEXT_LENGTH = 3  # shorter usernames or local parts would refuse too much
 
 @lru_cache(maxsize=1)
 def common_passwords():
-    """The blocklist, case-folded, built on first use (immutable, so one per process is fine)."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+    """The blocklist, case-folded, built on first use (immutable, so one per process is fine).
 
-    return frozenset(entry.casefold() for entry in FREQUENCY_LISTS["passwords"])
+    Read from the package's data file rather than imported: importing ``zxcvbn`` loads its five
+    other word lists too, about 15 MB per worker that the blocklist does not need.
+    """
+    spec = importlib.util.find_spec("zxcvbn")
+    path = Path(spec.submodule_search_locations[0]) / "frequency_lists.py"
+    with path.open(encoding="utf-8") as source:
+        line = next(line for line in source if line.lstrip().startswith('"passwords":'))
+    # The line is: "passwords": "123456,password,...".split(","),  (the literal may hold escapes)
+    literal = re.findall(r'"(?:[^"\\]|\\.)*"', line)[1]
+    entries = ast.literal_eval(literal).split(",")
+    return frozenset(entry.casefold() for entry in entries)
 
 
 def password_problems(password, username=None, email=None):

@@ -9,13 +9,42 @@ unsalted SHA-256 of the same password cannot be fed to bcrypt directly.
 import base64
 import hashlib
 import hmac
+import os
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
 from flask import current_app
 
 SCHEME_PREFIX = "bcrypt-sha256$"
 _dummy_hashes = {}
+_bcrypt_pools = {}
+_pools_lock = threading.Lock()
+
+
+def lower_priority(niceness):
+    """Run the calling thread at ``niceness`` (Linux: niceness is per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not allowed: hashing still works
+        pass
+
+
+def bcrypt_pool():
+    """This process's bcrypt threads: BCRYPT_CONCURRENCY of them, at a lower CPU priority.
+
+    Scheduling, not state. A burst of logins then takes at most that many cores per worker, and
+    when a list request needs the CPU the kernel gives it first, so logins cannot starve the API.
+    Keyed by pid: a pool must never be inherited across gunicorn's fork.
+    """
+    size, niceness = current_app.config["BCRYPT_CONCURRENCY"], current_app.config["BCRYPT_NICE"]
+    key = (os.getpid(), size, niceness)
+    with _pools_lock:
+        if key not in _bcrypt_pools:
+            _bcrypt_pools[key] = ThreadPoolExecutor(max_workers=size, thread_name_prefix="bcrypt",
+                                                    initializer=lower_priority, initargs=(niceness,))
+        return _bcrypt_pools[key]
 
 
 def normalize(password):
@@ -32,7 +61,8 @@ def hash_password(password, rounds=None):
     """Hash a password with the configured bcrypt cost."""
     rounds = rounds or current_app.config["BCRYPT_LOG_ROUNDS"]
     salt = bcrypt.gensalt(rounds=rounds)
-    return SCHEME_PREFIX + bcrypt.hashpw(_prehash(password, salt), salt).decode("ascii")
+    hashed = bcrypt_pool().submit(bcrypt.hashpw, _prehash(password, salt), salt).result()
+    return SCHEME_PREFIX + hashed.decode("ascii")
 
 
 def verify_password(password, stored_hash):
@@ -42,7 +72,7 @@ def verify_password(password, stored_hash):
     bcrypt_hash = stored_hash[len(SCHEME_PREFIX):].encode("ascii")
     salt = bcrypt_hash[:29]  # "$2b$12$" + 22 salt characters
     try:
-        return bcrypt.checkpw(_prehash(password, salt), bcrypt_hash)
+        return bcrypt_pool().submit(bcrypt.checkpw, _prehash(password, salt), bcrypt_hash).result()
     except ValueError:
         return False
 

@@ -3,6 +3,7 @@
 import logging
 
 from flask_jwt_extended.exceptions import JWTDecodeError
+from sqlalchemy import select
 
 from taskapi.errors import NOT_AUTHENTICATED, unauthorized
 from taskapi.extensions import db, jwt
@@ -66,7 +67,9 @@ def load_user(header, claims):
 @jwt.token_in_blocklist_loader
 def session_revoked(header, claims):
     """True when the token's login session was logged out, revoked or has outlived its limit."""
-    session = db.session.get(AuthSession, claims.get("fam"))
+    # Two columns, not the ORM entity: this runs on every authenticated request.
+    session = db.session.execute(select(AuthSession.revoked_at, AuthSession.expires_at)
+                                 .where(AuthSession.family_id == claims.get("fam"))).first()
     return session is None or session.revoked_at is not None or session.expires_at <= utcnow()
 
 

@@ -1,6 +1,7 @@
 """Races against a live gunicorn with 4 workers (SQLite WAL, or PostgreSQL via TEST_DATABASE_URL)."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -83,3 +84,39 @@ def test_concurrent_refreshes_of_one_token_one_wins(live4):
                                                        json={"refresh_token": refresh_token}).status_code)
     assert statuses.count(200) == 1
     assert statuses.count(401) == 9
+
+
+@pytest.fixture
+def live4_mail(database_url, make_app, smtp_server):
+    """Four workers that mail through the test's SMTP server."""
+    make_app()
+    env = {"RATELIMIT_ENABLED": "false", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port)}
+    with gunicorn_server(database_url, workers=4, env=env) as url:
+        yield url
+
+
+def test_racing_redemptions_of_one_reset_token_one_wins(live4_mail, smtp_server):
+    from tests.smtp import token_in
+
+    requests.post(f"{live4_mail}/auth/register",
+                  json={"username": "forgetful", "password": PASSWORD, "email": "forgetful@example.com"})
+    requests.post(f"{live4_mail}/auth/password-reset/request", json={"email": "forgetful@example.com"})
+    reset_mail = next(message for message in smtp_server.inbox.wait_for(2)
+                      if message["Subject"] == "Reset your password")
+    token = token_in(reset_mail)
+    statuses = all_at_once(10, lambda i: requests.post(f"{live4_mail}/auth/password-reset", json={
+        "token": token, "new_password": f"racing passphrase number {i}"}).status_code)
+    assert sorted(statuses) == [204] + [400] * 9
+
+
+def test_racing_logins_with_one_totp_code_one_wins(live4):
+    import pyotp
+
+    headers = {"Authorization": f"Bearer {login(live4, 'guarded')['access_token']}"}
+    secret = requests.post(f"{live4}/auth/2fa/setup", headers=headers).json()["secret"]
+    totp = pyotp.TOTP(secret)
+    assert requests.post(f"{live4}/auth/2fa/enable", json={"code": totp.now()}, headers=headers).status_code == 200
+    code = totp.at(time.time() + 30)  # the next step: valid once, inside the window
+    statuses = all_at_once(10, lambda i: requests.post(f"{live4}/auth/login", json={
+        "username": "guarded", "password": PASSWORD, "otp": code}).status_code)
+    assert sorted(statuses) == [200] + [401] * 9

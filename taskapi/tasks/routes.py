@@ -1,18 +1,19 @@
 """Task views: list, create, read, update (owner or admin), delete (admin)."""
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import abort
+from sqlalchemy import select
 
 from taskapi.etags import etag_header, not_modified_response, require_if_match
 from taskapi.extensions import db
-from taskapi.models import Task
+from taskapi.models import Task, User
 from taskapi.pagination import fetch_page
 from taskapi.security import BEARER_SECURITY, admin_required
 from taskapi.tasks import bp
 from taskapi.tasks.listing import EARLIEST, LATEST, SORT_KEYS, TaskListArgsSchema, listing_query
-from taskapi.tasks.schemas import TaskPatchSchema, TaskSchema, TaskWriteSchema
+from taskapi.tasks.schemas import TaskPatchSchema, TaskSchema, TaskWriteSchema, task_document
 
 
 def get_owned_task_or_404(task_id):
@@ -24,6 +25,15 @@ def get_owned_task_or_404(task_id):
     if task is None or (task.owner_id != current_user.id and not current_user.is_admin):
         abort(404, message="Task not found")
     return task
+
+
+def owner_names(tasks):
+    """{owner id: username} for ``tasks``: the caller without a query, other owners in one."""
+    names = {current_user.id: current_user.username}
+    others = {task.owner_id for task in tasks} - names.keys()
+    if others:
+        names.update(db.session.execute(select(User.id, User.username).where(User.id.in_(others))).all())
+    return names
 
 
 @bp.route("", strict_slashes=False)
@@ -39,7 +49,9 @@ class Tasks(MethodView):
         sort_key = SORT_KEYS[args["sort"]]
         tasks, headers = fetch_page(db.session, query, sort_key, args, total,
                                     lambda task: sort_values(sort_key, task))
-        return tasks, 200, headers
+        # A ready Response passes flask-smorest's schema by (TaskSchema still documents it).
+        names = owner_names(tasks)
+        return jsonify([task_document(task, names[task.owner_id]) for task in tasks]), 200, headers
 
     @bp.doc(security=BEARER_SECURITY)
     @bp.arguments(TaskWriteSchema)

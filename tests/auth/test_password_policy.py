@@ -96,3 +96,13 @@ def test_policy_applies_to_create_admin(runner):
     result = runner.invoke(args=["users", "create-admin", "root"], input="password1\n")
     assert result.exit_code == 1
     assert "most commonly used" in result.output
+
+
+def test_the_blocklist_is_exactly_zxcvbns_password_list(app):
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    from taskapi.password_policy import common_passwords
+
+    with app.app_context():
+        assert common_passwords() == frozenset(entry.casefold() for entry in FREQUENCY_LISTS["passwords"])
+        assert len(common_passwords()) >= 20000
