@@ -22,6 +22,22 @@ SMTP_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MA
                  "MAIL_PASSWORD", "MAIL_TIMEOUT_SECONDS")
 
 
+def in_background(function, *args):
+    """Run ``function(*args)`` on a thread inside an app context of its own; log, never raise."""
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            try:
+                function(*args)
+            except Exception:  # noqa: BLE001  (a background job has nobody to raise to)
+                log.exception("background job %s failed", function.__name__)
+
+    thread = threading.Thread(target=run, name=function.__name__, daemon=True)
+    thread.start()
+    return thread
+
+
 def build_message(to, subject, text, html, sender):
     """A multipart/alternative message: plain text first, HTML as the preferred part."""
     message = EmailMessage()
