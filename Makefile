@@ -23,7 +23,7 @@ run: $(VENV)/.runtime
 	@if [ -z "$$SECRET_KEY" ] && [ ! -f instance/secret_key ]; then \
 	  echo "SECRET_KEY is not set: generating a local development secret in instance/secret_key"; fi
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	MALLOC_ARENA_MAX=2 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## test: install dev tools and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(VENV)/.dev

@@ -48,7 +48,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30)
 
     BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)
-    BCRYPT_CONCURRENCY = env_int("BCRYPT_CONCURRENCY", 1)  # hashes at once per worker process
+    # Hashes at once per worker: the core count, because gunicorn may hand one worker every connection.
+    BCRYPT_CONCURRENCY = env_int("BCRYPT_CONCURRENCY", os.cpu_count() or 1)
     BCRYPT_NICE = env_int("BCRYPT_NICE", 10)  # CPU niceness of the hashing threads (Linux)
     # Password policy (NIST SP 800-63B): length, blocklist, context; no composition rules.
     PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)  # 15 recommended for single-factor accounts
