@@ -4,10 +4,9 @@ Run: ``python -m bench.login_timing``. In-process (Flask test client, SQLite), i
 drift affects both sides alike. Prints both medians and their ratio; asserts nothing.
 """
 
-import statistics
 import tempfile
-import time
 
+from bench.timing import compare
 from config import TestConfig
 from taskapi import create_app
 
@@ -15,11 +14,9 @@ TRIES = 50
 PASSWORD = "the right passphrase for timing"
 
 
-def timed(client, username):
-    started = time.perf_counter()
+def fail_login(client, username):
     status = client.post("/auth/login", json={"username": username, "password": "a wrong guess!"}).status_code
     assert status == 401
-    return time.perf_counter() - started
 
 
 def main():
@@ -33,15 +30,10 @@ def main():
             upgrade()
         client = app.test_client()
         client.post("/auth/register", json={"username": "known", "password": PASSWORD})
-        timed(client, "nobody")  # warm the dummy hash and caches
-        wrong, unknown = [], []
-        for _ in range(TRIES):
-            wrong.append(timed(client, "known"))
-            unknown.append(timed(client, "nobody"))
-    wrong_ms, unknown_ms = statistics.median(wrong) * 1000, statistics.median(unknown) * 1000
-    print(f"wrong password: median {wrong_ms:.1f} ms over {TRIES}")
-    print(f"unknown user:   median {unknown_ms:.1f} ms over {TRIES}")
-    print(f"ratio unknown/wrong: {unknown_ms / wrong_ms:.3f} (target: within 0.90-1.10)")
+        fail_login(client, "nobody")  # warm the dummy hash and caches
+        compare(("wrong password", lambda: fail_login(client, "known")),
+                ("unknown user", lambda: fail_login(client, "nobody")), TRIES)
+        print("target: ratio within 0.90-1.10")
 
 
 if __name__ == "__main__":

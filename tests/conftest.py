@@ -14,6 +14,7 @@ from taskapi.extensions import db
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of good length"
+ADA_EMAIL = "ada@example.com"
 
 
 def create_postgres_database(base_url):
@@ -178,3 +179,11 @@ def smtp_server():
 def mail_app(make_app, smtp_server):
     """An app that sends its mail to ``smtp_server``."""
     return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+
+
+@pytest.fixture
+def ada_with_email(auth, smtp_server):
+    """ada, registered with ADA_EMAIL (her verification mail already delivered); her token pair."""
+    assert auth.register("ada", email=ADA_EMAIL).status_code == 201
+    smtp_server.inbox.wait_for(1)
+    return auth.login("ada").get_json()

@@ -2,10 +2,8 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import ADA_EMAIL, PASSWORD
 from tests.smtp import token_in
-
-ADA_EMAIL = "ada@example.com"
 
 
 @pytest.fixture
@@ -14,11 +12,9 @@ def app(mail_app):
 
 
 @pytest.fixture
-def ada(auth, smtp_server):
-    """ada, registered with an email address (its verification mail delivered), and her bearer headers."""
-    assert auth.register("ada", email=ADA_EMAIL).status_code == 201
-    smtp_server.inbox.wait_for(1)
-    return {"Authorization": f"Bearer {auth.token('ada')}"}
+def ada(ada_with_email):
+    """Bearer headers of ada, registered with an email address."""
+    return {"Authorization": f"Bearer {ada_with_email['access_token']}"}
 
 
 def request_verification(client, headers, smtp_server, expected_messages=2):

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import ADA_EMAIL, PASSWORD
 from tests.smtp import token_in
 
-ADA_EMAIL = "ada@example.com"
 NEW_PASSWORD = "violet mountain river clock"
 ACCEPTED = "If an account has this email address, a password reset link is on its way."
 
@@ -19,11 +18,9 @@ def app(mail_app):
 
 
 @pytest.fixture
-def ada(auth, smtp_server):
-    """ada, registered with an email address; the registration mail is already delivered."""
-    assert auth.register("ada", email=ADA_EMAIL).status_code == 201
-    smtp_server.inbox.wait_for(1)
-    return auth.login("ada").get_json()
+def ada(ada_with_email):
+    """ada's token pair; she registered with an email address."""
+    return ada_with_email
 
 
 def request_reset(client, email=ADA_EMAIL):
