@@ -17,6 +17,7 @@ ACCOUNT_DISABLED = "Account is disabled"
 EMAIL_NOT_VERIFIED = "Email address not verified: confirm it with the link we sent, or ask for a new one"
 MFA_REQUIRED = "Two-factor code required: send the code from your authenticator app as otp"
 MFA_INVALID = "Incorrect or already used two-factor code"
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def find_user_by_username(username):
@@ -69,9 +70,9 @@ def authenticate(username, password):
     user = find_user_by_username(username)
     if user is None:
         burn_equal_time(password)
-        abort(401, message=BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+        abort(401, message=BAD_CREDENTIALS, headers=CHALLENGE)
     if not verify_password(password, user.password_hash):
-        abort(401, message=BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+        abort(401, message=BAD_CREDENTIALS, headers=CHALLENGE)
     if not user.is_active:
         abort(403, message=ACCOUNT_DISABLED)
     if needs_rehash(user.password_hash):
@@ -91,7 +92,7 @@ def check_login_factors(user, otp):
     if not user.totp_enabled:
         return
     if not otp:
-        abort(401, message=MFA_REQUIRED, headers={"WWW-Authenticate": "Bearer"}, extra={"error": "mfa_required"})
+        abort(401, message=MFA_REQUIRED, headers=CHALLENGE, extra={"error": "mfa_required"})
     if not accept_second_factor(user, otp):
         db.session.rollback()
-        abort(401, message=MFA_INVALID, headers={"WWW-Authenticate": "Bearer"}, extra={"error": "mfa_invalid"})
+        abort(401, message=MFA_INVALID, headers=CHALLENGE, extra={"error": "mfa_invalid"})

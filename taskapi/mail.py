@@ -57,9 +57,7 @@ def send_mail(to, subject, text, html):
     message = build_message(to, subject, text, html, config["MAIL_FROM"])
     settings = {name: config[name] for name in SMTP_SETTINGS}
     outbox = config["MAIL_OUTBOX_DIR"] or os.path.join(current_app.instance_path, "outbox")
-    thread = threading.Thread(target=deliver, args=(message, settings, outbox), name="mail", daemon=True)
-    thread.start()
-    return thread
+    return in_background(deliver, message, settings, outbox)
 
 
 def deliver(message, settings, outbox):

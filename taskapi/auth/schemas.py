@@ -6,6 +6,12 @@ from taskapi.fields import Email, NewPassword, OneOf, Username, UTCTimestamp, ch
 from taskapi.models import ROLES
 
 
+def second_factor():
+    """The optional ``otp`` of a login: a TOTP code or a recovery code."""
+    return fields.String(load_default=None, load_only=True, validate=validate.Length(max=64),
+                         metadata={"description": "TOTP code or recovery code, for accounts with 2FA"})
+
+
 class UserSchema(Schema):
     """A user as every response shows it: never a password or hash."""
 
@@ -40,8 +46,7 @@ class LoginSchema(Schema):
 
     username = fields.String(required=True, validate=validate.Length(min=1), metadata={"example": "ada"})
     password = fields.String(required=True, load_only=True, metadata={"example": "correct horse battery staple"})
-    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=64),
-                        metadata={"description": "TOTP code or recovery code, for accounts with 2FA"})
+    otp = second_factor()
 
 
 class TokenFormSchema(Schema):
@@ -54,8 +59,7 @@ class TokenFormSchema(Schema):
     scope = fields.String(load_default="")
     client_id = fields.String(load_default=None)
     client_secret = fields.String(load_default=None, load_only=True)
-    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=64),
-                        metadata={"description": "TOTP code or recovery code, for accounts with 2FA"})
+    otp = second_factor()
 
     @validates_schema
     def grant_fields_present(self, data, **kwargs):
@@ -102,9 +106,8 @@ class TokenSchema(Schema):
     expires_in = fields.Integer(metadata={"description": "Access token lifetime in seconds"})
 
 
-
 class MailedTokenSchema(Schema):
-    """POST /auth/verify-email body: the token from the mail."""
+    """POST /auth/verify-email body: the token from the mail (password reset adds a password)."""
 
     token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
 
@@ -115,10 +118,9 @@ class PasswordResetRequestSchema(Schema):
     email = Email(required=True, validate=validate.Length(max=254), metadata={"example": "ada@example.com"})
 
 
-class PasswordResetSchema(Schema):
+class PasswordResetSchema(MailedTokenSchema):
     """POST /auth/password-reset body; the policy is checked against the account the token names."""
 
-    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
     new_password = NewPassword()
 
 
@@ -137,16 +139,15 @@ class TwoFactorSetupSchema(Schema):
 
 
 class TwoFactorCodeSchema(Schema):
-    """POST /auth/2fa/enable body: a current code from the authenticator app."""
+    """POST /auth/2fa/enable body: a current code from the authenticator app (disable adds the password)."""
 
     code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
 
 
-class TwoFactorDisableSchema(Schema):
+class TwoFactorDisableSchema(TwoFactorCodeSchema):
     """POST /auth/2fa/disable body: the password and a TOTP or recovery code."""
 
     password = fields.String(required=True, load_only=True)
-    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
 
 
 class RecoveryCodesSchema(Schema):
