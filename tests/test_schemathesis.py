@@ -1,7 +1,8 @@
 """Schemathesis over every operation in /openapi.json (in-process WSGI), as a real user or admin.
 
 Default checks: no 5xx, documented status codes, content types, headers and response schemas.
-Budget: SCHEMATHESIS_MAX_EXAMPLES (default 30 per operation), derandomised so CI is repeatable;
+A stateful run follows the OpenAPI links of a created task (create → get → patch/put → delete).
+Budget: SCHEMATHESIS_MAX_EXAMPLES (default 50 per operation), derandomised so CI is repeatable;
 raise it locally for a longer session. Only business-rule rejections of schema-valid data are excused (see below).
 """
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "50"))
 # A schema cannot say "the password must not contain the username" or "that name is taken", so a
 # schema-valid body may rightly get a 400/422; its problem document is still checked against the schema.
 BUSINESS_RULE_REJECTIONS = [schemathesis.checks.positive_data_acceptance]
@@ -61,3 +62,32 @@ def check_operation(operation, api_app):
         case.call_and_validate(headers=headers, excluded_checks=BUSINESS_RULE_REJECTIONS)
 
     run()
+
+
+def test_task_lifecycle_follows_links(api_app):
+    """Schemathesis chains task operations through the links on 201, as an admin (who may delete)."""
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", api_app).include(path_regex="^/tasks")
+    headers = api_app.config["SCHEMATHESIS_HEADERS"]["root"]
+    created, reached = set(), set()
+
+    class TaskLifecycle(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            if case.method == "POST" and response.status_code == 201:
+                created.add(response.json()["id"])
+            elif case.path_parameters and case.path_parameters.get("task_id") in created:
+                reached.add((case.method, response.status_code))
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, additional_checks=additional_checks, headers=headers,
+                                   excluded_checks=BUSINESS_RULE_REJECTIONS, transport_kwargs=kwargs,
+                                   recorder=self.recorder)
+
+    TaskLifecycle.run(settings=settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
+                                        suppress_health_check=list(HealthCheck), stateful_step_count=6))
+    # The links were followed: created ids were read, changed and deleted, not only random ones tried.
+    assert {("GET", 200), ("DELETE", 204)} <= reached, reached
+    assert {("PATCH", 200), ("PUT", 200)} & reached, reached

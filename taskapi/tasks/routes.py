@@ -27,6 +27,14 @@ def get_owned_task_or_404(task_id):
     return task
 
 
+def task_links():
+    """OpenAPI links from a created task to the operations on it (clients and schemathesis follow them)."""
+    by_id = "#/paths/~1tasks~1{task_id}"
+    operations = {"GetTask": "get", "UpdateTask": "patch", "ReplaceTask": "put", "DeleteTask": "delete"}
+    return {name: {"operationRef": f"{by_id}/{method}", "parameters": {"task_id": "$response.body#/id"}}
+            for name, method in operations.items()}
+
+
 def owner_names(tasks):
     """{owner id: username} for ``tasks``: the caller without a query, other owners in one."""
     names = {current_user.id: current_user.username}
@@ -53,7 +61,7 @@ class Tasks(MethodView):
         names = owner_names(tasks)
         return jsonify([task_document(task, names[task.owner_id]) for task in tasks]), 200, headers
 
-    @bp.doc(security=BEARER_SECURITY)
+    @bp.doc(security=BEARER_SECURITY, responses={201: {"links": task_links()}})
     @bp.arguments(TaskWriteSchema)
     @bp.response(201, TaskSchema)
     def post(self, data):
