@@ -19,9 +19,12 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
 )
-WRITE_ROUTES = [("POST", "/auth/register"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
+# Logout and account deletion would end the session the later examples use: the table in
+# test_bad_input_table.py covers them (and checks that it lists every JSON write route).
+WRITE_ROUTES = [("POST", "/auth/register"), ("POST", "/register"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
                 ("POST", "/tasks"), ("PUT", "/tasks/1"), ("PATCH", "/tasks/1"), ("PATCH", "/users/me"),
-                ("POST", "/auth/password")]
+                ("POST", "/auth/password"), ("POST", "/auth/verify-email"), ("POST", "/auth/password-reset/request"),
+                ("POST", "/auth/password-reset"), ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable")]
 
 
 @SETTINGS
