@@ -11,6 +11,7 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import FlakyStrategyDefinition
 
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
 
@@ -68,7 +69,7 @@ def test_task_lifecycle_follows_links(api_app):
     """Schemathesis chains task operations through the links on 201, as an admin (who may delete)."""
     schema = schemathesis.openapi.from_wsgi("/openapi.json", api_app).include(path_regex="^/tasks")
     headers = api_app.config["SCHEMATHESIS_HEADERS"]["root"]
-    created, reached = set(), set()
+    created, reached, failures = set(), set(), []
 
     class TaskLifecycle(schema.as_state_machine()):
         def get_call_kwargs(self, case):
@@ -82,12 +83,23 @@ def test_task_lifecycle_follows_links(api_app):
                 reached.add((case.method, response.status_code))
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(response, additional_checks=additional_checks, headers=headers,
-                                   excluded_checks=BUSINESS_RULE_REJECTIONS, transport_kwargs=kwargs,
-                                   recorder=self.recorder)
+            try:
+                case.validate_response(response, additional_checks=additional_checks, headers=headers,
+                                       excluded_checks=BUSINESS_RULE_REJECTIONS, transport_kwargs=kwargs,
+                                       recorder=self.recorder)
+            except Exception as failure:
+                failures.append(failure)  # kept, so a failed replay below cannot hide it
+                raise
 
-    TaskLifecycle.run(settings=settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-                                        suppress_health_check=list(HealthCheck), stateful_step_count=6))
+    try:
+        TaskLifecycle.run(settings=settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
+                                            database=None, suppress_health_check=list(HealthCheck),
+                                            stateful_step_count=6))
+    except FlakyStrategyDefinition:
+        # Real responses decide which links can be followed, so a replayed choice sequence may take
+        # another path; schemathesis' own runner ends the run there too. Failures were kept above.
+        pass
+    assert not failures, failures[0]
     # The links were followed: created ids were read, changed and deleted, not only random ones tried.
     assert {("GET", 200), ("DELETE", 204)} <= reached, reached
     assert {("PATCH", 200), ("PUT", 200)} & reached, reached
