@@ -82,15 +82,17 @@ def fetch_page(session, query, sort_key, args, total, row_values):
     """One page of ``query`` (already filtered) and the paging headers.
 
     ``total`` is the row count for X-Total-Count; ``row_values(row)`` gives a row's sort values.
+    An entity query (``select(User)``) gives entities, a column query gives rows.
     """
     per_page = args["per_page"]
     ordered = query.order_by(*sort_key.order_by()).limit(per_page)
     if args.get("cursor"):
-        rows = session.scalars(ordered.where(sort_key.after(decode_cursor(args["cursor"], sort_key)))).all()
-        page = None
+        ordered, page = ordered.where(sort_key.after(decode_cursor(args["cursor"], sort_key))), None
     else:
         page = args["page"]
-        rows = session.scalars(ordered.offset((page - 1) * per_page)).all()
+        ordered = ordered.offset((page - 1) * per_page)
+    result = session.execute(ordered)
+    rows = (result.scalars() if len(query.column_descriptions) == 1 else result).all()
     next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
     return rows, paging_headers(total, page, per_page, next_cursor)
 
