@@ -73,10 +73,10 @@ def session_revoked(header, claims):
     session = db.session.execute(select(AuthSession.revoked_at, AuthSession.expires_at, User)
                                  .join(User, User.id == AuthSession.user_id)
                                  .where(AuthSession.family_id == claims.get("fam"))).first()
-    if session is None:
+    if session is None or session.revoked_at is not None or session.expires_at <= utcnow():
         return True
     g.token_session_user = session.User
-    return session.revoked_at is not None or session.expires_at <= utcnow()
+    return False
 
 
 @jwt.unauthorized_loader
