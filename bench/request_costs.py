@@ -4,14 +4,11 @@ Steadier than wrk on a shared machine, so it is the figure to compare before and
 to the request path. Prints /healthz (the framework's floor), GET /tasks?per_page=50 and POST /tasks.
 """
 
-import tempfile
 import time
 
-from config import TestConfig
-from taskapi import create_app
+from bench.inprocess import seeded_client
 
 REQUESTS = 500
-PASSWORD = "tulip harbor quiet lantern"
 
 
 def cpu_ms_per_request(send, count=REQUESTS):
@@ -23,21 +20,7 @@ def cpu_ms_per_request(send, count=REQUESTS):
 
 
 def main():
-    from flask_migrate import upgrade
-
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = type("Costs", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/c.sqlite",
-                                                 "LOG_LEVEL": "WARNING"})
-        app = create_app(settings)
-        with app.app_context():
-            upgrade()
-        client = app.test_client()
-        client.post("/auth/register", json={"username": "measured", "password": PASSWORD})
-        token = client.post("/auth/login", json={"username": "measured", "password": PASSWORD}).get_json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
-        for number in range(50):
-            client.post("/tasks", json={"title": f"task {number}", "description": "some words"}, headers=headers)
-
+    with seeded_client() as (client, headers):
         def ok(response, status):
             assert response.status_code == status, response.get_json()
 

@@ -1,0 +1,29 @@
+"""An in-process taskapi (Flask's test client on a scratch SQLite file) with one user and 50 tasks."""
+
+import tempfile
+from contextlib import contextmanager
+
+from config import TestConfig
+from taskapi import create_app
+
+PASSWORD = "tulip harbor quiet lantern"
+
+
+@contextmanager
+def seeded_client():
+    """(test client, that user's Authorization headers); the database is removed afterwards."""
+    from flask_migrate import upgrade
+
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.sqlite",
+                                                 "LOG_LEVEL": "WARNING"})
+        app = create_app(settings)
+        with app.app_context():
+            upgrade()
+        client = app.test_client()
+        client.post("/auth/register", json={"username": "measured", "password": PASSWORD})
+        token = client.post("/auth/login", json={"username": "measured", "password": PASSWORD}).get_json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        for number in range(50):
+            client.post("/tasks", json={"title": f"task {number}", "description": "some words"}, headers=headers)
+        yield client, headers
