@@ -41,6 +41,19 @@ def world(client, auth, admin_headers, create_task):
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id}
 
 
+def send(client, world, method, path, body, content_type):
+    """``body`` to a ROUTES entry, as its owner (ada) or, for /users/{user}, as the admin."""
+    headers = world["admin"] if "{user}" in path else world["headers"]
+    url = path.format(task=world["task"]["id"], user=world["user"])
+    return client.open(url, method=method, data=body, content_type=content_type, headers=headers)
+
+
+def assert_task_unchanged(client, world, reader):
+    """The task stored before the bad request is still there as it was, read as ``reader``."""
+    task = client.get(f"/tasks/{world['task']['id']}", headers=world[reader]).get_json()
+    assert task["title"] == "survivor" and task["description"] == "keep me"
+
+
 def test_table_covers_every_json_write_route(client):
     """A route added later with a JSON body must join ROUTES (form-encoded /token routes have their own tests)."""
     spec = client.get("/openapi.json").get_json()
@@ -54,16 +67,12 @@ def test_table_covers_every_json_write_route(client):
 @pytest.mark.parametrize("kind", list(HOSTILE))
 @pytest.mark.parametrize("method, path", ROUTES)
 def test_hostile_body(client, world, method, path, kind):
-    headers = world["admin"] if "{user}" in path else world["headers"]
-    url = path.format(task=world["task"]["id"], user=world["user"])
-    body = HOSTILE[kind]
-    response = client.open(url, method=method, data=body, content_type="application/json", headers=headers)
+    response = send(client, world, method, path, HOSTILE[kind], "application/json")
     text = response.get_data(as_text=True)
     assert 400 <= response.status_code < 500, f"{method} {path} {kind}: {response.status_code} {text[:200]}"
     assert response.mimetype == "application/problem+json"
     assert "Traceback" not in text
-    task = client.get(f"/tasks/{world['task']['id']}", headers=world["headers"]).get_json()
-    assert task["title"] == "survivor" and task["description"] == "keep me"
+    assert_task_unchanged(client, world, "headers")  # ada's session survived the refused request too
     assert client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).status_code == 200
 
 
@@ -89,9 +98,7 @@ def test_odd_user_ids_are_404(client, world, user_path):
 ])
 @pytest.mark.parametrize("method, path", ROUTES)
 def test_unusable_body(client, world, method, path, kind, body, content_type):
-    headers = world["admin"] if "{user}" in path else world["headers"]
-    url = path.format(task=world["task"]["id"], user=world["user"])
-    response = client.open(url, method=method, data=body, content_type=content_type, headers=headers)
+    response = send(client, world, method, path, body, content_type)
     # No body is a valid request where every field is optional (PATCH a task or, as admin, a user; log out).
     optional_body = kind == "missing body" and (method, path) in {
         ("PATCH", "/tasks/{task}"), ("PATCH", "/users/{user}"), ("POST", "/auth/logout")}
@@ -102,5 +109,4 @@ def test_unusable_body(client, world, method, path, kind, body, content_type):
         assert response.mimetype == "application/problem+json"
     if kind == "2 MiB body":
         assert response.status_code == 413
-    task = client.get(f"/tasks/{world['task']['id']}", headers=world["admin"]).get_json()
-    assert task["title"] == "survivor" and task["description"] == "keep me"
+    assert_task_unchanged(client, world, "admin")  # a body-less logout rightly ended ada's session
