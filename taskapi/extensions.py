@@ -3,11 +3,11 @@
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
 from taskapi.api import ProblemApi
+from taskapi.deferred_migrate import DeferredMigrate
 
 
 class Base(DeclarativeBase):
@@ -15,7 +15,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = DeferredMigrate()
 jwt = JWTManager()
 api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address)
