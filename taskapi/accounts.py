@@ -68,10 +68,14 @@ def authenticate(username, password):
     :raises 403: correct password, disabled account
     """
     user = find_user_by_username(username)
-    if user is None:
+    password_hash = user.password_hash if user is not None else None
+    # Hashing waits a quarter of a second or more for the bcrypt pool: end the read first, so a
+    # burst of logins holds no pooled database connections while it waits.
+    db.session.commit()
+    if password_hash is None:
         burn_equal_time(password)
         abort(401, message=BAD_CREDENTIALS, headers=CHALLENGE)
-    if not verify_password(password, user.password_hash):
+    if not verify_password(password, password_hash):
         abort(401, message=BAD_CREDENTIALS, headers=CHALLENGE)
     if not user.is_active:
         abort(403, message=ACCOUNT_DISABLED)

@@ -127,3 +127,26 @@ def test_login_rehashes_when_cost_changes(make_app):
     with dearer.app_context():
         assert hash_cost(db.session.scalar(select(User.password_hash))) == 5
     assert dearer.test_client().post("/auth/login", json={"username": "ada", "password": PASSWORD}).status_code == 200
+
+
+@pytest.mark.parametrize("username, password, status", [("ada", PASSWORD, 200), ("ada", "wrong password!", 401),
+                                                        ("nobody", "wrong password!", 401)])
+def test_login_holds_no_database_connection_while_hashing(monkeypatch, client, auth, username, password, status):
+    # A burst of logins waits on the bcrypt pool; holding pooled connections meanwhile would starve reads.
+    from taskapi import accounts
+    from taskapi.extensions import db
+
+    auth.register("ada")
+    checked_out = []
+
+    def measured(real):
+        def call(*args):
+            checked_out.append(db.engine.pool.checkedout())
+            return real(*args)
+        return call
+
+    monkeypatch.setattr(accounts, "verify_password", measured(accounts.verify_password))
+    monkeypatch.setattr(accounts, "burn_equal_time", measured(accounts.burn_equal_time))
+    response = client.post("/auth/login", json={"username": username, "password": password})
+    assert response.status_code == status
+    assert checked_out == [0]
