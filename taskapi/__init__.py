@@ -78,7 +78,8 @@ def casefold(text):
 
 def register_extensions(app):
     """Bind the extension objects from extensions.py to this app."""
-    from taskapi import tokens  # noqa: F401  (registers the JWT callbacks)
+    # Imported for what they register: the session events and the JWT callbacks.
+    from taskapi import sqlite_writes, tokens  # noqa: F401
     from taskapi.security import normalize_bearer_scheme, register_security_schemes
 
     db.init_app(app)

@@ -1,0 +1,72 @@
+"""SQLite: one worker's writers take turns on a lock instead of meeting SQLite's busy handler."""
+
+import threading
+
+import pytest
+
+from taskapi.extensions import db
+from taskapi.sqlite_writes import write_lock
+from tests.conftest import AuthActions
+
+WRITERS, TASKS_EACH = 8, 10
+
+
+@pytest.fixture
+def impatient_app(make_app, database_url):
+    """An app whose SQLite connections give up at once on a locked database (busy timeout 0)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the write lock is for SQLite only; PostgreSQL locks rows, not the database")
+    return make_app(SQLITE_BUSY_TIMEOUT_SECONDS=0)
+
+
+def run_together(count, action):
+    """Run ``action()`` in ``count`` threads released at once; fail rather than hang."""
+    barrier = threading.Barrier(count)
+
+    def start():
+        barrier.wait()
+        action()
+
+    threads = [threading.Thread(target=start) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a writer is stuck"
+
+
+def test_concurrent_writers_in_one_process_all_succeed(impatient_app):
+    # Without the lock, writers that meet a locked database fail at once (busy timeout 0).
+    headers = AuthActions(impatient_app.test_client(), impatient_app.test_cli_runner()).headers("ada")
+    statuses = []
+
+    def write_tasks():
+        client = impatient_app.test_client()
+        for number in range(TASKS_EACH):
+            statuses.append(client.post("/tasks", json={"title": f"task {number}"}, headers=headers).status_code)
+
+    run_together(WRITERS, write_tasks)
+    assert statuses == [201] * (WRITERS * TASKS_EACH)
+    listing = impatient_app.test_client().get("/tasks?per_page=1", headers=headers)
+    assert listing.headers["X-Total-Count"] == str(WRITERS * TASKS_EACH)
+
+
+def test_the_lock_is_free_after_a_commit_and_after_a_refused_registration(impatient_app):
+    client = impatient_app.test_client()
+    assert client.post("/auth/register", json={"username": "ada", "password": "tulip harbor quiet lantern"}
+                       ).status_code == 201
+    assert client.post("/auth/register", json={"username": "ADA", "password": "tulip harbor quiet lantern"}
+                       ).status_code == 400
+    with impatient_app.app_context():
+        lock = write_lock(db.engine)
+    taken = []
+
+    def try_lock():
+        taken.append(lock.acquire(blocking=False))
+        if taken[-1]:
+            lock.release()
+
+    other = threading.Thread(target=try_lock)
+    other.start()
+    other.join(timeout=10)
+    assert taken == [True]
