@@ -7,10 +7,11 @@ bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.env
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
 # Threaded workers: bcrypt releases the GIL, so a login hashing never stalls the worker's other requests.
 # A login waiting for the bcrypt pool still holds its thread: with 4, a burst of logins held every
-# thread and reads queued behind them for seconds; 8 leave reads a thread (bench/README.md).
-# Keep threads <= DB_POOL_SIZE + DB_MAX_OVERFLOW so no thread waits for a connection.
+# thread and reads queued behind them for seconds. Reads starve only once one worker holds as
+# many waiting logins as it has threads (bench/README.md). Keep threads at most
+# DB_POOL_SIZE + DB_MAX_OVERFLOW (15 by default) so no thread waits for a connection.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or 8)
+threads = int(os.environ.get("GUNICORN_THREADS") or 12)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5
