@@ -92,7 +92,7 @@ def fetch_page(session, query, sort_key, args, total, row_values):
         page = args["page"]
         ordered = ordered.offset((page - 1) * per_page)
     result = session.execute(ordered)
-    rows = (result.scalars() if len(query.column_descriptions) == 1 else result).all()
+    rows = (result.scalars() if len(result.keys()) == 1 else result).all()
     next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
     return rows, paging_headers(total, page, per_page, next_cursor)
 
