@@ -1,30 +1,58 @@
-"""SQLite: a worker's threads take turns to write on a lock, not through SQLite's busy handler.
+"""SQLite: writers take turns on a lock, not through SQLite's busy handler.
 
 SQLite lets one connection write at a time. A connection that finds the database locked retries
-after sleeps that grow to 100 ms, so a burst of writes from one worker's threads turned into
-tails of a second (`bench/README.md`). Here a session takes its engine's lock before its first
-write and gives it back when its transaction ends, so a waiting thread starts the moment the
-writer commits; the busy handler is left to arbitrate between worker processes only.
-PostgreSQL sessions are untouched.
+after sleeps that grow to 100 ms, so a burst of writes turned into tails of a second
+(`bench/README.md`). Here a session takes its engine's write lock before its first write and
+gives it back when its transaction ends: the threads of a worker queue on a thread lock, and
+the workers on an ``flock`` of ``<database>.writelock``, and each waiter starts the moment the
+writer before it is done. PostgreSQL sessions are untouched.
 """
 
+import fcntl
+import os
 import threading
-from weakref import WeakKeyDictionary
+import weakref
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 HELD = "sqlite_write_lock"
-_locks = WeakKeyDictionary()
+_locks = weakref.WeakKeyDictionary()
 _locks_guard = threading.Lock()
 
 
+class WriteLock:
+    """This process's threads queue on a lock; for a database file, processes queue on an flock."""
+
+    def __init__(self, database_path):
+        self.pid = os.getpid()
+        self._threads = threading.RLock()
+        self._depth = 0
+        file_backed = database_path and database_path != ":memory:" and not database_path.startswith("file:")
+        self._file = open(f"{database_path}.writelock", "a") if file_backed else None  # noqa: SIM115
+        if self._file:
+            weakref.finalize(self, self._file.close)  # closed with the engine's lock, when it is collected
+
+    def acquire(self):
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1 and self._file:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def release(self):
+        self._depth -= 1
+        if self._depth == 0 and self._file:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+
 def write_lock(engine):
-    """The lock that serialises writes to ``engine`` within this process (re-entrant per thread)."""
+    """The lock that serialises writes to ``engine`` (re-entrant per thread; a fresh one after a fork)."""
     with _locks_guard:
-        if engine not in _locks:
-            _locks[engine] = threading.RLock()
-        return _locks[engine]
+        lock = _locks.get(engine)
+        if lock is None or lock.pid != os.getpid():
+            lock = _locks[engine] = WriteLock(engine.url.database)
+        return lock
 
 
 def take_write_lock(session):
