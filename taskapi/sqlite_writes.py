@@ -59,9 +59,10 @@ def take_write_lock(session):
     """Before a session's first write in a transaction: wait for its SQLite engine's lock."""
     if HELD in session.info:
         return
-    engine = session.get_bind()
-    if engine.dialect.name != "sqlite":
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
         return
+    engine = getattr(bind, "engine", bind)  # a session may be bound to a Connection
     lock = write_lock(engine)
     lock.acquire()
     session.info[HELD] = lock

@@ -88,8 +88,9 @@ def reset_password(data):
         check_new_password(data["new_password"], "new_password", user.username, user.email)
     except ValidationError as error:
         abort(422, errors=error.normalized_messages())
+    new_hash = hash_password(data["new_password"])  # before spending: no row lock held while bcrypt runs
     spend_token(row)
-    user.password_hash = hash_password(data["new_password"])
+    user.password_hash = new_hash
     user.email_verified = True  # the token reached this address: it is the user's
     invalidate_tokens(user, "password_reset")
     revoke_all_sessions(user)
