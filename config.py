@@ -41,6 +41,8 @@ class Config:
     # None means "generate or reuse instance/secret_key" (never in production).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or SECRET_KEY
+    # Earlier SECRET_KEYs, newest first: 2FA secrets and recovery codes made under them still work.
+    SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
     MIN_SECRET_BYTES = 32
 
     SQLALCHEMY_DATABASE_URI = database_url()  # None: sqlite file in the instance folder

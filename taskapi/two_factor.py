@@ -3,7 +3,8 @@
 Secrets at rest: Fernet (AES-128-CBC + HMAC-SHA256) under a key derived from SECRET_KEY with
 HKDF-SHA256 (info "taskapi totp-secret v1"). Recovery codes: HMAC-SHA256 under a second key
 derived the same way (info "taskapi recovery-code v1"); they carry 60 random bits, so a keyed
-fast hash is enough. Rotating SECRET_KEY therefore requires users to set up 2FA again.
+fast hash is enough. To rotate SECRET_KEY, keep the old one in SECRET_KEY_FALLBACKS: secrets and
+recovery codes made under it still work, and new ones use the new key.
 """
 
 import base64
@@ -15,7 +16,7 @@ import time
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
@@ -30,15 +31,16 @@ TOTP_CODE = re.compile(r"^\d{6}$")
 VALID_WINDOW = 1  # accept the previous and next 30-second step too (clock drift)
 
 
-def derive_key(purpose):
-    """A 32-byte key for ``purpose`` derived from the app's SECRET_KEY."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=f"taskapi {purpose} v1".encode()).derive(current_app.config["SECRET_KEY"].encode("utf-8"))
+def derive_keys(purpose):
+    """32-byte keys for ``purpose``: from SECRET_KEY first, then from each of SECRET_KEY_FALLBACKS."""
+    secrets_newest_first = [current_app.config["SECRET_KEY"], *current_app.config["SECRET_KEY_FALLBACKS"]]
+    return [HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"taskapi {purpose} v1".encode())
+            .derive(secret.encode("utf-8")) for secret in secrets_newest_first]
 
 
 def fernet():
-    """The cipher for TOTP secrets at rest."""
-    return Fernet(base64.urlsafe_b64encode(derive_key("totp-secret")))
+    """The cipher for TOTP secrets at rest: encrypts under SECRET_KEY, decrypts under any key."""
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in derive_keys("totp-secret")])
 
 
 def encrypt_secret(secret):
@@ -95,10 +97,10 @@ def accept_totp(user, code):
     return recorded.rowcount == 1
 
 
-def recovery_hash(code):
-    """Keyed hash of a recovery code, ignoring case, spaces and dashes."""
-    normalized = re.sub(r"[\s-]", "", code).lower()
-    return hmac.new(derive_key("recovery-code"), normalized.encode("utf-8"), hashlib.sha256).hexdigest()
+def recovery_hashes(code):
+    """Keyed hashes of a recovery code, ignoring case, spaces and dashes: the one to store comes first."""
+    normalized = re.sub(r"[\s-]", "", code).lower().encode("utf-8")
+    return [hmac.new(key, normalized, hashlib.sha256).hexdigest() for key in derive_keys("recovery-code")]
 
 
 def new_recovery_codes(user):
@@ -106,14 +108,15 @@ def new_recovery_codes(user):
     codes = ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(6)) for _ in range(2))
              for _ in range(RECOVERY_CODE_COUNT)]
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hash(code)) for code in codes)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hashes(code)[0]) for code in codes)
     return codes
 
 
 def accept_recovery_code(user, code):
     """True if ``code`` is one of ``user``'s unused recovery codes; spends it. Does not commit."""
     row_id = db.session.scalar(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == recovery_hash(code), RecoveryCode.used_at.is_(None)))
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash.in_(recovery_hashes(code)),
+        RecoveryCode.used_at.is_(None)))
     if row_id is None:
         return False
     spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))

@@ -6,7 +6,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD
+from config import TestConfig
+from tests.conftest import PASSWORD, AuthActions
 
 
 @pytest.fixture
@@ -170,3 +171,41 @@ def test_setup_and_enable_need_a_token(client):
     assert client.post("/auth/2fa/setup").status_code == 401
     assert client.post("/auth/2fa/enable", json={"code": "123456"}).status_code == 401
     assert client.post("/auth/2fa/disable", json={"password": PASSWORD, "code": "123456"}).status_code == 401
+
+
+ROTATED_SECRET = "a-new-secret-key-after-rotation-long-enough-0123456789"
+
+
+def rotated_auth(make_app, **settings):
+    """(auth helpers, test client) of an app whose SECRET_KEY was rotated."""
+    app = make_app(SECRET_KEY=ROTATED_SECRET, **settings)
+    client = app.test_client()
+    return AuthActions(client, app.test_cli_runner()), client
+
+
+def test_after_rotating_secret_key_the_old_key_as_a_fallback_keeps_2fa_working(make_app, enabled):
+    secret, codes = enabled
+    rotated, _ = rotated_auth(make_app, SECRET_KEY_FALLBACKS=[TestConfig.SECRET_KEY])
+    assert rotated.login("ada", otp=code_at(secret, 1)).status_code == 200
+    assert rotated.login("ada", otp=codes[0]).status_code == 200
+
+
+def test_after_rotating_secret_key_without_the_fallback_old_2fa_fails_closed(make_app, enabled):
+    secret, codes = enabled
+    rotated, _ = rotated_auth(make_app)
+    for otp in (code_at(secret, 1), codes[0]):
+        response = rotated.login("ada", otp=otp)
+        assert response.status_code == 401
+        assert response.get_json()["error"] == "mfa_invalid"
+
+
+def test_2fa_set_up_after_rotation_uses_the_new_key(make_app):
+    rotated, client = rotated_auth(make_app, SECRET_KEY_FALLBACKS=[TestConfig.SECRET_KEY])
+    headers = rotated.headers("grace")
+    secret = set_up(client, headers).get_json()["secret"]
+    enabled = client.post("/auth/2fa/enable", json={"code": code_at(secret)}, headers=headers)
+    codes = enabled.get_json()["recovery_codes"]
+    # The old key can be dropped now: everything made since needs only the new one.
+    new_only, _ = rotated_auth(make_app)
+    assert new_only.login("grace", otp=code_at(secret, 1)).status_code == 200
+    assert new_only.login("grace", otp=codes[0]).status_code == 200
