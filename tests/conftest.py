@@ -1,6 +1,7 @@
 """Fixtures: a migrated database per session (SQLite, or PostgreSQL via TEST_DATABASE_URL), apps, clients, users."""
 
 import os
+import threading
 import uuid
 
 import pytest
@@ -187,3 +188,30 @@ def ada_with_email(auth, smtp_server):
     assert auth.register("ada", email=ADA_EMAIL).status_code == 201
     smtp_server.inbox.wait_for(1)
     return auth.login("ada").get_json()
+
+
+def all_at_once(count, action, timeout=60):
+    """Run ``action(index)`` in ``count`` threads released together; returns the results in order.
+
+    An exception in any thread is raised here; a thread still running after ``timeout`` seconds
+    fails the test instead of hanging it.
+    """
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(index):
+        barrier.wait()
+        try:
+            results[index] = action(index)
+        except BaseException as error:  # noqa: BLE001  (handed to the test's thread below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,), daemon=True) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+        assert not thread.is_alive(), f"a thread of {action} is stuck"
+    if errors:
+        raise errors[0]
+    return results

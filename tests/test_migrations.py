@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -12,8 +11,7 @@ from sqlalchemy import inspect, text
 from config import TestConfig
 from taskapi import create_app
 from taskapi.extensions import db
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.live import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -51,7 +49,7 @@ def test_flask_db_commands_run_through_the_cli(scratch_app):
     assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
     with scratch_app.app_context():
         assert inspect(db.engine).get_table_names() == ["alembic_version"]
-    assert runner.invoke(args=["db", "-d", str(ROOT / "migrations"), "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["db", "-d", str(PROJECT_ROOT / "migrations"), "upgrade"]).exit_code == 0
     with scratch_app.app_context():
         assert {"users", "tasks", "account_tokens", "recovery_codes"} <= set(inspect(db.engine).get_table_names())
 
@@ -59,7 +57,7 @@ def test_flask_db_commands_run_through_the_cli(scratch_app):
 def test_serving_the_app_does_not_import_alembic():
     # A gunicorn worker never migrates: Flask-Migrate (and Alembic, ~12 MB) load on first use only.
     probe = "import sys, wsgi; print(sorted({'alembic', 'flask_migrate'} & set(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "TASKAPI_ENV": "testing"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

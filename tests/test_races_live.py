@@ -1,13 +1,11 @@
 """Races against a live gunicorn with 4 workers (SQLite WAL, or PostgreSQL via TEST_DATABASE_URL)."""
 
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, all_at_once
 from tests.links import parse_links
 from tests.live import gunicorn_server
 
@@ -19,18 +17,6 @@ def live4(database_url, make_app):
     make_app()  # empties the tables afterwards
     with gunicorn_server(database_url, workers=4, env={"RATELIMIT_ENABLED": "false"}) as url:
         yield url
-
-
-def all_at_once(count, action):
-    """Run ``action(index)`` in ``count`` threads released together; returns the results."""
-    barrier = threading.Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        return action(index)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def login(url, username):

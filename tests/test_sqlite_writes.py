@@ -1,11 +1,9 @@
 """SQLite: one worker's writers take turns on a lock instead of meeting SQLite's busy handler."""
 
-import threading
-
 import pytest
 import requests
 
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import PASSWORD, AuthActions, all_at_once
 from tests.live import gunicorn_server
 
 WRITERS, TASKS_EACH = 8, 10
@@ -19,33 +17,16 @@ def impatient_app(make_app, database_url):
     return make_app(SQLITE_BUSY_TIMEOUT_SECONDS=0)
 
 
-def run_together(count, action):
-    """Run ``action()`` in ``count`` threads released at once; fail rather than hang."""
-    barrier = threading.Barrier(count)
-
-    def start():
-        barrier.wait()
-        action()
-
-    threads = [threading.Thread(target=start) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "a writer is stuck"
-
-
 def test_concurrent_writers_in_one_process_all_succeed(impatient_app):
     # Without the lock, writers that meet a locked database fail at once (busy timeout 0).
     headers = AuthActions(impatient_app.test_client(), impatient_app.test_cli_runner()).headers("ada")
-    statuses = []
 
-    def write_tasks():
+    def write_tasks(_):
         client = impatient_app.test_client()
-        for number in range(TASKS_EACH):
-            statuses.append(client.post("/tasks", json={"title": f"task {number}"}, headers=headers).status_code)
+        return [client.post("/tasks", json={"title": f"task {number}"}, headers=headers).status_code
+                for number in range(TASKS_EACH)]
 
-    run_together(WRITERS, write_tasks)
+    statuses = [status for batch in all_at_once(WRITERS, write_tasks) for status in batch]
     assert statuses == [201] * (WRITERS * TASKS_EACH)
     listing = impatient_app.test_client().get("/tasks?per_page=1", headers=headers)
     assert listing.headers["X-Total-Count"] == str(WRITERS * TASKS_EACH)
@@ -56,9 +37,8 @@ def test_the_lock_is_free_after_a_commit_and_after_a_refused_registration(impati
     assert client.post("/auth/register", json={"username": "ada", "password": PASSWORD}).status_code == 201
     assert client.post("/auth/register", json={"username": "ADA", "password": PASSWORD}).status_code == 400
     # Had this thread kept the lock, a write from any other thread would wait for it forever.
-    statuses = []
-    run_together(1, lambda: statuses.append(impatient_app.test_client().post(
-        "/auth/register", json={"username": "grace", "password": PASSWORD}).status_code))
+    statuses = all_at_once(1, lambda _: impatient_app.test_client().post(
+        "/auth/register", json={"username": "grace", "password": PASSWORD}).status_code)
     assert statuses == [201]
 
 
@@ -73,15 +53,13 @@ def test_writers_in_two_gunicorn_workers_take_turns(database_url, make_app):
         requests.post(f"{url}/auth/register", json={"username": "ada", "password": PASSWORD})
         token = requests.post(f"{url}/auth/login", json={"username": "ada", "password": PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
-        statuses = []
 
-        def write_tasks():
+        def write_tasks(_):
             session = requests.Session()  # one connection per writer, spread over both workers
-            for number in range(TASKS_EACH):
-                statuses.append(session.post(f"{url}/tasks", json={"title": f"task {number}"},
-                                             headers=headers).status_code)
+            return [session.post(f"{url}/tasks", json={"title": f"task {number}"}, headers=headers).status_code
+                    for number in range(TASKS_EACH)]
 
-        run_together(WRITERS * 2, write_tasks)
+        statuses = [status for batch in all_at_once(WRITERS * 2, write_tasks) for status in batch]
         assert statuses == [201] * (WRITERS * 2 * TASKS_EACH)
         listing = requests.get(f"{url}/tasks?per_page=1", headers=headers)
         assert listing.headers["X-Total-Count"] == str(WRITERS * 2 * TASKS_EACH)
