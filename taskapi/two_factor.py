@@ -97,26 +97,27 @@ def accept_totp(user, code):
     return recorded.rowcount == 1
 
 
-def recovery_hashes(code):
-    """Keyed hashes of a recovery code, ignoring case, spaces and dashes: the one to store comes first."""
+def recovery_hash(code, key):
+    """Keyed hash of a recovery code under ``key``, ignoring case, spaces and dashes."""
     normalized = re.sub(r"[\s-]", "", code).lower().encode("utf-8")
-    return [hmac.new(key, normalized, hashlib.sha256).hexdigest() for key in derive_keys("recovery-code")]
+    return hmac.new(key, normalized, hashlib.sha256).hexdigest()
 
 
 def new_recovery_codes(user):
     """Replace ``user``'s recovery codes with fresh ones; returns them (shown once). Does not commit."""
     codes = ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(6)) for _ in range(2))
              for _ in range(RECOVERY_CODE_COUNT)]
+    key = derive_keys("recovery-code")[0]  # stored under the current SECRET_KEY only
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hashes(code)[0]) for code in codes)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hash(code, key)) for code in codes)
     return codes
 
 
 def accept_recovery_code(user, code):
     """True if ``code`` is one of ``user``'s unused recovery codes; spends it. Does not commit."""
+    hashes = [recovery_hash(code, key) for key in derive_keys("recovery-code")]  # under each key, current first
     row_id = db.session.scalar(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash.in_(recovery_hashes(code)),
-        RecoveryCode.used_at.is_(None)))
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash.in_(hashes), RecoveryCode.used_at.is_(None)))
     if row_id is None:
         return False
     spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))
