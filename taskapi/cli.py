@@ -1,15 +1,34 @@
-"""Flask CLI commands: ``flask users create-admin NAME``."""
+"""Flask CLI commands: ``flask users ...`` for accounts and ``flask tokens purge`` for housekeeping."""
 
 import sys
 
 import click
 from flask import Blueprint
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import select
 
-from taskapi.accounts import create_user
-from taskapi.auth.schemas import RegisterSchema
+from taskapi.auth.accounts import create_user, find_user_by_username
+from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.mailed_tokens import purge_expired_tokens
+from taskapi.auth.sessions import purge_expired, revoke_all_sessions
+from taskapi.auth.views.schemas import RegisterSchema
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.models import User
 
 users_cli = Blueprint("users_cli", __name__, cli_group="users")
+tokens_cli = Blueprint("tokens_cli", __name__, cli_group="tokens")
+
+
+def register_commands(app):
+    """Attach the CLI command groups to the app."""
+    app.register_blueprint(users_cli)
+    app.register_blueprint(tokens_cli)
+
+
+def fail(message):
+    """Print ``error: message`` to stderr and exit 1."""
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)
 
 
 def read_password():
@@ -29,40 +48,30 @@ def create_admin(username, email):
         payload["email"] = email
     errors = RegisterSchema().validate(payload)
     if errors:
-        for field, messages in errors.items():
-            click.echo(f"error: {field}: {' '.join(messages)}", err=True)
-        raise SystemExit(1)
+        fail("\nerror: ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
     data = RegisterSchema().load(payload)
     try:
         user = create_user(data["username"], data["password"], data["email"], "admin")
-    except HTTPException as error:
-        click.echo(f"error: {error.data.get('message') if hasattr(error, 'data') else error}", err=True)
-        raise SystemExit(1) from None
+    except DomainError as error:
+        fail(error.detail)
     click.echo(f"Created admin {user.username!r} (id {user.id}).")
 
 
 def find_user_or_exit(username):
     """The user named ``username`` (case-insensitively), or exit 1 with a message."""
-    from taskapi.accounts import find_user_by_username
-
     user = find_user_by_username(username)
     if user is None:
-        click.echo(f"error: no user named {username!r}", err=True)
-        raise SystemExit(1)
+        fail(f"no user named {username!r}")
     return user
 
 
 def apply_guarded(user, change, guarded=True):
     """Apply ``change`` and commit, unless (when ``guarded``) the last-admin guard refuses."""
-    from taskapi.extensions import db
-    from taskapi.users.guards import ensure_not_last_admin
-
     try:
         if guarded:
             ensure_not_last_admin(user)
-    except HTTPException as error:
-        click.echo(f"error: {error.data['message']}", err=True)
-        raise SystemExit(1) from None
+    except DomainError as error:
+        fail(error.detail)
     change()
     db.session.commit()
 
@@ -70,11 +79,6 @@ def apply_guarded(user, change, guarded=True):
 @users_cli.cli.command("list")
 def list_users():
     """Print every account: id, username, role, active, email."""
-    from sqlalchemy import select
-
-    from taskapi.extensions import db
-    from taskapi.models import User
-
     for user in db.session.scalars(select(User).order_by(User.id)):
         state = "active" if user.is_active else "disabled"
         click.echo(f"{user.id}\t{user.username}\t{user.role}\t{state}\t{user.email or ''}")
@@ -94,8 +98,6 @@ def set_role(username, role):
 @click.argument("username")
 def disable_user(username):
     """Disable an account and end all of its sessions."""
-    from taskapi.sessions import revoke_all_sessions
-
     user = find_user_or_exit(username)
 
     def disable():
@@ -106,22 +108,9 @@ def disable_user(username):
     click.echo(f"{user.username} is disabled; their tokens no longer work.")
 
 
-def register_commands(app):
-    """Attach the CLI command groups to the app."""
-    app.register_blueprint(users_cli)
-    app.register_blueprint(tokens_cli)
-
-
-tokens_cli = Blueprint("tokens_cli", __name__, cli_group="tokens")
-
-
 @tokens_cli.cli.command("purge")
 def purge_tokens():
     """Delete expired or revoked sessions, expired refresh tokens, and spent or expired mailed tokens."""
-    from taskapi.account_tokens import purge_expired_tokens
-    from taskapi.extensions import db
-    from taskapi.sessions import purge_expired
-
     removed = purge_expired() + purge_expired_tokens()
     db.session.commit()
     click.echo(f"Removed {removed} expired or revoked rows.")

@@ -1,4 +1,4 @@
-"""Extension objects, created uninitialised and bound to the app in create_app()."""
+"""Third-party extension objects, created unbound and bound to the app in create_app()."""
 
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -6,16 +6,11 @@ from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
-from taskapi.api import ProblemApi
-from taskapi.deferred_migrate import DeferredMigrate
-
 
 class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = DeferredMigrate()
 jwt = JWTManager()
-api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address)

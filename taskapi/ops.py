@@ -5,9 +5,9 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from taskapi.api import Blueprint
-from taskapi.errors import problem
 from taskapi.extensions import db
+from taskapi.http.api import Blueprint
+from taskapi.http.problems import problem
 
 bp = Blueprint("ops", __name__, description="Health probes")
 

@@ -4,7 +4,7 @@ import pytest
 
 from config import Config, ProductionConfig, TestConfig
 from taskapi import create_app
-from taskapi.app_secret import load_or_create_local_secret
+from taskapi.auth.keys import load_or_create_local_secret
 
 
 def test_testing_config(app):

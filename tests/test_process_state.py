@@ -10,9 +10,9 @@ CONTAINERS = (dict, set, list, weakref.WeakKeyDictionary, weakref.WeakValueDicti
 
 # Each is safe per worker: losing it, or another worker having a different one, changes no answer.
 PER_PROCESS_CACHES = {
-    ("taskapi.passwords", "_dummy_hashes"): "a dummy bcrypt hash per cost, for equal-time failed logins",
-    ("taskapi.passwords", "_bcrypt_pools"): "this process's hashing threads",
-    ("taskapi.sqlite_writes", "_locks"): "this process's SQLite write locks (workers meet on an flock)",
+    ("taskapi.auth.passwords", "_dummy_hashes"): "a dummy bcrypt hash per cost, for equal-time failed logins",
+    ("taskapi.auth.passwords", "_bcrypt_pools"): "this process's hashing threads",
+    ("taskapi.db.sqlite_writes", "_locks"): "this process's SQLite write locks (workers meet on an flock)",
 }
 
 

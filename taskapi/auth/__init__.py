@@ -1,7 +1,4 @@
-"""Authentication blueprint: registration, login, tokens, the current user."""
-
-from taskapi.api import Blueprint
-
-bp = Blueprint("auth", __name__, description="Registration, login and tokens")
-
-from taskapi.auth import account_routes, routes, session_routes, two_factor_routes  # noqa: E402,F401  (registers the views on bp)
+"""Identity: accounts, passwords and their policy, login, sessions, JWTs, mailed tokens, two-factor,
+limits and guards. The HTTP views are in ``taskapi.auth.views``; everything else here is a service
+that raises ``taskapi.errors.DomainError`` and knows nothing of requests' bodies.
+"""

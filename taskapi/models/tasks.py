@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import db
 from taskapi.models.types import UTCDateTime, utcnow
+from taskapi.models.users import User
 
 
 class Task(db.Model):
@@ -57,8 +58,6 @@ class Task(db.Model):
 
 def adjust_task_count(connection, owner_id, delta):
     """Keep users.task_count exact in the same transaction as the insert or delete."""
-    from taskapi.models.users import User
-
     connection.execute(update(User.__table__).where(User.__table__.c.id == owner_id)
                        .values(task_count=User.__table__.c.task_count + delta))
 

@@ -7,11 +7,12 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import false, func, literal, or_, select
 
-from taskapi.accounts import find_user_by_username
+from taskapi.auth.accounts import find_user_by_username
+from taskapi.db.engine import escape_like
 from taskapi.extensions import db
+from taskapi.http.api import ADMIN_REQUIRED
+from taskapi.http.pagination import PageArgsSchema, SortKey
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.pagination import PageArgsSchema, SortKey
-from taskapi.security import ADMIN_REQUIRED
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
@@ -59,11 +60,6 @@ def owner_condition(args):
         owner = find_user_by_username(args["owner"])
         return Task.owner_id == (owner.id if owner else None), owner
     return Task.owner_id == current_user.id, current_user
-
-
-def escape_like(text):
-    """``text`` with LIKE wildcards escaped, so ``%`` and ``_`` match themselves."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_condition(text):

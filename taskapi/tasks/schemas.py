@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from taskapi.fields import UTCTimestamp, utc_timestamp
+from taskapi.http.fields import StrictBoolean, UTCTimestamp, utc_timestamp
 from taskapi.models import PRIORITIES, PRIORITY_NAMES
 
 TITLE_MAX = 200
@@ -30,20 +30,6 @@ class Priority(fields.String):
         if name not in PRIORITIES:
             raise ValidationError(f"Must be one of: {', '.join(PRIORITIES)}.")
         return PRIORITIES[name]
-
-
-class StrictBoolean(fields.Boolean):
-    """A JSON boolean: true or false, not "yes", 1 or 0."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-def strict_boolean(**kwargs):
-    """A required-type JSON boolean field."""
-    return StrictBoolean(**kwargs)
 
 
 class TaskSchema(Schema):
@@ -87,7 +73,7 @@ class TaskWriteSchema(Schema):
     title = Title(required=True, metadata={"example": "Write tests"})
     description = fields.String(load_default=None, allow_none=True,
                                 validate=validate.Length(max=DESCRIPTION_MAX))
-    completed = strict_boolean(load_default=False)
+    completed = StrictBoolean(load_default=False)
     priority = Priority(load_default=PRIORITIES["normal"], metadata={"enum": list(PRIORITIES)})
     due_date = fields.Date(load_default=None, allow_none=True, metadata={"example": "2026-12-01"})
 
@@ -97,16 +83,6 @@ class TaskPatchSchema(Schema):
 
     title = Title()
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
-    completed = strict_boolean()
+    completed = StrictBoolean()
     priority = Priority(metadata={"enum": list(PRIORITIES)})
     due_date = fields.Date(allow_none=True)
-
-
-class TaskListQuerySchema(Schema):
-    """GET /tasks query parameters."""
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**9))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    every_owner = fields.Boolean(load_default=False, data_key="all",
-                         metadata={"description": "Admin only: every user's tasks"})
-    owner = fields.String(load_default=None, metadata={"description": "Admin only: this user's tasks"})

@@ -1,7 +1,7 @@
 """Users blueprint: the caller's own account, and account management for admins."""
 
-from taskapi.api import Blueprint
+from taskapi.http.api import Blueprint
 
 bp = Blueprint("users", __name__, url_prefix="/users", description="Accounts: your own, and (admins) everyone's")
 
-from taskapi.users import routes  # noqa: E402,F401  (registers the views on bp)
+from taskapi.users import views  # noqa: E402,F401  (registers the views on bp)

@@ -1,11 +1,10 @@
-"""Request schemas of the users blueprint (responses use auth's UserSchema)."""
+"""Request schemas of the users blueprint (responses use the shared UserSchema)."""
 
 from marshmallow import Schema, fields, validate
 
-from taskapi.fields import Email
+from taskapi.http.fields import Email, StrictBoolean
+from taskapi.http.pagination import PageArgsSchema
 from taskapi.models import ROLES
-from taskapi.pagination import PageArgsSchema
-from taskapi.tasks.schemas import strict_boolean
 
 
 class MeUpdateSchema(Schema):
@@ -25,7 +24,7 @@ class UserAdminUpdateSchema(Schema):
     """PATCH /users/{id} (admin): role and/or active flag."""
 
     role = fields.String(validate=validate.OneOf(ROLES))
-    is_active = strict_boolean()
+    is_active = StrictBoolean()
 
 
 class UserListArgsSchema(PageArgsSchema):

@@ -3,7 +3,7 @@
 import json
 import logging
 
-from taskapi.observability import JsonFormatter
+from taskapi.http.request_log import JsonFormatter
 from tests.conftest import PASSWORD
 
 

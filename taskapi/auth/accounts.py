@@ -1,0 +1,50 @@
+"""Accounts: find users by name or email, and create them (the API and the CLI share this)."""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from taskapi.auth.passwords import hash_password
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.models import User
+
+USERNAME_TAKEN = "Username already registered"
+EMAIL_TAKEN = "Email already registered"
+
+
+def find_user_by_username(username):
+    """The user whose username matches case-insensitively, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def find_user_by_email(email):
+    """The user whose email matches case-insensitively, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def registration_conflict(username, email):
+    """The 400 detail when the username or email is taken, else None."""
+    if find_user_by_username(username) is not None:
+        return USERNAME_TAKEN
+    if email and find_user_by_email(email) is not None:
+        return EMAIL_TAKEN
+    return None
+
+
+def create_user(username, password, email=None, role="user"):
+    """Insert a user, refusing a taken name or email, even when two requests race.
+
+    :raises DomainError 400: username or email already registered
+    """
+    conflict = registration_conflict(username, email)
+    if conflict:
+        raise DomainError(400, conflict)
+    user = User(username=username, email=email, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Lost a race with a concurrent registration: answer like the pre-check does.
+        db.session.rollback()
+        raise DomainError(400, registration_conflict(username, email) or USERNAME_TAKEN) from None
+    return user

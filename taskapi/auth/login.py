@@ -1,0 +1,51 @@
+"""Signing in: the password check, then the email and second-factor requirements."""
+
+from flask import current_app
+
+from taskapi.auth.accounts import find_user_by_username
+from taskapi.auth.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
+from taskapi.auth.two_factor import require_second_factor
+from taskapi.errors import DomainError, bearer_challenge
+from taskapi.extensions import db
+
+BAD_CREDENTIALS = "Incorrect username or password"
+ACCOUNT_DISABLED = "Account is disabled"
+EMAIL_NOT_VERIFIED = "Email address not verified: confirm it with the link we sent, or ask for a new one"
+
+
+def authenticate(username, password):
+    """The active user with these credentials.
+
+    An unknown username costs the same bcrypt work as a wrong password, and both get
+    the same 401; a disabled account is only revealed after a correct password.
+
+    :raises DomainError 401: unknown user or wrong password
+    :raises DomainError 403: correct password, disabled account
+    """
+    user = find_user_by_username(username)
+    password_hash = user.password_hash if user is not None else None
+    # Hashing waits a quarter of a second or more for the bcrypt pool: end the read first, so a
+    # burst of logins holds no pooled database connections while it waits.
+    db.session.commit()
+    if password_hash is None:
+        burn_equal_time(password)
+        raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
+    if not verify_password(password, password_hash):
+        raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
+    if not user.is_active:
+        raise DomainError(403, ACCOUNT_DISABLED)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def check_login_factors(user, otp):
+    """After a correct password: a verified email when required, then the second factor if enabled.
+
+    :raises DomainError 403: email not verified while REQUIRE_VERIFIED_EMAIL is on (admins are exempt)
+    :raises DomainError 401: see ``require_second_factor``
+    """
+    if current_app.config["REQUIRE_VERIFIED_EMAIL"] and not user.email_verified and not user.is_admin:
+        raise DomainError(403, EMAIL_NOT_VERIFIED, error="email_not_verified")
+    require_second_factor(user, otp)

@@ -1,0 +1,77 @@
+"""Single-use mailed tokens: 256 random bits, stored only as a SHA-256 digest, spent atomically."""
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.models import AccountToken, User, utcnow
+
+INVALID_TOKEN = "The token is invalid, expired or already used"
+
+
+def digest(token):
+    """SHA-256 hex of a token: enough for 256-bit random secrets, and lookups stay indexed."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(user, purpose, max_age):
+    """Create a token for ``user``'s current email, replacing any unused one of the same purpose.
+
+    Returns the token itself, which exists only in the mail that carries it. Does not commit.
+    """
+    invalidate_tokens(user, purpose)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(AccountToken(token_hash=digest(token), user_id=user.id, purpose=purpose, email=user.email,
+                                created_at=now, expires_at=now + max_age))
+    return token
+
+
+def issue_verification_token(user):
+    """A fresh email verification token for ``user``, committed."""
+    token = issue_token(user, "verify_email", current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
+    db.session.commit()
+    return token
+
+
+def invalidate_tokens(user, purpose):
+    """Forget every outstanding token of ``purpose`` for ``user`` (later request, password change)."""
+    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose))
+
+
+def find_token(token, purpose):
+    """The (row, user) of a live token, without spending it.
+
+    :raises DomainError 400: unknown, expired, already used, or mailed to an address the account no longer has
+    """
+    row = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == digest(token),
+                                                       AccountToken.purpose == purpose))
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if (row is None or user is None or row.used_at is not None or row.expires_at <= utcnow()
+            or not user.is_active or (user.email or "").lower() != row.email.lower()):
+        raise DomainError(400, INVALID_TOKEN)
+    return row, user
+
+
+def spend_token(row):
+    """Mark a token used with one conditional UPDATE, so of two racing requests one wins. Does not commit.
+
+    :raises DomainError 400: another request spent it first
+    """
+    spent = db.session.execute(
+        update(AccountToken).where(AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(400, INVALID_TOKEN)
+
+
+def purge_expired_tokens():
+    """Delete expired and used account tokens; returns how many."""
+    return db.session.execute(
+        delete(AccountToken).where((AccountToken.expires_at <= utcnow()) | AccountToken.used_at.is_not(None))
+    ).rowcount

@@ -1,0 +1,42 @@
+"""Email verification: a token mailed to the account's address, spent once."""
+
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+
+from taskapi.auth.limits import limit_account_tokens
+from taskapi.auth.mailed_tokens import find_token, issue_verification_token, spend_token
+from taskapi.auth.views import bp
+from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
+from taskapi.extensions import db
+from taskapi.mail.messages import send_verification_mail
+
+VERIFICATION_SENT = "A verification link is on its way to your email address."
+
+
+@bp.route("/auth/verify-email/request", methods=["POST"])
+@limit_account_tokens
+@bp.protected()
+@bp.response(202, AcceptedSchema)
+@bp.alt_response(409, description="No email address on the account, or it is already verified")
+def request_email_verification():
+    """Mail a verification token to the caller's email address."""
+    user = current_user
+    if not user.email:
+        abort(409, message="This account has no email address; add one with PATCH /users/me first")
+    if user.email_verified:
+        abort(409, message="This email address is already verified")
+    send_verification_mail(user, issue_verification_token(user))
+    return {"detail": VERIFICATION_SENT}
+
+
+@bp.route("/auth/verify-email", methods=["POST"])
+@limit_account_tokens
+@bp.arguments(MailedTokenSchema)
+@bp.response(204)
+@bp.alt_response(400, description="Invalid, expired or used token, or one for an earlier email address")
+def verify_email(data):
+    """Mark the email address the token was mailed to as verified."""
+    row, user = find_token(data["token"], "verify_email")
+    spend_token(row)
+    user.email_verified = True
+    db.session.commit()

@@ -1,0 +1,75 @@
+"""Register, log in (JSON and OAuth2 form), and the current user."""
+
+from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
+from flask_smorest import abort
+
+from taskapi.auth.accounts import create_user
+from taskapi.auth.limits import limit_login, limit_register
+from taskapi.auth.login import authenticate, check_login_factors
+from taskapi.auth.mailed_tokens import issue_verification_token
+from taskapi.auth.sessions import rotate, start_session
+from taskapi.auth.user_schemas import UserSchema
+from taskapi.auth.views import bp
+from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema
+from taskapi.http.api import ADMIN_REQUIRED
+from taskapi.http.headers import NO_STORE
+from taskapi.mail.messages import send_verification_mail
+
+
+@bp.route("/auth/register", methods=["POST"])
+@bp.route("/register", methods=["POST"], endpoint="register_legacy")
+@limit_register
+@bp.arguments(RegisterSchema)
+@bp.response(201, UserSchema)
+@bp.alt_response(400, description="Username or email already registered")
+@bp.alt_response(403, description="role=admin without an admin's token")
+def register(data):
+    """Create an account (role ``admin`` only with an admin's bearer token); mails a verification link."""
+    if data["role"] == "admin":
+        verify_jwt_in_request(optional=True)
+        if get_jwt_identity() is None or not current_user.is_admin:
+            abort(403, message=ADMIN_REQUIRED)
+    user = create_user(data["username"], data["password"], data["email"], data["role"])
+    if user.email:
+        send_verification_mail(user, issue_verification_token(user))
+    return user
+
+
+@bp.route("/auth/login", methods=["POST"])
+@limit_login
+@bp.arguments(LoginSchema)
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, description="Incorrect username or password; or a 2FA code is needed "
+                                  "(error: mfa_required) or wrong (error: mfa_invalid)")
+@bp.alt_response(403, description="Account disabled, or email not verified when that is required")
+@bp.alt_response(429, description="Too many attempts for this client or username")
+def login(data):
+    """Log in with a JSON body; answers a bearer token."""
+    user = authenticate(data["username"], data["password"])
+    check_login_factors(user, data["otp"])
+    return start_session(user), 200, NO_STORE
+
+
+@bp.route("/auth/token", methods=["POST"])
+@bp.route("/token", methods=["POST"], endpoint="token_legacy")
+@limit_login
+@bp.arguments(TokenFormSchema, location="form")
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, description="Incorrect username or password, a bad refresh token, or a missing "
+                                  "(error: mfa_required) or wrong (error: mfa_invalid) 2FA code")
+@bp.alt_response(403, description="Account disabled, or email not verified when that is required")
+def token(data):
+    """OAuth2 token endpoint (form): password grant (``grant_type`` may be omitted) or refresh_token grant."""
+    if data["grant_type"] == "refresh_token":
+        return rotate(data["refresh_token"]), 200, NO_STORE
+    user = authenticate(data["username"], data["password"])
+    check_login_factors(user, data["otp"])
+    return start_session(user), 200, NO_STORE
+
+
+@bp.route("/auth/me", methods=["GET"])
+@bp.protected()
+@bp.response(200, UserSchema)
+def me():
+    """The user the bearer token belongs to."""
+    return current_user

@@ -1,0 +1,86 @@
+"""Passwords: change (signed in), and reset through a mailed token (signed out)."""
+
+from flask import current_app
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+from marshmallow import ValidationError
+
+from taskapi.auth.accounts import find_user_by_email
+from taskapi.auth.limits import limit_account_tokens, limit_password_reset
+from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, issue_token, spend_token
+from taskapi.auth.passwords import hash_password, verify_password
+from taskapi.auth.sessions import revoke_all_sessions, start_session
+from taskapi.auth.user_schemas import check_new_password
+from taskapi.auth.views import bp
+from taskapi.auth.views.schemas import (
+    AcceptedSchema,
+    PasswordChangeSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
+    TokenSchema,
+)
+from taskapi.extensions import db
+from taskapi.http.headers import NO_STORE
+from taskapi.mail.delivery import in_background
+from taskapi.mail.messages import send_password_reset_mail
+
+RESET_ACCEPTED = "If an account has this email address, a password reset link is on its way."
+
+
+@bp.route("/auth/password", methods=["POST"])
+@bp.protected()
+@bp.arguments(PasswordChangeSchema)
+@bp.response(200, TokenSchema)
+@bp.alt_response(400, description="Current password is incorrect")
+def change_password(data):
+    """Change the password; every earlier token is refused, and this client gets a fresh pair."""
+    user = current_user
+    if not verify_password(data["current_password"], user.password_hash):
+        abort(400, message="Current password is incorrect")
+    user.password_hash = hash_password(data["new_password"])
+    invalidate_tokens(user, "password_reset")
+    revoke_all_sessions(user)
+    return start_session(user), 200, NO_STORE
+
+
+@bp.route("/auth/password-reset/request", methods=["POST"])
+@limit_password_reset
+@bp.arguments(PasswordResetRequestSchema)
+@bp.response(202, AcceptedSchema)
+@bp.alt_response(429, description="Too many requests for this client or email address")
+def request_password_reset(data):
+    """Mail a reset token if an active account has this email; the answer is the same either way."""
+    # Even the lookup runs after the response: known and unknown addresses cost the request the same.
+    in_background(mail_reset_token, data["email"])
+    return {"detail": RESET_ACCEPTED}, 202, NO_STORE
+
+
+def mail_reset_token(email):
+    """If an active account has ``email``, give it a new reset token and mail it."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = issue_token(user, "password_reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    db.session.commit()
+    send_password_reset_mail(user, token)
+
+
+@bp.route("/auth/password-reset", methods=["POST"])
+@limit_account_tokens
+@bp.arguments(PasswordResetSchema)
+@bp.response(204)
+@bp.alt_response(400, description="Invalid, expired or used token")
+def reset_password(data):
+    """Set a new password with a mailed token; every existing session is signed out."""
+    row, user = find_token(data["token"], "password_reset")
+    try:
+        check_new_password(data["new_password"], "new_password", user.username, user.email)
+    except ValidationError as error:
+        abort(422, errors=error.normalized_messages())
+    new_hash = hash_password(data["new_password"])  # before spending: no row lock held while bcrypt runs
+    spend_token(row)
+    user.password_hash = new_hash
+    user.email_verified = True  # the token reached this address: it is the user's
+    invalidate_tokens(user, "password_reset")
+    revoke_all_sessions(user)
+    db.session.commit()

@@ -1,0 +1,52 @@
+"""Sessions: refresh with rotation, logout, logout everywhere."""
+
+from flask_jwt_extended import current_user, get_jwt
+
+from taskapi.auth.limits import limit_refresh
+from taskapi.auth.sessions import revoke_all_sessions, revoke_family, rotate, verify_refresh_token
+from taskapi.auth.views import bp
+from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
+from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
+from taskapi.extensions import db
+from taskapi.http.headers import NO_STORE
+from taskapi.http.security import BEARER_SECURITY, bearer_token
+
+
+@bp.route("/auth/refresh", methods=["POST"])
+@limit_refresh
+@bp.arguments(RefreshSchema)
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, description="Missing, invalid, spent or revoked refresh token")
+@bp.doc(security=BEARER_SECURITY)  # the refresh token may come as the Bearer token
+def refresh(data):
+    """Trade a refresh token (Bearer, or JSON ``refresh_token``) for a new pair; the old one is spent."""
+    encoded = data.get("refresh_token") or bearer_token()
+    if not encoded:
+        raise unauthorized(NOT_AUTHENTICATED, token_rejected=False)
+    return rotate(encoded), 200, NO_STORE
+
+
+@bp.route("/auth/logout", methods=["POST"])
+@bp.protected()
+@bp.arguments(LogoutSchema)
+@bp.response(204)
+def logout(data):
+    """End this session: the access token and its refresh family stop working at once."""
+    revoke_family(get_jwt()["fam"])
+    if data.get("refresh_token"):
+        try:
+            user, claims = verify_refresh_token(data["refresh_token"])
+        except DomainError:  # an unusable refresh token leaves nothing more to revoke
+            user = None
+        if user is not None and user.id == current_user.id:
+            revoke_family(claims["fam"])
+    db.session.commit()
+
+
+@bp.route("/auth/logout-all", methods=["POST"])
+@bp.protected()
+@bp.response(204)
+def logout_all():
+    """End every session of the caller, on every device."""
+    revoke_all_sessions(current_user)
+    db.session.commit()

@@ -1,0 +1,67 @@
+"""TOTP two-factor authentication: set up, enable with a first code, disable with password and code."""
+
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+
+from taskapi.auth import two_factor
+from taskapi.auth.passwords import verify_password
+from taskapi.auth.views import bp
+from taskapi.auth.views.schemas import (
+    RecoveryCodesSchema,
+    TwoFactorCodeSchema,
+    TwoFactorDisableSchema,
+    TwoFactorSetupSchema,
+)
+from taskapi.extensions import db
+from taskapi.http.headers import NO_STORE
+
+ALREADY_ENABLED = "Two-factor authentication is already enabled; disable it first to start over"
+
+
+@bp.route("/auth/2fa/setup", methods=["POST"])
+@bp.protected()
+@bp.response(200, TwoFactorSetupSchema)
+@bp.alt_response(409, description="2FA is already enabled")
+def setup_two_factor():
+    """Create a new TOTP secret (not active until enabled with a code) and its QR code."""
+    if current_user.totp_enabled:
+        abort(409, message=ALREADY_ENABLED)
+    return two_factor.start_setup(current_user), 200, NO_STORE
+
+
+@bp.route("/auth/2fa/enable", methods=["POST"])
+@bp.protected()
+@bp.arguments(TwoFactorCodeSchema)
+@bp.response(200, RecoveryCodesSchema)
+@bp.alt_response(400, description="Wrong code")
+@bp.alt_response(409, description="No setup started, or 2FA already enabled")
+def enable_two_factor(data):
+    """Turn 2FA on with a first valid code; answers 10 single-use recovery codes, shown only now."""
+    user = current_user
+    if user.totp_enabled:
+        abort(409, message=ALREADY_ENABLED)
+    if not user.totp_secret:
+        abort(409, message="Start with POST /auth/2fa/setup")
+    if not two_factor.accept_totp(user, data["code"].strip()):
+        db.session.rollback()
+        abort(400, message="Incorrect code: check the authenticator app and the device clock")
+    return {"recovery_codes": two_factor.enable(user)}, 200, NO_STORE
+
+
+@bp.route("/auth/2fa/disable", methods=["POST"])
+@bp.protected()
+@bp.arguments(TwoFactorDisableSchema)
+@bp.response(204)
+@bp.alt_response(400, description="Wrong password or code")
+@bp.alt_response(409, description="2FA is not enabled")
+def disable_two_factor(data):
+    """Turn 2FA off; needs the password and a current TOTP or recovery code."""
+    user = current_user
+    if not user.totp_enabled:
+        abort(409, message="Two-factor authentication is not enabled")
+    if not verify_password(data["password"], user.password_hash):
+        abort(400, message="Incorrect password")
+    if not two_factor.accept_second_factor(user, data["code"]):
+        db.session.rollback()
+        abort(400, message="Incorrect or already used code")
+    two_factor.disable(user)

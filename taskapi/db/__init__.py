@@ -1,0 +1,14 @@
+"""Persistence plumbing, attached in the factory: engine options, SQLite tuning, the write lock, migrations."""
+
+from taskapi.db.engine import configure_database, install_sqlite_tuning
+from taskapi.db.migrations import migrate
+from taskapi.db.sqlite_writes import install_write_lock
+
+
+def init_db(app, db):
+    """Configure the engine for ``app``, bind ``db`` and Flask-Migrate, and hook in the SQLite helpers."""
+    configure_database(app)
+    install_sqlite_tuning()
+    install_write_lock()
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)

@@ -1,0 +1,55 @@
+"""Marshmallow fields shared by every blueprint: usernames, emails, strict booleans, UTC timestamps."""
+
+import re
+from datetime import UTC
+
+from email_validator import EmailNotValidError, validate_email
+from marshmallow import ValidationError, fields
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,50}$")
+USERNAME_RULE = "3-50 characters: letters, digits, '_', '.', '-'"
+
+
+def validate_username(value):
+    """Usernames: 3-50 characters of letters, digits, ``_ . -``."""
+    if not USERNAME_PATTERN.fullmatch(value):
+        raise ValidationError(f"Username must be {USERNAME_RULE}.")
+
+
+def Username(**kwargs):
+    """A required username field."""
+    return fields.String(required=True, validate=validate_username, **kwargs)
+
+
+class Email(fields.String):
+    """An email address, validated and normalised (domain lower-cased) by email-validator."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValidationError(f"Not a valid email address: {error}") from None
+
+
+class UTCTimestamp(fields.DateTime):
+    """ISO 8601 in UTC with a ``Z`` suffix, e.g. ``2026-11-22T10:00:00Z``."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return utc_timestamp(value)
+
+
+def utc_timestamp(value):
+    """An aware datetime as ISO 8601 UTC with a ``Z`` suffix, or None."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON boolean: true or false, not "yes", 1 or 0."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

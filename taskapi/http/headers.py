@@ -1,0 +1,33 @@
+"""Security headers on every response, and CORS for an allow-list of origins (off by default)."""
+
+from flask import current_app, request
+
+EXPOSED_HEADERS = ["X-Total-Count", "Link", "ETag", "X-Request-ID", "Location", "Retry-After",
+                   "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # for answers that carry secrets
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"]
+
+
+def add_security_headers(response):
+    """nosniff, no referrer, no framing, a CSP, and no caching of anything sent with credentials."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    docs = request.path.startswith(current_app.config["DOCS_PATH_PREFIXES"])
+    policy = current_app.config["DOCS_CONTENT_SECURITY_POLICY" if docs else "API_CONTENT_SECURITY_POLICY"]
+    headers.setdefault("Content-Security-Policy", policy)
+    if "Authorization" in request.headers and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register_headers(app):
+    """Attach the security headers, and CORS when CORS_ORIGINS lists origins."""
+    app.after_request(add_security_headers)
+    origins = app.config["CORS_ORIGINS"]
+    if origins:
+        from flask_cors import CORS
+
+        CORS(app, origins=origins, expose_headers=EXPOSED_HEADERS, allow_headers=ALLOWED_HEADERS,
+             methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], max_age=600)

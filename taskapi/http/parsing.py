@@ -1,0 +1,64 @@
+"""Strict request bodies: JSON only where JSON is expected, no duplicate keys, only storable text."""
+
+import json
+import re
+
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, abort
+
+JSON_MIMETYPES = {"application/json"}
+# NUL and unpaired surrogates: valid JSON escapes, but no database can store them as text.
+UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object named the same member twice."""
+
+
+def reject_duplicate_keys(pairs):
+    """json object_pairs_hook: refuse {"a": 1, "a": 2} instead of silently keeping the last."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(key)
+        seen[key] = value
+    return seen
+
+
+def unsafe_text_paths(value, path="body"):
+    """Paths of every string (key or value) holding NUL or an unpaired surrogate."""
+    if isinstance(value, str):
+        return [path] if UNSAFE_TEXT.search(value) else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found += [f"{path}.{key!r}"] if UNSAFE_TEXT.search(key) else unsafe_text_paths(item, key)
+        return found
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in unsafe_text_paths(item, f"{path}[{index}]")]
+    return []
+
+
+class ApiParser(FlaskParser):
+    """Webargs parser that refuses a non-JSON body where JSON is expected."""
+
+    def load_json(self, req, schema):
+        """Parse the JSON body strictly: right media type, no duplicate keys, only storable text."""
+        raw = req.get_data(cache=True)
+        if not raw:
+            return missing
+        if not (req.mimetype in JSON_MIMETYPES or req.mimetype.endswith("+json")):
+            abort(400, message="Request body must be JSON (Content-Type: application/json)")
+        try:
+            data = json.loads(raw, object_pairs_hook=reject_duplicate_keys)
+        except DuplicateKeyError as error:
+            abort(400, message=f"Invalid JSON body: the member {error} appears more than once.")
+        except ValueError:  # includes UnicodeDecodeError
+            abort(400, message="Invalid JSON body.")
+        except RecursionError:
+            abort(400, message="Invalid JSON body: nested too deeply.")
+        unsafe = unsafe_text_paths(data)
+        if unsafe:
+            abort(422, message="Text may not contain NUL characters or unpaired surrogates.",
+                  errors={path: ["Contains a NUL character or an unpaired surrogate."] for path in unsafe})
+        return data

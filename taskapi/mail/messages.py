@@ -1,0 +1,37 @@
+"""The account mails, rendered from Jinja templates (text and HTML) in templates/."""
+
+from flask import current_app
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from taskapi.mail.delivery import send_mail
+
+templates = Environment(loader=PackageLoader("taskapi.mail", "templates"), undefined=StrictUndefined,
+                        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                        keep_trailing_newline=True)
+
+
+def render(name, **context):
+    """The text and HTML bodies of template ``name`` (``name.txt`` and ``name.html``)."""
+    return templates.get_template(f"{name}.txt").render(context), templates.get_template(f"{name}.html").render(context)
+
+
+def action_link(page, token):
+    """A front-end link carrying the token in the fragment (never sent to a server or a Referer)."""
+    base = current_app.config["FRONTEND_URL"]
+    return f"{base}/{page}#token={token}" if base else None
+
+
+def send_verification_mail(user, token):
+    """Mail ``user`` a token that proves they read their current email address."""
+    hours = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"].total_seconds() // 3600)
+    text, html = render("verify_email", username=user.username, token=token, hours=hours,
+                        link=action_link("verify-email", token))
+    return send_mail(user.email, "Confirm your email address", text, html)
+
+
+def send_password_reset_mail(user, token):
+    """Mail ``user`` a token that lets them choose a new password."""
+    minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
+    text, html = render("password_reset", username=user.username, token=token, minutes=minutes,
+                        link=action_link("reset-password", token))
+    return send_mail(user.email, "Reset your password", text, html)

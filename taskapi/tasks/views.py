@@ -1,0 +1,145 @@
+"""Task views: list, create, read, update (owner or admin), delete (admin)."""
+
+from flask import jsonify, url_for
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+from sqlalchemy import select
+
+from taskapi.extensions import db
+from taskapi.http.etags import etag_header, not_modified_response, require_if_match
+from taskapi.http.pagination import fetch_page
+from taskapi.models import Task, User
+from taskapi.tasks import bp
+from taskapi.tasks.listing import EARLIEST, LATEST, SORT_KEYS, TaskListArgsSchema, listing_query
+from taskapi.tasks.schemas import TaskPatchSchema, TaskSchema, TaskWriteSchema, task_document
+
+
+@bp.view_arg_loader("task_id", "task")
+def get_owned_task_or_404(task_id):
+    """The task with this id if the caller owns it or is an admin (views receive it as ``task``).
+
+    :raises 404: no such task, or another user's task (so ids leak nothing)
+    """
+    task = db.session.get(Task, task_id)
+    if task is None or (task.owner_id != current_user.id and not current_user.is_admin):
+        abort(404, message="Task not found")
+    return task
+
+
+def task_links():
+    """OpenAPI links from a created task to the operations on it (clients and schemathesis follow them)."""
+    by_id = "#/paths/~1tasks~1{task_id}"
+    operations = {"GetTask": "get", "UpdateTask": "patch", "ReplaceTask": "put", "DeleteTask": "delete"}
+    return {name: {"operationRef": f"{by_id}/{method}", "parameters": {"task_id": "$response.body#/id"}}
+            for name, method in operations.items()}
+
+
+def owner_names(tasks):
+    """{owner id: username} for ``tasks``: the caller without a query, other owners in one."""
+    names = {current_user.id: current_user.username}
+    others = {task.owner_id for task in tasks} - names.keys()
+    if others:
+        names.update(db.session.execute(select(User.id, User.username).where(User.id.in_(others))).all())
+    return names
+
+
+@bp.route("", strict_slashes=False)
+class Tasks(MethodView):
+    @bp.protected()
+    @bp.arguments(TaskListArgsSchema, location="query")
+    @bp.response(200, TaskSchema(many=True))
+    def get(self, args):
+        """List the caller's tasks (filters, search, sort); paging in X-Total-Count and Link headers."""
+        query, total = listing_query(args)
+        sort_key = SORT_KEYS[args["sort"]]
+        tasks, headers = fetch_page(db.session, query, sort_key, args, total,
+                                    lambda task: sort_values(sort_key, task))
+        names = owner_names(tasks)  # jsonify, like task_response(): TaskSchema only documents it
+        return jsonify([task_document(task, names[task.owner_id]) for task in tasks]), 200, headers
+
+    @bp.protected()
+    @bp.doc(responses={201: {"links": task_links()}})
+    @bp.arguments(TaskWriteSchema)
+    @bp.response(201, TaskSchema)
+    def post(self, data):
+        """Create a task owned by the caller; the Location header points at it."""
+        task = Task(owner=current_user, **data)
+        db.session.add(task)
+        db.session.flush()  # the id; every other column has a Python-side default
+        response = task_response(task, 201)
+        response.headers["Location"] = url_for("tasks.TaskById", task_id=task.id, _external=True)
+        db.session.commit()
+        return response
+
+
+@bp.route("/<int(max=2147483647):task_id>", strict_slashes=False)
+class TaskById(MethodView):
+    @bp.protected()
+    @bp.response(200, TaskSchema)
+    @bp.alt_response(404, description="No such task, or not yours")
+    def get(self, task):
+        """One task (owner or admin); honours If-None-Match with 304."""
+        return not_modified_response(task) or task_response(task, 200)
+
+    @bp.protected()
+    @bp.arguments(TaskPatchSchema)
+    @bp.response(200, TaskSchema)
+    @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(412, description="If-Match does not match the current ETag")
+    def patch(self, data, task):
+        """Change some fields of a task (owner or admin); If-Match makes it conditional."""
+        return update_task(task, data)
+
+    @bp.protected()
+    @bp.arguments(TaskWriteSchema)
+    @bp.response(200, TaskSchema)
+    @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(412, description="If-Match does not match the current ETag")
+    def put(self, data, task):
+        """Replace a task's writable fields (owner or admin); If-Match makes it conditional."""
+        return update_task(task, data)
+
+    @bp.protected(admin=True)
+    @bp.response(204)
+    @bp.alt_response(404, description="No such task")
+    @bp.alt_response(412, description="If-Match does not match the current ETag")
+    def delete(self, task):
+        """Delete a task (admin only)."""
+        require_if_match(task)
+        db.session.delete(task)
+        db.session.commit()
+
+
+def update_task(task, changes):
+    """Apply validated changes and save; the UPDATE only matches the version that was read."""
+    require_if_match(task)
+    for field, value in changes.items():
+        setattr(task, field, value)
+    db.session.flush()  # the versioned UPDATE: a lost race is a 412 here, before anything is answered
+    response = task_response(task, 200)
+    db.session.commit()
+    return response
+
+
+def task_response(task, status):
+    """The task's JSON document with its ETag, built before commit so no expired row is read back.
+
+    A ready Response passes flask-smorest's schema by; TaskSchema still documents it and
+    tests/tasks/test_list_documents.py holds task_document() equal to it.
+    """
+    response = jsonify(task_document(task, owner_names([task])[task.owner_id]))
+    response.status_code = status
+    response.headers.update(etag_header(task))
+    return response
+
+
+def sort_values(sort_key, task):
+    """A task's values for ``sort_key``'s expressions, for the next cursor."""
+    values = {
+        "created_at": (task.created_at, task.id),
+        "due_date": (task.due_date or (LATEST if not sort_key.descending else EARLIEST), task.id),
+        "priority": (task.priority, task.id),
+        "title": (task.title, task.id),
+    }
+    return values[sort_key.name.lstrip("-")]

@@ -1,0 +1,134 @@
+"""Users views: /users/me for everyone, /users and /users/{id} for admins."""
+
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+from sqlalchemy import func, or_, select
+
+from taskapi.auth.accounts import EMAIL_TAKEN, find_user_by_email
+from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.passwords import verify_password
+from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.user_schemas import UserSchema
+from taskapi.db.engine import escape_like
+from taskapi.extensions import db
+from taskapi.http.pagination import SortKey, fetch_page
+from taskapi.models import User
+from taskapi.users import bp
+from taskapi.users.schemas import MeDeleteSchema, MeUpdateSchema, UserAdminUpdateSchema, UserListArgsSchema
+
+BY_ID = SortKey("id", User.id, value_types=(int,))
+
+
+def confirm_password(password):
+    """:raises 400: ``password`` is not the caller's current password"""
+    if not verify_password(password, current_user.password_hash):
+        abort(400, message="Current password is incorrect")
+
+
+@bp.view_arg_loader("user_id", "user")
+def get_visible_user_or_404(user_id):
+    """The user with this id: any for an admin, only the caller otherwise (views receive it as ``user``).
+
+    :raises 404: no such user, or (for a non-admin) someone else
+    """
+    user = db.session.get(User, user_id) if user_id == current_user.id or current_user.is_admin else None
+    if user is None:
+        abort(404, message="User not found")
+    return user
+
+
+@bp.route("/me", strict_slashes=False)
+class Me(MethodView):
+    @bp.protected()
+    @bp.response(200, UserSchema)
+    def get(self):
+        """The caller's account (alias of /auth/me)."""
+        return current_user
+
+    @bp.protected()
+    @bp.arguments(MeUpdateSchema)
+    @bp.response(200, UserSchema)
+    @bp.alt_response(400, description="Wrong current password, or email already registered")
+    def patch(self, data):
+        """Change the caller's email (or remove it with null); needs the current password."""
+        confirm_password(data["current_password"])
+        other = find_user_by_email(data["email"]) if data["email"] else None
+        if other is not None and other.id != current_user.id:
+            abort(400, message=EMAIL_TAKEN)
+        if (data["email"] or "").lower() != (current_user.email or "").lower():
+            current_user.email_verified = False  # a new address is unproven until its own link is used
+        current_user.email = data["email"]
+        db.session.commit()
+        return current_user
+
+    @bp.protected()
+    @bp.arguments(MeDeleteSchema)
+    @bp.response(204)
+    @bp.alt_response(400, description="Wrong password")
+    @bp.alt_response(409, description="The last active admin cannot delete themselves")
+    def delete(self, data):
+        """Delete the caller's account and every task it owns (password confirmation)."""
+        confirm_password(data["password"])
+        ensure_not_last_admin(current_user)
+        db.session.delete(current_user)
+        db.session.commit()
+
+
+@bp.route("", strict_slashes=False)
+class Users(MethodView):
+    @bp.protected(admin=True)
+    @bp.arguments(UserListArgsSchema, location="query")
+    @bp.response(200, UserSchema(many=True))
+    def get(self, args):
+        """Every account, by id (admin); filters q, role, is_active; paged like tasks."""
+        conditions = []
+        if args["q"]:
+            pattern = f"%{escape_like(args['q'].lower())}%"
+            conditions.append(or_(func.lower(User.username).like(pattern, escape="\\"),
+                                  func.lower(User.email).like(pattern, escape="\\")))
+        if args["role"]:
+            conditions.append(User.role == args["role"])
+        if args["is_active"] is not None:
+            conditions.append(User.is_active == args["is_active"])
+        total = db.session.scalar(select(func.count()).select_from(User).where(*conditions))
+        users, headers = fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total,
+                                    lambda user: (user.id,))
+        return users, 200, headers
+
+
+@bp.route("/<int(max=2147483647):user_id>", strict_slashes=False)
+class UserById(MethodView):
+    @bp.protected()
+    @bp.response(200, UserSchema)
+    @bp.alt_response(404, description="No such user (or, for a non-admin, not you)")
+    def get(self, user):
+        """One account: any for an admin, only your own otherwise (others are 404)."""
+        return user
+
+    @bp.protected(admin=True)
+    @bp.arguments(UserAdminUpdateSchema)
+    @bp.response(200, UserSchema)
+    @bp.alt_response(404, description="No such user")
+    @bp.alt_response(409, description="Would leave no active admin")
+    def patch(self, data, user):
+        """Change a user's role or active flag (admin); disabling ends their sessions at once."""
+        demoted = data.get("role", user.role) != "admin" or data.get("is_active", user.is_active) is False
+        if demoted:
+            ensure_not_last_admin(user)
+        if data.get("is_active") is False and user.is_active:
+            revoke_all_sessions(user)
+        for field, value in data.items():
+            setattr(user, field, value)
+        db.session.commit()
+        return user
+
+    @bp.protected(admin=True)
+    @bp.response(204)
+    @bp.alt_response(404, description="No such user")
+    @bp.alt_response(409, description="Would leave no active admin")
+    def delete(self, user):
+        """Delete a user and their tasks (admin)."""
+        ensure_not_last_admin(user)
+        db.session.delete(user)
+        db.session.commit()
