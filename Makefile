@@ -29,9 +29,10 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## lint: ruff over the code (migrations excluded)
+## lint: ruff over the code (migrations excluded), then the import-layer contracts in setup.cfg
 lint: $(VENV)/.dev
-	$(BIN)/ruff check taskapi tests config.py wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check taskapi tests bench config.py wsgi.py gunicorn.conf.py
+	$(BIN)/lint-imports
 
 ## audit: pip-audit over requirements.txt (fails on a fixable known vulnerability)
 audit: $(VENV)/.dev

@@ -130,16 +130,12 @@ class Config:
     JSON_SORT_KEYS = False
 
     API_TITLE = "taskapi"
-    API_VERSION = "1.0.0"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"
     OPENAPI_SWAGGER_UI_URL = "/docs/static/"  # served from the swagger-ui-bundle package, no CDN
     OPENAPI_SWAGGER_UI_CONFIG = {"persistAuthorization": False, "tryItOutEnabled": False}
-
-    TASKS_PER_PAGE_DEFAULT = 20
-    TASKS_PER_PAGE_MAX = 100
 
 
 class TestConfig(Config):

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 
 from taskapi.auth.accounts import EMAIL_TAKEN, find_user_by_email
 from taskapi.auth.guards import ensure_not_last_admin
-from taskapi.auth.passwords import verify_password
+from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
@@ -18,12 +18,6 @@ from taskapi.users import bp
 from taskapi.users.schemas import MeDeleteSchema, MeUpdateSchema, UserAdminUpdateSchema, UserListArgsSchema
 
 BY_ID = SortKey("id", User.id, value_types=(int,))
-
-
-def confirm_password(password):
-    """:raises 400: ``password`` is not the caller's current password"""
-    if not verify_password(password, current_user.password_hash):
-        abort(400, message="Current password is incorrect")
 
 
 @bp.view_arg_loader("user_id", "user")
@@ -52,7 +46,7 @@ class Me(MethodView):
     @bp.alt_response(400, description="Wrong current password, or email already registered")
     def patch(self, data):
         """Change the caller's email (or remove it with null); needs the current password."""
-        confirm_password(data["current_password"])
+        confirm_current_password(current_user, data["current_password"])
         other = find_user_by_email(data["email"]) if data["email"] else None
         if other is not None and other.id != current_user.id:
             abort(400, message=EMAIL_TAKEN)
@@ -69,7 +63,7 @@ class Me(MethodView):
     @bp.alt_response(409, description="The last active admin cannot delete themselves")
     def delete(self, data):
         """Delete the caller's account and every task it owns (password confirmation)."""
-        confirm_password(data["password"])
+        confirm_current_password(current_user, data["password"])
         ensure_not_last_admin(current_user)
         db.session.delete(current_user)
         db.session.commit()

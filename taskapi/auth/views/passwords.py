@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 from taskapi.auth.accounts import find_user_by_email
 from taskapi.auth.limits import limit_account_tokens, limit_password_reset
 from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, issue_token, spend_token
-from taskapi.auth.passwords import hash_password, verify_password
+from taskapi.auth.passwords import hash_password
+from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.sessions import revoke_all_sessions, start_session
 from taskapi.auth.user_schemas import check_new_password
 from taskapi.auth.views import bp
@@ -35,8 +36,7 @@ RESET_ACCEPTED = "If an account has this email address, a password reset link is
 def change_password(data):
     """Change the password; every earlier token is refused, and this client gets a fresh pair."""
     user = current_user
-    if not verify_password(data["current_password"], user.password_hash):
-        abort(400, message="Current password is incorrect")
+    confirm_current_password(user, data["current_password"])
     user.password_hash = hash_password(data["new_password"])
     invalidate_tokens(user, "password_reset")
     revoke_all_sessions(user)

@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 
 from taskapi.auth import two_factor
-from taskapi.auth.passwords import verify_password
+from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import (
     RecoveryCodesSchema,
@@ -59,8 +59,7 @@ def disable_two_factor(data):
     user = current_user
     if not user.totp_enabled:
         abort(409, message="Two-factor authentication is not enabled")
-    if not verify_password(data["password"], user.password_hash):
-        abort(400, message="Incorrect password")
+    confirm_current_password(user, data["password"])
     if not two_factor.accept_second_factor(user, data["code"]):
         db.session.rollback()
         abort(400, message="Incorrect or already used code")

@@ -1,0 +1,1 @@
+"""Outgoing mail: delivery (SMTP, or an outbox folder) and the messages, rendered from templates/."""
