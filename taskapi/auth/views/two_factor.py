@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 
 from taskapi.auth import two_factor
-from taskapi.auth.reauth import confirm_current_password
+from taskapi.auth.reauth import confirm_current_password, confirm_second_factor
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import (
     RecoveryCodesSchema,
@@ -12,7 +12,6 @@ from taskapi.auth.views.schemas import (
     TwoFactorDisableSchema,
     TwoFactorSetupSchema,
 )
-from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
 
 ALREADY_ENABLED = "Two-factor authentication is already enabled; disable it first to start over"
@@ -42,9 +41,7 @@ def enable_two_factor(data):
         abort(409, message=ALREADY_ENABLED)
     if not user.totp_secret:
         abort(409, message="Start with POST /auth/2fa/setup")
-    if not two_factor.accept_totp(user, data["code"].strip()):
-        db.session.rollback()
-        abort(400, message="Incorrect code: check the authenticator app and the device clock")
+    confirm_second_factor(user, data["code"], totp_only=True)
     return {"recovery_codes": two_factor.enable(user)}, 200, NO_STORE
 
 
@@ -60,7 +57,5 @@ def disable_two_factor(data):
     if not user.totp_enabled:
         abort(409, message="Two-factor authentication is not enabled")
     confirm_current_password(user, data["password"])
-    if not two_factor.accept_second_factor(user, data["code"]):
-        db.session.rollback()
-        abort(400, message="Incorrect or already used code")
+    confirm_second_factor(user, data["code"])
     two_factor.disable(user)
