@@ -103,4 +103,4 @@ def test_no_tracked_file_depends_on_the_sibling_shared_folder():
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")
         offenders += [f"{name}:{number}" for number, line in enumerate(text.splitlines(), 1) if outside.search(line)]
-    assert not offenders, f"the repository must be complete without ../shared: {', '.join(offenders)}"
+    assert not offenders, f"the repository must be complete on its own; these refer outside it: {', '.join(offenders)}"
