@@ -1,4 +1,4 @@
-"""Settings for taskapi, read from the environment first (see README, "Configuration")."""
+"""Settings for taskapi, read from the environment first (see docs/configuration.md)."""
 
 import os
 from datetime import timedelta

@@ -43,7 +43,7 @@ def taskapi_command(port, workers):
         "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers), "RATELIMIT_ENABLED": "false", "BCRYPT_LOG_ROUNDS": "12",
         "MAIL_OUTBOX_DIR": OUTBOX,  # registration mails: keep them out of the project's instance/
-        "MALLOC_ARENA_MAX": "2",  # as the README's Deploying section advises
+        "MALLOC_ARENA_MAX": "2",  # as docs/deploying.md advises
     }
 
 
