@@ -1,41 +1,37 @@
-"""Every protected route refuses every kind of bad token with 401; admin routes refuse users with 403."""
+"""The route matrix, built from /openapi.json: 401, then 403, then 404, then validation, on every operation.
 
+Every secured operation refuses a missing token and every kind of bad token with 401; every
+admin-only one refuses a user with 403 whatever the body; 404 comes before body validation.
+"""
+
+import re
 from datetime import timedelta
 
 import pytest
 
 from taskapi.extensions import db
+from taskapi.http.api import ADMIN_REQUIRED, protection_of
 from taskapi.models import User
 from tests.conftest import PASSWORD
+from tests.operations import OPERATIONS, operations, operations_of, params
 
-PROTECTED_ROUTES = [
-    ("GET", "/tasks"),
-    ("POST", "/tasks"),
-    ("GET", "/tasks/1"),
-    ("PATCH", "/tasks/1"),
-    ("PUT", "/tasks/1"),
-    ("DELETE", "/tasks/1"),
-    ("GET", "/auth/me"),
-    ("GET", "/users/me"),
-    ("PATCH", "/users/me"),
-    ("DELETE", "/users/me"),
-    ("GET", "/users"),
-    ("GET", "/users/1"),
-    ("PATCH", "/users/1"),
-    ("DELETE", "/users/1"),
-    ("POST", "/auth/logout"),
-    ("POST", "/auth/logout-all"),
-    ("POST", "/auth/password"),
-]
-ADMIN_ROUTES = [("DELETE", "/tasks/1"), ("GET", "/users"), ("PATCH", "/users/999"), ("DELETE", "/users/999")]
+SECURED = operations(secured=True)
+# The refresh token may travel in the body instead of the Bearer header, so the body is read
+# before the credential is checked; a refresh token is the right token there.
+CREDENTIAL_IN_BODY = {("POST", "/auth/refresh")}
+TAKES_REFRESH_TOKEN = CREDENTIAL_IN_BODY
+MISSING = 999_999
+INVALID_BODIES = {
+    "malformed JSON": ("{not json", "application/json"),
+    "invalid fields": ('{"role": "emperor", "is_active": "maybe", "title": "", "email": 5, "no_such_field": 1}',
+                       "application/json"),
+    "wrong media type": ("role=emperor", "text/plain"),
+}
+UNDOCUMENTED_ENDPOINTS = re.compile(r"^(static|api-docs\.|docs_assets\.)")
 
 
-def send(client, method, path, headers):
-    body = {"title": "x", "current_password": PASSWORD, "new_password": PASSWORD + "!"} \
-        if method in {"POST", "PUT", "PATCH"} and path.startswith(("/tasks", "/auth/password")) else None
-    if body is not None and path.startswith("/tasks"):
-        body = {"title": "x"}
-    return client.open(path, method=method, json=body, headers=headers)
+def key(operation):
+    return operation.method, operation.path
 
 
 def expired_token(make_app, client):
@@ -93,34 +89,112 @@ BAD_CREDENTIALS = {
 }
 
 
-@pytest.mark.parametrize("method, path", PROTECTED_ROUTES)
-def test_no_token_is_401_not_authenticated(client, method, path):
-    response = send(client, method, path, {})
-    assert response.status_code == 401
+@pytest.fixture
+def world(client, auth, admin_headers, create_task):
+    """ada (a user) with one task, and an admin; their headers and the ids the paths need."""
+    ada = auth.headers("ada")
+    task = create_task(ada)
+    ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
+    return {"user": ada, "admin": admin_headers, "ids": {"task_id": task["id"], "user_id": ada_id}}
+
+
+def body_params(selected, without_body=False):
+    """(operation, body kind) pairs: each operation with a body × every invalid body (and no body if asked)."""
+    return [pytest.param(op, kind, id=f"{op} {kind or 'no body'}") for op in selected
+            for kind in ([None] if without_body else []) + (list(INVALID_BODIES) if op.body else [])]
+
+
+def open_with(client, operation, url, headers, kind=None):
+    data, content_type = INVALID_BODIES[kind] if kind else (None, None)
+    return client.open(url, method=operation.method, data=data, content_type=content_type, headers=headers)
+
+
+def assert_401(response, rejected):
+    assert response.status_code == 401, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/problem+json"
-    assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert response.get_json()["detail"] == "Not authenticated"
+    if rejected:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert response.get_json()["detail"] in {"Could not validate credentials", "Not authenticated"}
+    else:
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert response.get_json()["detail"] == "Not authenticated"
 
 
-@pytest.mark.parametrize("kind", list(BAD_CREDENTIALS))
-@pytest.mark.parametrize("method, path", PROTECTED_ROUTES)
-def test_rejected_token_is_401(app, make_app, client, method, path, kind):
+@pytest.mark.parametrize("operation", params(SECURED))
+def test_no_token_is_401_not_authenticated(client, operation):
+    # No body either: had validation run first, a route with required fields would answer 422.
+    assert_401(client.open(operation.url(1), method=operation.method), rejected=False)
+
+
+@pytest.mark.parametrize("operation, kind", [
+    pytest.param(op, kind, id=f"{op} {kind}") for op in SECURED for kind in BAD_CREDENTIALS
+    if not (kind == "refresh-type token" and key(op) in TAKES_REFRESH_TOKEN)])
+def test_rejected_token_is_401(app, make_app, client, operation, kind):
     authorization = BAD_CREDENTIALS[kind](app, make_app, client)
-    response = send(client, method, path, {"Authorization": authorization})
-    assert response.status_code == 401
+    response = client.open(operation.url(1), method=operation.method, headers={"Authorization": authorization})
+    assert_401(response, rejected=True)
+
+
+@pytest.mark.parametrize("operation, kind", body_params(
+    [op for op in SECURED if key(op) not in CREDENTIAL_IN_BODY]))
+@pytest.mark.parametrize("authorization", [None, "Bearer not.a.jwt"])
+def test_authentication_comes_before_body_validation(client, operation, kind, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    assert_401(open_with(client, operation, operation.url(1), headers, kind), rejected=authorization is not None)
+
+
+@pytest.mark.parametrize("operation, body", body_params(operations(admin_only=True), without_body=True))
+@pytest.mark.parametrize("target", ["existing", "missing"])
+def test_admin_operation_with_user_token_is_403_before_404_and_validation(client, world, operation, body, target):
+    url = operation.url(world["ids"] if target == "existing" else MISSING)
+    response = open_with(client, operation, url, world["user"], body)
+    assert response.status_code == 403, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/problem+json"
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert response.get_json()["detail"] in {"Could not validate credentials", "Not authenticated"}
+    assert response.get_json()["detail"] == ADMIN_REQUIRED
 
 
-@pytest.mark.parametrize("method, path", ADMIN_ROUTES)
-def test_admin_route_with_user_token_is_403(client, user_headers, method, path):
-    response = send(client, method, path, user_headers)
+def test_a_user_cannot_promote_anyone_even_with_an_invalid_role(client, world):
+    # The issue's example: validation ("Must be one of: user, admin") ran before the admin check.
+    response = client.patch("/users/1", json={"role": "emperor"}, headers=world["user"])
     assert response.status_code == 403
-    assert response.get_json()["detail"] == "Admin privileges required"
 
 
-@pytest.mark.parametrize("method, path", [(m, p) for m, p in PROTECTED_ROUTES if m in {"POST", "PUT", "PATCH"}])
-def test_authentication_comes_before_body_validation(client, method, path):
-    response = client.open(path, method=method, data="{not json", content_type="application/json")
-    assert response.status_code == 401
+@pytest.mark.parametrize("operation, body", body_params([op for op in SECURED if op.path_parameters],
+                                                        without_body=True))
+def test_missing_object_is_404_before_validation(client, world, operation, body):
+    caller = world["admin"] if operation.admin_only else world["user"]
+    response = open_with(client, operation, operation.url(MISSING), caller, body)
+    assert response.status_code == 404, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/problem+json"
+
+
+def test_matrix_is_the_spec_of_the_app_under_test(client):
+    """The lists above come from the same /openapi.json that the app under test serves."""
+    assert operations_of(client.get("/openapi.json").get_json()) == OPERATIONS
+    assert {"POST /auth/2fa/enable", "POST /auth/verify-email/request", "PATCH /users/{user_id}"} \
+        <= {str(op) for op in SECURED}
+
+
+def spec_path(rule):
+    """``/tasks/<int(max=9):task_id>`` as OpenAPI writes it: ``/tasks/{task_id}``."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
+
+
+def test_every_route_is_documented_and_protected_as_documented(app):
+    """No route escapes the matrix: each one served is in /openapi.json, secured there iff protected in code."""
+    by_key = {key(op): op for op in OPERATIONS}
+    served, protected, admin = set(), set(), set()
+    for rule in app.url_map.iter_rules():
+        if UNDOCUMENTED_ENDPOINTS.match(rule.endpoint):
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            route = (method, spec_path(rule.rule))
+            served.add(route)
+            mark = protection_of(app.view_functions[rule.endpoint], method)
+            if mark is not None:
+                protected.add(route)
+                if mark["admin"]:
+                    admin.add(route)
+    assert served == set(by_key)
+    assert protected == {key(op) for op in SECURED} - CREDENTIAL_IN_BODY
+    assert admin == {key(op) for op in operations(admin_only=True)}

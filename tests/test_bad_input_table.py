@@ -5,14 +5,12 @@ import json
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.operations import operations, params
 
-ROUTES = [
-    ("POST", "/auth/register"), ("POST", "/register"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
-    ("POST", "/auth/logout"), ("POST", "/auth/password"), ("POST", "/tasks"), ("PUT", "/tasks/{task}"),
-    ("PATCH", "/tasks/{task}"), ("PATCH", "/users/me"), ("DELETE", "/users/me"), ("PATCH", "/users/{user}"),
-    ("POST", "/auth/verify-email"), ("POST", "/auth/password-reset/request"), ("POST", "/auth/password-reset"),
-    ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"),
-]
+# Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
+ROUTES = operations(body="json")
+# Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out).
+OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout"}
 HOSTILE = {
     "nul byte": '{"title": "a\\u0000b", "username": "a\\u0000b", "password": "p\\u0000w", "email": "x\\u0000@y.z"}',
     "lone surrogate": '{"title": "\\ud800", "username": "\\udfff", "password": "\\ud800\\ud800", "email": "\\ud800"}',
@@ -41,11 +39,11 @@ def world(client, auth, admin_headers, create_task):
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id}
 
 
-def send(client, world, method, path, body, content_type):
-    """``body`` to a ROUTES entry, as its owner (ada) or, for /users/{user}, as the admin."""
-    headers = world["admin"] if "{user}" in path else world["headers"]
-    url = path.format(task=world["task"]["id"], user=world["user"])
-    return client.open(url, method=method, data=body, content_type=content_type, headers=headers)
+def send(client, world, operation, body, content_type):
+    """``body`` to an operation: as ada, who owns the task, or as the admin where only an admin may (on bob)."""
+    headers = world["admin"] if operation.admin_only else world["headers"]
+    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"]})
+    return client.open(url, method=operation.method, data=body, content_type=content_type, headers=headers)
 
 
 def assert_task_unchanged(client, world, reader):
@@ -55,21 +53,22 @@ def assert_task_unchanged(client, world, reader):
 
 
 def test_table_covers_every_json_write_route(client):
-    """A route added later with a JSON body must join ROUTES (form-encoded /token routes have their own tests)."""
+    """ROUTES is every operation with a JSON body in the /openapi.json of the app under test."""
     spec = client.get("/openapi.json").get_json()
-    documented = {(method.upper(), path.replace("{task_id}", "{task}").replace("{user_id}", "{user}"))
-                  for path, operations in spec["paths"].items() for method, operation in operations.items()
+    documented = {f"{method.upper()} {path}"
+                  for path, item in spec["paths"].items() for method, operation in item.items()
                   if method != "parameters"
                   and "application/json" in operation.get("requestBody", {}).get("content", {})}
-    assert documented == set(ROUTES)
+    assert documented == {str(op) for op in ROUTES}
+    assert OPTIONAL_BODY <= documented
 
 
 @pytest.mark.parametrize("kind", list(HOSTILE))
-@pytest.mark.parametrize("method, path", ROUTES)
-def test_hostile_body(client, world, method, path, kind):
-    response = send(client, world, method, path, HOSTILE[kind], "application/json")
+@pytest.mark.parametrize("operation", params(ROUTES))
+def test_hostile_body(client, world, operation, kind):
+    response = send(client, world, operation, HOSTILE[kind], "application/json")
     text = response.get_data(as_text=True)
-    assert 400 <= response.status_code < 500, f"{method} {path} {kind}: {response.status_code} {text[:200]}"
+    assert 400 <= response.status_code < 500, f"{operation} {kind}: {response.status_code} {text[:200]}"
     assert response.mimetype == "application/problem+json"
     assert "Traceback" not in text
     assert_task_unchanged(client, world, "headers")  # ada's session survived the refused request too
@@ -78,16 +77,19 @@ def test_hostile_body(client, world, method, path, kind):
 
 @pytest.mark.parametrize("query", ["per_page=99999999999999999999", "page=99999999999999999999",
                                    "due_before=0000-00-00", "q=%00", "sort=%ff", "cursor=" + "A" * 600])
-def test_hostile_query_strings(client, world, query):
-    response = client.get(f"/tasks?{query}", headers=world["headers"])
+@pytest.mark.parametrize("operation", params(op for op in operations(method="GET") if op.query))
+def test_hostile_query_strings(client, world, operation, query):
+    headers = world["admin"] if operation.admin_only else world["headers"]
+    response = client.get(f"{operation.url(world['task']['id'])}?{query}", headers=headers)
     assert response.status_code in (200, 422), response.get_data(as_text=True)[:200]
     if response.status_code == 422:
         assert response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("user_path", ["/users/-1", "/users/abc", "/users/99999999999999999999", "/users/0"])
-def test_odd_user_ids_are_404(client, world, user_path):
-    assert client.get(user_path, headers=world["admin"]).status_code == 404
+@pytest.mark.parametrize("odd_id", ["-1", "abc", "99999999999999999999", "0"])
+@pytest.mark.parametrize("operation", params(op for op in operations(method="GET") if op.path_parameters))
+def test_odd_ids_are_404(client, world, operation, odd_id):
+    assert client.get(operation.url(odd_id), headers=world["admin"]).status_code == 404
 
 
 @pytest.mark.parametrize("kind, body, content_type", [
@@ -96,16 +98,13 @@ def test_odd_user_ids_are_404(client, world, user_path):
     ("2 MiB body", '{"title": "' + "x" * (2 * 1024 * 1024) + '"}', "application/json"),
     ("missing body", "", "application/json"),
 ])
-@pytest.mark.parametrize("method, path", ROUTES)
-def test_unusable_body(client, world, method, path, kind, body, content_type):
-    response = send(client, world, method, path, body, content_type)
-    # No body is a valid request where every field is optional (PATCH a task or, as admin, a user; log out).
-    optional_body = kind == "missing body" and (method, path) in {
-        ("PATCH", "/tasks/{task}"), ("PATCH", "/users/{user}"), ("POST", "/auth/logout")}
-    if optional_body:
+@pytest.mark.parametrize("operation", params(ROUTES))
+def test_unusable_body(client, world, operation, kind, body, content_type):
+    response = send(client, world, operation, body, content_type)
+    if kind == "missing body" and str(operation) in OPTIONAL_BODY:
         assert response.status_code in (200, 204)
     else:
-        assert 400 <= response.status_code < 500, f"{method} {path} {kind}: {response.status_code}"
+        assert 400 <= response.status_code < 500, f"{operation} {kind}: {response.status_code}"
         assert response.mimetype == "application/problem+json"
     if kind == "2 MiB body":
         assert response.status_code == 413

@@ -8,12 +8,21 @@ import base64
 import binascii
 import json
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from flask import request, url_for
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, tuple_
+
+from taskapi.http.parsing import UNSAFE_TEXT
+
+# A cursor holds only what encode_cursor wrote: integers a database column can hold, UTC timestamps,
+# dates and storable text; anything else would fail in the query (a 500), so it is refused first.
+INT64 = range(-(2**63), 2**63)
+# The characters url_for leaves unescaped in a query string (werkzeug's, after the WHATWG URL spec).
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 class PageArgsSchema(Schema):
@@ -60,22 +69,32 @@ def decode_cursor(cursor, sort_key):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         content = json.loads(raw)
-        if content["s"] != sort_key.name or len(content["v"]) != len(sort_key.value_types):
+        if not (isinstance(content, dict) and content.keys() == {"s", "v"} and content["s"] == sort_key.name
+                and isinstance(content["v"], list) and len(content["v"]) == len(sort_key.value_types)):
             raise ValueError("cursor does not match this listing")
         return [decode_value(kind, value) for kind, value in zip(sort_key.value_types, content["v"], strict=True)]
-    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError):
+    except (ValueError, TypeError, binascii.Error, RecursionError):  # JSON and UTF-8 errors are ValueErrors
         abort(422, message="Invalid cursor: use the Link header's next URL as given.",
               errors={"cursor": ["Invalid cursor."]})
 
 
 def decode_value(kind, value):
-    if kind is datetime:
-        return datetime.fromisoformat(value)
-    if kind is date:
-        return date.fromisoformat(value)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise TypeError("unexpected cursor value")
-    return value
+    """One cursor value, if it is what encode_cursor writes for ``kind``.
+
+    :raises TypeError, ValueError: anything else
+    """
+    if kind in (date, datetime):
+        if not isinstance(value, str):
+            raise TypeError("a date in a cursor is an ISO 8601 string")
+        parsed = kind.fromisoformat(value)
+        if kind is datetime and parsed.utcoffset() != timedelta(0):
+            raise ValueError("a timestamp in a cursor is in UTC")
+        return parsed
+    if kind is int and isinstance(value, int) and not isinstance(value, bool) and value in INT64:
+        return value
+    if kind is str and isinstance(value, str) and not UNSAFE_TEXT.search(value):
+        return value
+    raise TypeError("unexpected cursor value")
 
 
 def fetch_page(session, query, sort_key, args, total, row_values):
@@ -110,9 +129,15 @@ def paging_headers(total, page, per_page, next_cursor):
 
 
 def listing_url(**params):
-    """The current request's absolute URL with ``page``/``cursor`` replaced, other parameters kept."""
-    args = request.args.to_dict(flat=False)
-    args.pop("page", None)
-    args.pop("cursor", None)
-    args.update({name: [str(value)] for name, value in params.items()})
-    return url_for(request.endpoint, _external=True, **(request.view_args or {}), **args)
+    """The current request's absolute URL with ``page``/``cursor`` replaced, other parameters kept.
+
+    The query string is encoded here, not by url_for: a parameter named like one of url_for's
+    own keywords (``_external``, ``_anchor``...) must stay a parameter.
+    """
+    args = request.args.copy()
+    args.poplist("page")
+    args.poplist("cursor")
+    for name, value in params.items():
+        args.add(name, str(value))
+    base = url_for(request.endpoint, _external=True, **(request.view_args or {}))
+    return f"{base}?{urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)}"

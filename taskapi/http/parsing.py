@@ -1,4 +1,4 @@
-"""Strict request bodies: JSON only where JSON is expected, no duplicate keys, only storable text."""
+"""Strict request input: JSON only where JSON is expected, no duplicate keys, only storable text anywhere."""
 
 import json
 import re
@@ -39,8 +39,32 @@ def unsafe_text_paths(value, path="body"):
     return []
 
 
+def refuse_unsafe_text(values, location):
+    """422 when a name or value of a query string or form (a MultiDict) holds NUL or a lone surrogate.
+
+    A NUL reaching SQL ends the string early in SQLite (``q=%00`` matched every task) and is an
+    error in PostgreSQL, so it is refused here, for every route, like in JSON bodies.
+    """
+    unsafe = sorted({name for name, value in values.items(multi=True)
+                     if UNSAFE_TEXT.search(name) or UNSAFE_TEXT.search(value)})
+    if unsafe:
+        abort(422, message=f"The {location} may not contain NUL characters or unpaired surrogates.",
+              errors={repr(name) if UNSAFE_TEXT.search(name) else name:
+                      ["Contains a NUL character or an unpaired surrogate."] for name in unsafe})
+
+
 class ApiParser(FlaskParser):
-    """Webargs parser that refuses a non-JSON body where JSON is expected."""
+    """Webargs parser that refuses a non-JSON body where JSON is expected, and unstorable text anywhere."""
+
+    def load_querystring(self, req, schema):
+        """The query string, refused whole if any name or value holds NUL or a lone surrogate."""
+        refuse_unsafe_text(req.args, "query string")
+        return super().load_querystring(req, schema)
+
+    def load_form(self, req, schema):
+        """The form body, refused whole if any name or value holds NUL or a lone surrogate."""
+        refuse_unsafe_text(req.form, "form body")
+        return super().load_form(req, schema)
 
     def load_json(self, req, schema):
         """Parse the JSON body strictly: right media type, no duplicate keys, only storable text."""

@@ -1,4 +1,4 @@
-"""Run taskapi under real gunicorn on a free local port, for tests that need several workers or nodes."""
+"""Live tests under real gunicorn (several workers, nodes, crashes) and the helpers that start the servers."""
 
 import os
 import signal
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 TEST_SECRET = "live-test-secret-key-long-enough-for-hs256-0123456789"
 

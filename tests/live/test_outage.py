@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PASSWORD
-from tests.ops.forwarder import Forwarder
+from tests.live.forwarder import Forwarder
 
 
 @pytest.fixture

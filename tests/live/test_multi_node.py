@@ -6,9 +6,9 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.auth.test_shared_limits_live import REDIS_URL, redis_answers
 from tests.conftest import PASSWORD
 from tests.live import gunicorn_server
+from tests.live.test_shared_limits_live import REDIS_URL, redis_answers
 
 pytestmark = pytest.mark.live
 
