@@ -92,8 +92,8 @@ def test_successes_cost_nothing_and_reset_nothing(client, ada):
 
 
 def test_signed_in_password_checks_share_the_login_budget(client, ada):
-    wrong_change = client.post("/auth/password", json={"current_password": WRONG, "new_password": "a new passphrase 42"},
-                               headers=ada)
+    wrong_change = client.post("/auth/password", headers=ada,
+                               json={"current_password": WRONG, "new_password": "a new passphrase 42"})
     assert wrong_change.status_code == 400
     assert client.patch("/users/me", json={"current_password": WRONG, "email": None}, headers=ada).status_code == 400
     assert client.delete("/users/me", json={"password": WRONG}, headers=ada).status_code == 400
