@@ -76,14 +76,16 @@ class Config:
     JWT_SECRET_KEYS = env_list("JWT_SECRET_KEYS")
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    # Rate limits (Flask-Limiter). Shared across workers and nodes only with Redis storage.
+    # Wrong passwords, TOTP codes and recovery codes per account (logins and re-authentication
+    # together), counted in the database: exact across workers and nodes, always on.
+    RATELIMIT_ACCOUNT_FAILURES = os.environ.get("RATELIMIT_ACCOUNT_FAILURES") or "5/minute;30/hour"
+    # Per-IP rate limits (Flask-Limiter). Shared across workers and nodes only with Redis storage.
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "taskapi")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # a Redis outage must not turn logins into 500s (it is logged)
     RATELIMIT_LOGIN_PER_IP = os.environ.get("RATELIMIT_LOGIN_PER_IP", "20/minute")
-    RATELIMIT_LOGIN_PER_USERNAME = os.environ.get("RATELIMIT_LOGIN_PER_USERNAME", "5/minute;30/hour")
     RATELIMIT_REGISTER_PER_IP = os.environ.get("RATELIMIT_REGISTER_PER_IP", "10/minute;100/hour")
     RATELIMIT_REFRESH_PER_IP = os.environ.get("RATELIMIT_REFRESH_PER_IP", "60/minute")
     # Number of reverse proxies whose X-Forwarded-For/-Proto to trust (0: trust none).
@@ -146,7 +148,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
     JWT_SECRET_KEY = SECRET_KEY
     BCRYPT_LOG_ROUNDS = 4
-    RATELIMIT_ENABLED = False  # the limiter's own tests switch it on
+    RATELIMIT_ENABLED = False  # the limiter's own tests switch it on (the account failure budget stays on)
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     MAIL_SERVER = None  # the SMTP tests point this at their own server

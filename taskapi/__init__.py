@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import config_from_env
 from taskapi import cli, ops, tasks, users
 from taskapi.auth import tokens
+from taskapi.auth.failure_budget import check_budget_config
 from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
@@ -29,6 +30,7 @@ def create_app(config_class=None):
     app.config["API_VERSION"] = __version__
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
+    check_budget_config(app)
     register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
     # /tasks and /tasks/ are one route, with no redirect (contract).
     app.url_map.strict_slashes = False

@@ -7,6 +7,7 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from taskapi.auth.accounts import create_user, find_user_by_username
+from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.mailed_tokens import purge_expired_tokens
 from taskapi.auth.sessions import purge_expired, revoke_all_sessions
@@ -110,7 +111,7 @@ def disable_user(username):
 
 @tokens_cli.cli.command("purge")
 def purge_tokens():
-    """Delete expired or revoked sessions, expired refresh tokens, and spent or expired mailed tokens."""
-    removed = purge_expired() + purge_expired_tokens()
+    """Delete expired or revoked sessions and refresh tokens, spent or expired mailed tokens, ended failure windows."""
+    removed = purge_expired() + purge_expired_tokens() + purge_ended_windows()
     db.session.commit()
     click.echo(f"Removed {removed} expired or revoked rows.")

@@ -1,7 +1,7 @@
-"""Rate limits on the auth endpoints (Flask-Limiter): per client IP and per target username.
+"""Per-IP rate limits on the auth endpoints (Flask-Limiter); every attempt counts, successful or not.
 
-The username budget is keyed on the name attempted, whether or not it exists, so limits leak
-nothing; /auth/login and /auth/token share both budgets. Every attempt counts, successful or not.
+Per-account limits are not here: wrong passwords and codes spend the account's failure budget in
+the database (``failure_budget``), exact across workers and nodes with or without Redis.
 """
 
 from flask import current_app, request
@@ -10,32 +10,13 @@ from flask_limiter.util import get_remote_address
 from taskapi.extensions import limiter
 
 
-def attempted_username():
-    """The username in a JSON or form login body, normalised, or None."""
-    body = request.get_json(silent=True) if request.is_json else None
-    name = body.get("username") if isinstance(body, dict) else request.form.get("username")
-    return name.strip().lower() if isinstance(name, str) and name.strip() else None
-
-
-def username_key():
-    """Rate-limit key for the username being tried."""
-    return f"username:{attempted_username()}"
-
-
-def no_username():
-    """True when the request names no username (e.g. a refresh_token grant)."""
-    return attempted_username() is None
-
-
 def configured(name):
     """A limit string read from config at request time, so apps and tests can set their own."""
     return lambda: current_app.config[name]
 
 
 def limit_login(view):
-    """Per-IP and per-username budgets shared by every login endpoint."""
-    view = limiter.shared_limit(configured("RATELIMIT_LOGIN_PER_USERNAME"), scope="login-username",
-                                key_func=username_key, exempt_when=no_username)(view)
+    """Per-IP budget shared by every login endpoint."""
     return limiter.shared_limit(configured("RATELIMIT_LOGIN_PER_IP"), scope="login-ip",
                                 key_func=get_remote_address)(view)
 

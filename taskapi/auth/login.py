@@ -3,6 +3,7 @@
 from flask import current_app
 
 from taskapi.auth.accounts import find_user_by_username
+from taskapi.auth.failure_budget import account_key, unknown_name_key, within_budget
 from taskapi.auth.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
 from taskapi.auth.two_factor import require_second_factor
 from taskapi.errors import DomainError, bearer_challenge
@@ -17,20 +18,28 @@ def authenticate(username, password):
     """The active user with these credentials.
 
     An unknown username costs the same bcrypt work as a wrong password, and both get
-    the same 401; a disabled account is only revealed after a correct password.
+    the same 401; a disabled account is only revealed after a correct password. Each
+    attempt first takes a unit of the account's failure budget (of the name tried, for a
+    name nobody has), so a spent budget answers 429 before the password is looked at.
 
     :raises DomainError 401: unknown user or wrong password
     :raises DomainError 403: correct password, disabled account
+    :raises DomainError 429: the account's failure budget is spent
     """
     user = find_user_by_username(username)
     password_hash = user.password_hash if user is not None else None
     # Hashing waits a quarter of a second or more for the bcrypt pool: end the read first, so a
     # burst of logins holds no pooled database connections while it waits.
     db.session.commit()
-    if password_hash is None:
-        burn_equal_time(password)
-        raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
-    if not verify_password(password, password_hash):
+
+    def password_matches():
+        if password_hash is None:
+            burn_equal_time(password)
+            return False
+        return verify_password(password, password_hash)
+
+    key = account_key(user) if user is not None else unknown_name_key(username)
+    if not within_budget(key, password_matches):
         raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
     if not user.is_active:
         raise DomainError(403, ACCOUNT_DISABLED)

@@ -1,5 +1,10 @@
-"""Re-authentication before sensitive changes: the caller proves they hold the password (and second factor)."""
+"""Re-authentication before sensitive changes: the caller proves they hold the password (and second factor).
 
+Every check takes a unit of the account's failure budget first (``failure_budget``), shared
+with its logins: a stolen access token is no oracle for the password or the codes.
+"""
+
+from taskapi.auth.failure_budget import account_key, within_budget
 from taskapi.auth.passwords import verify_password
 from taskapi.auth.two_factor import accept_second_factor, accept_totp
 from taskapi.errors import DomainError
@@ -11,20 +16,31 @@ WRONG_CODE = "Incorrect or already used code"
 
 
 def confirm_current_password(user, password):
-    """Refuse unless ``password`` is ``user``'s current password.
+    """Refuse unless ``password`` is ``user``'s current password. Commits the session.
 
     :raises DomainError 400: wrong password
+    :raises DomainError 429: the account's failure budget is spent; the password is not checked
     """
-    if not isinstance(password, str) or not verify_password(password, user.password_hash):
+    def matches():
+        return isinstance(password, str) and verify_password(password, user.password_hash)
+
+    if not within_budget(account_key(user), matches):
         raise DomainError(400, WRONG_PASSWORD)
 
 
 def confirm_second_factor(user, code, *, totp_only=False):
     """Refuse unless ``code`` is a fresh TOTP code (or, unless ``totp_only``, an unused recovery code).
 
+    Commits the session, with the code spent, when the code is right.
+
     :raises DomainError 400: wrong, spent or replayed code
+    :raises DomainError 429: the account's failure budget is spent; the code is not checked
     """
-    accepted = accept_totp(user, code.strip()) if totp_only else accept_second_factor(user, code)
-    if not accepted:
+    def accepted():
+        if totp_only:
+            return isinstance(code, str) and accept_totp(user, code.strip())
+        return accept_second_factor(user, code)
+
+    if not within_budget(account_key(user), accepted):
         db.session.rollback()
         raise DomainError(400, WRONG_TOTP if totp_only else WRONG_CODE)

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
+from taskapi.auth.failure_budget import account_key, within_budget
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.models import RecoveryCode, User, utcnow
@@ -140,12 +141,13 @@ def require_second_factor(user, otp):
     """At login, for an account with 2FA on: accept a TOTP or recovery code, or refuse.
 
     :raises DomainError 401: no code (``error: mfa_required``), or a wrong, spent or replayed one
+    :raises DomainError 429: the account's failure budget is spent (see ``failure_budget``)
     """
     if not user.totp_enabled:
         return
     if not otp:
         raise DomainError(401, MFA_REQUIRED, headers=bearer_challenge(token_rejected=False), error="mfa_required")
-    if not accept_second_factor(user, otp):
+    if not within_budget(account_key(user), lambda: accept_second_factor(user, otp)):
         db.session.rollback()
         raise DomainError(401, MFA_INVALID, headers=bearer_challenge(token_rejected=False), error="mfa_invalid")
 

@@ -105,4 +105,5 @@ def test_racing_logins_with_one_totp_code_one_wins(live4):
     code = totp.at(time.time() + 30)  # the next step: valid once, inside the window
     statuses = all_at_once(10, lambda i: requests.post(f"{live4}/auth/login", json={
         "username": "guarded", "password": PASSWORD, "otp": code}).status_code)
-    assert sorted(statuses) == [200] + [401] * 9
+    # The losers are 401, or 429 once the account's failure budget (5 at a time) is taken.
+    assert statuses.count(200) == 1 and set(statuses) <= {200, 401, 429}

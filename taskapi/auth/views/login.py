@@ -42,7 +42,7 @@ def register(data):
 @bp.alt_response(401, description="Incorrect username or password; or a 2FA code is needed "
                                   "(error: mfa_required) or wrong (error: mfa_invalid)")
 @bp.alt_response(403, description="Account disabled, or email not verified when that is required")
-@bp.alt_response(429, description="Too many attempts for this client or username")
+@bp.alt_response(429, description="Too many attempts from this client, or too many failures for this account")
 def login(data):
     """Log in with a JSON body; answers a bearer token."""
     user = authenticate(data["username"], data["password"])
@@ -58,6 +58,7 @@ def login(data):
 @bp.alt_response(401, description="Incorrect username or password, a bad refresh token, or a missing "
                                   "(error: mfa_required) or wrong (error: mfa_invalid) 2FA code")
 @bp.alt_response(403, description="Account disabled, or email not verified when that is required")
+@bp.alt_response(429, description="Too many attempts from this client, or too many failures for this account")
 def token(data):
     """OAuth2 token endpoint (form): password grant (``grant_type`` may be omitted) or refresh_token grant."""
     if data["grant_type"] == "refresh_token":
