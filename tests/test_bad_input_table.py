@@ -11,7 +11,7 @@ ROUTES = [
     ("POST", "/auth/logout"), ("POST", "/auth/password"), ("POST", "/tasks"), ("PUT", "/tasks/{task}"),
     ("PATCH", "/tasks/{task}"), ("PATCH", "/users/me"), ("DELETE", "/users/me"), ("PATCH", "/users/{user}"),
     ("POST", "/auth/verify-email"), ("POST", "/auth/password-reset/request"), ("POST", "/auth/password-reset"),
-    ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"),
+    ("POST", "/auth/2fa/setup"), ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"),
 ]
 HOSTILE = {
     "nul byte": '{"title": "a\\u0000b", "username": "a\\u0000b", "password": "p\\u0000w", "email": "x\\u0000@y.z"}',

@@ -24,7 +24,8 @@ json_values = st.recursive(
 WRITE_ROUTES = [("POST", "/auth/register"), ("POST", "/register"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
                 ("POST", "/tasks"), ("PUT", "/tasks/1"), ("PATCH", "/tasks/1"), ("PATCH", "/users/me"),
                 ("POST", "/auth/password"), ("POST", "/auth/verify-email"), ("POST", "/auth/password-reset/request"),
-                ("POST", "/auth/password-reset"), ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable")]
+                ("POST", "/auth/password-reset"), ("POST", "/auth/2fa/setup"), ("POST", "/auth/2fa/enable"),
+                ("POST", "/auth/2fa/disable")]
 
 
 @SETTINGS
