@@ -129,3 +129,22 @@ def test_development_defaults_to_the_local_names(tmp_path):
 
 def test_tests_trust_only_the_local_names():
     assert TestConfig.TRUSTED_HOSTS == ["localhost", "127.0.0.1"]
+
+
+@pytest.mark.live
+def test_under_gunicorn_in_production_only_the_trusted_host_is_answered(database_url, make_app):
+    import requests
+
+    from tests.live import gunicorn_server
+
+    make_app()  # empties the tables afterwards
+    with gunicorn_server(database_url, workers=1, env={"RATELIMIT_ENABLED": "false"}) as url:
+        account = {"username": "ada", "password": "correct horse battery staple"}
+        assert requests.post(f"{url}/auth/register", json=account).status_code == 201
+        token = requests.post(f"{url}/auth/login", json=account).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        evil = requests.post(f"{url}/tasks", json={"title": "x"}, headers={**headers, "Host": EVIL})
+        assert evil.status_code == 400 and evil.headers["Content-Type"] == "application/problem+json"
+        assert "Location" not in evil.headers
+        created = requests.post(f"{url}/tasks", json={"title": "x"}, headers=headers)
+        assert created.headers["Location"] == f"{url}/tasks/{created.json()['id']}"
