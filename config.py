@@ -88,6 +88,9 @@ class Config:
     RATELIMIT_LOGIN_PER_IP = os.environ.get("RATELIMIT_LOGIN_PER_IP", "20/minute")
     RATELIMIT_REGISTER_PER_IP = os.environ.get("RATELIMIT_REGISTER_PER_IP", "10/minute;100/hour")
     RATELIMIT_REFRESH_PER_IP = os.environ.get("RATELIMIT_REFRESH_PER_IP", "60/minute")
+    # Host names this API answers to (Flask's own setting; a port is ignored, ".example.com" matches
+    # subdomains). Any other Host header gets a 400, so no URL the API builds can name it.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS") or ["localhost", "127.0.0.1"]
     # Number of reverse proxies whose X-Forwarded-For/-Proto to trust (0: trust none).
     PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
 
@@ -145,6 +148,7 @@ class TestConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]  # Flask's test client sends Host: localhost
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
     JWT_SECRET_KEY = SECRET_KEY
     BCRYPT_LOG_ROUNDS = 4
@@ -155,9 +159,10 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without a strong secret from the environment; JSON logs."""
+    """Production: refuses to start without a strong secret and TRUSTED_HOSTS from the environment; JSON logs."""
 
     ENV_NAME = "production"
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS")  # no default: the factory refuses to start without it
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").lower()
 
 

@@ -40,7 +40,7 @@ def ensure_peer_venv():
 
 def taskapi_command(port, workers):
     return [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], {
-        "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "BIND": f"127.0.0.1:{port}",
+        "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "TRUSTED_HOSTS": "127.0.0.1", "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers), "RATELIMIT_ENABLED": "false", "BCRYPT_LOG_ROUNDS": "12",
         "MAIL_OUTBOX_DIR": OUTBOX,  # registration mails: keep them out of the project's instance/
         "MALLOC_ARENA_MAX": "2",  # as docs/deploying.md advises
@@ -49,7 +49,8 @@ def taskapi_command(port, workers):
 
 def migrate(database_url):
     """Bring a fresh database to the migration head."""
-    env = {**os.environ, "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url}
+    env = {**os.environ, "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "TRUSTED_HOSTS": "127.0.0.1",
+           "DATABASE_URL": database_url}
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -16,6 +16,7 @@ from taskapi.extensions import db, jwt, limiter
 from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets
 from taskapi.http.headers import register_headers
+from taskapi.http.hosts import ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
 from taskapi.http.request_log import register_request_logging
 from taskapi.http.security import normalize_bearer_scheme, register_security_schemes
@@ -31,6 +32,7 @@ def create_app(config_class=None):
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     check_budget_config(app)
+    ensure_trusted_hosts(app)
     register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
     # /tasks and /tasks/ are one route, with no redirect (contract).
     app.url_map.strict_slashes = False

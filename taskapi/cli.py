@@ -6,6 +6,7 @@ import click
 from flask import Blueprint
 from sqlalchemy import select
 
+from taskapi.auth import two_factor
 from taskapi.auth.accounts import create_user, find_user_by_username
 from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.guards import ensure_not_last_admin
@@ -107,6 +108,19 @@ def disable_user(username):
 
     apply_guarded(user, disable)
     click.echo(f"{user.username} is disabled; their tokens no longer work.")
+
+
+@users_cli.cli.command("reset-2fa")
+@click.argument("username")
+def reset_two_factor(username):
+    """Clear a user's second factor (a lost authenticator) and end all of their sessions."""
+    user = find_user_or_exit(username)
+    try:
+        two_factor.reset_by_admin(user)
+    except DomainError as error:
+        fail(error.detail)
+    click.echo(f"{user.username}: two-factor authentication is off and every session is ended; "
+               "they sign in with their password and can set 2FA up again.")
 
 
 @tokens_cli.cli.command("purge")

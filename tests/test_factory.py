@@ -31,7 +31,8 @@ def test_production_refuses_short_secret():
 
 def test_production_accepts_strong_secret():
     settings = type("Prod", (ProductionConfig,), {"SECRET_KEY": "s" * 32, "JWT_SECRET_KEY": None,
-                                                  "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+                                                  "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                                  "TRUSTED_HOSTS": ["api.example.com"]})
     assert create_app(settings).config["JWT_SECRET_KEY"] == "s" * 32
 
 

@@ -58,8 +58,10 @@ def verify_refresh_token(encoded):
         claims = decode_token(encoded)
     except (pyjwt.PyJWTError, JWTExtendedException):
         raise unauthorized() from None
-    user = load_user(None, claims) if claims.get("type") == "refresh" else None
-    if user is None or session_revoked(None, claims):
+    if claims.get("type") != "refresh" or session_revoked(None, claims):  # also refuses a session not sub's
+        raise unauthorized()
+    user = load_user(None, claims)  # takes the session's user that session_revoked just read
+    if user is None:
         raise unauthorized()
     return user, claims
 
@@ -75,7 +77,8 @@ def rotate(encoded):
     user, claims = verify_refresh_token(encoded)
     spent = db.session.execute(
         update(RefreshToken)
-        .where(RefreshToken.jti == claims["jti"], RefreshToken.spent_at.is_(None))
+        .where(RefreshToken.jti == claims["jti"], RefreshToken.family_id == claims["fam"],
+               RefreshToken.user_id == user.id, RefreshToken.spent_at.is_(None))
         .values(spent_at=utcnow())
     )
     if spent.rowcount != 1:

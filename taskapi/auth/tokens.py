@@ -67,14 +67,21 @@ SESSION_AND_USER = (select(AuthSession.revoked_at, AuthSession.expires_at, User)
 
 
 def session_revoked(header, claims):
-    """True when the token's login session was logged out, revoked or has outlived its limit."""
+    """True when the token's login session was logged out, revoked, has outlived its limit, or is not ``sub``'s."""
     # This runs on every authenticated request, before load_user: one query reads the session's
     # two columns and the user, which load_user then takes instead of asking again.
     session = db.session.execute(SESSION_AND_USER, {"family_id": claims.get("fam")}).first()
     if session is None or session.revoked_at is not None or session.expires_at <= utcnow():
         return True
+    if claims.get("sub") != str(session.User.id):
+        return True
     g.token_session_user = session.User
     return False
+
+
+def is_access_token(header, claims):
+    """Where an access token is expected, only ``type: access`` passes (the library refuses only "refresh")."""
+    return claims.get("type") == "access"
 
 
 def missing_token(reason):
@@ -88,7 +95,6 @@ def rejected_token(*args):
     return problem_from_domain_error(unauthorized())
 
 
-
 def register_callbacks(manager):
     """Hook these callbacks into flask-jwt-extended's JWTManager."""
     manager.user_identity_loader(user_identity)
@@ -98,6 +104,7 @@ def register_callbacks(manager):
     manager.decode_key_loader(decode_key)
     manager.user_lookup_loader(load_user)
     manager.token_in_blocklist_loader(session_revoked)
+    manager.token_verification_loader(is_access_token)  # run by verify_jwt_in_request only: refresh is separate
     manager.unauthorized_loader(missing_token)
     for loader in (manager.invalid_token_loader, manager.expired_token_loader, manager.revoked_token_loader,
                    manager.needs_fresh_token_loader, manager.user_lookup_error_loader,

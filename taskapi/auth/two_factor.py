@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from taskapi.auth.failure_budget import account_key, within_budget
+from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.models import RecoveryCode, User, utcnow
@@ -160,11 +161,26 @@ def enable(user):
     return codes
 
 
-def disable(user):
-    """Turn 2FA off and forget the secret and recovery codes. Commits."""
+def forget_second_factor(user):
+    """Turn 2FA off and forget the secret (enabled or only set up) and recovery codes. Does not commit."""
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def disable(user):
+    """The owner turns 2FA off (the view checked password and code). Commits."""
+    forget_second_factor(user)
+    db.session.commit()
+
+
+def reset_by_admin(user):
+    """Clear ``user``'s second factor for them (a lost authenticator) and end all their sessions. Commits.
+
+    Idempotent: an account without 2FA loses a pending setup, if any, and its sessions.
+    """
+    forget_second_factor(user)
+    revoke_all_sessions(user)
     db.session.commit()
 

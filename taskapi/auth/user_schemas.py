@@ -1,6 +1,6 @@
-"""Identity schemas every blueprint shares: the user document, and the policy check of a new password."""
+"""Identity schemas every blueprint shares: the user document, re-authentication, the new-password policy."""
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
 
 from taskapi.auth.password_policy import password_problems
 from taskapi.http.fields import UTCTimestamp
@@ -17,6 +17,46 @@ class UserSchema(Schema):
     email_verified = fields.Boolean(dump_only=True)
     two_factor_enabled = fields.Boolean(dump_only=True, attribute="totp_enabled")
     created_at = UTCTimestamp(dump_only=True)
+
+
+CURRENT_PASSWORD = "The account's current password: every change to how the account signs in needs it"
+ONE_PASSWORD = "Send current_password (older clients: password), not both"
+
+
+def CurrentPassword(description=CURRENT_PASSWORD, **kwargs):
+    """The caller's current password, re-authenticating a sensitive change (write-only)."""
+    return fields.String(load_only=True, metadata={"description": description}, **kwargs)
+
+
+class ReauthSchema(Schema):
+    """A body that re-authenticates with ``current_password``."""
+
+    current_password = CurrentPassword(required=True)
+
+
+class LegacyReauthSchema(Schema):
+    """``current_password``, or ``password`` as clients older than it send: exactly one; loads as the first."""
+
+    current_password = CurrentPassword(f"{CURRENT_PASSWORD}. Required, unless the deprecated password is sent")
+    password = fields.String(load_only=True, metadata={
+        "description": "Deprecated name of current_password, still accepted (send exactly one of the two)",
+        "deprecated": True})
+
+    @validates_schema
+    def exactly_one_password(self, data, **kwargs):
+        """Neither is a missing field; both is ambiguous."""
+        given = [name for name in ("current_password", "password") if name in data]
+        if not given:
+            raise ValidationError(["Missing data for required field."], field_name="current_password")
+        if len(given) > 1:
+            raise ValidationError([ONE_PASSWORD], field_name="current_password")
+
+    @post_load
+    def as_current_password(self, data, **kwargs):
+        """Views read ``current_password`` whichever name the client used."""
+        if "password" in data:
+            data["current_password"] = data.pop("password")
+        return data
 
 
 def NewPassword(**kwargs):

@@ -6,7 +6,7 @@ from http import HTTPStatus
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge, SecurityError
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
@@ -77,6 +77,8 @@ def problem_from_http_exception(error):
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
     if error.code == 429:
         detail = f"Too many requests: the limit of {error.description} was reached; retry later."
+    if isinstance(error, SecurityError):
+        detail = "The Host header names a host this API does not serve (see TRUSTED_HOSTS)"
     if isinstance(error, RequestEntityTooLarge):
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         detail = f"Request body is larger than the limit of {limit} bytes"

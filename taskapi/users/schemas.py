@@ -2,22 +2,20 @@
 
 from marshmallow import Schema, fields, validate
 
+from taskapi.auth.user_schemas import LegacyReauthSchema, ReauthSchema
 from taskapi.http.fields import Email, StrictBoolean
 from taskapi.http.pagination import PageArgsSchema
 from taskapi.models import ROLES
 
 
-class MeUpdateSchema(Schema):
+class MeUpdateSchema(ReauthSchema):
     """PATCH /users/me: a new email (or null), confirmed with the current password."""
 
     email = Email(required=True, allow_none=True, validate=validate.Length(max=254))
-    current_password = fields.String(required=True, load_only=True)
 
 
-class MeDeleteSchema(Schema):
-    """DELETE /users/me: the password confirms the deletion."""
-
-    password = fields.String(required=True, load_only=True)
+class MeDeleteSchema(LegacyReauthSchema):
+    """DELETE /users/me: the current password (or ``password``) confirms the deletion."""
 
 
 class UserAdminUpdateSchema(Schema):

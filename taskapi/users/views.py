@@ -5,7 +5,8 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from sqlalchemy import func, or_, select
 
-from taskapi.auth.accounts import EMAIL_TAKEN, find_user_by_email
+from taskapi.auth import two_factor
+from taskapi.auth.accounts import change_email
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.sessions import revoke_all_sessions
@@ -43,17 +44,11 @@ class Me(MethodView):
     @bp.protected()
     @bp.arguments(MeUpdateSchema)
     @bp.response(200, UserSchema)
-    @bp.alt_response(400, description="Wrong current password, or email already registered")
+    @bp.alt_response(400, description="Wrong current password")
     def patch(self, data):
-        """Change the caller's email (or remove it with null); needs the current password."""
+        """Change the caller's email (or null); needs the current password. A taken one: same answer, not stored."""
         confirm_current_password(current_user, data["current_password"])
-        other = find_user_by_email(data["email"]) if data["email"] else None
-        if other is not None and other.id != current_user.id:
-            abort(400, message=EMAIL_TAKEN)
-        if (data["email"] or "").lower() != (current_user.email or "").lower():
-            current_user.email_verified = False  # a new address is unproven until its own link is used
-        current_user.email = data["email"]
-        db.session.commit()
+        change_email(current_user, data["email"])
         return current_user
 
     @bp.protected()
@@ -62,8 +57,8 @@ class Me(MethodView):
     @bp.alt_response(400, description="Wrong password")
     @bp.alt_response(409, description="The last active admin cannot delete themselves")
     def delete(self, data):
-        """Delete the caller's account and every task it owns (password confirmation)."""
-        confirm_current_password(current_user, data["password"])
+        """Delete the caller's account and every task it owns (``current_password``, or ``password``)."""
+        confirm_current_password(current_user, data["current_password"])
         ensure_not_last_admin(current_user)
         db.session.delete(current_user)
         db.session.commit()
@@ -126,3 +121,12 @@ class UserById(MethodView):
         ensure_not_last_admin(user)
         db.session.delete(user)
         db.session.commit()
+
+
+@bp.route("/<int(max=2147483647):user_id>/2fa", methods=["DELETE"], strict_slashes=False)
+@bp.protected(admin=True)
+@bp.response(204)
+@bp.alt_response(404, description="No such user")
+def reset_two_factor(user):
+    """Clear a user's second factor (a lost authenticator) and end all their sessions (admin)."""
+    two_factor.reset_by_admin(user)

@@ -116,3 +116,16 @@ def test_session_past_its_absolute_limit_is_refused(make_app):
     response = client.post("/auth/login", json={"username": "ada", "password": PASSWORD})
     assert response.status_code == 200
     assert client.get("/auth/me", headers=bearer(response.get_json()["access_token"])).status_code == 401
+
+
+def test_refresh_token_whose_sub_is_not_its_sessions_owner_is_refused(app, client, auth, pair):
+    from tests.auth.forge import forge
+
+    auth.register("grace")
+    grace = client.get("/auth/me", headers=bearer(auth.token("grace"))).get_json()
+    forged = forge(app, pair["refresh_token"], sub=str(grace["id"]))  # ada's session and jti, grace's id
+    response = refresh(client, forged, "json")
+    assert response.status_code == 401, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    # and ada's own token was not spent by the attempt
+    assert refresh(client, pair["refresh_token"], "json").status_code == 200

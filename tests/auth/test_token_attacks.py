@@ -117,3 +117,22 @@ def test_garbage_authorization_headers(client, header):
 def test_bearer_scheme_is_case_insensitive_per_rfc_6750(client, login, template):
     response = client.get("/auth/me", headers={"Authorization": template.format(login[0])})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("token_type", ["", "Access", "access ", "id", "mfa", "verify_email", "password_reset"])
+def test_only_type_access_passes_where_an_access_token_is_expected(app, client, login, token_type):
+    token = forge(app, login[0], type=token_type)
+    assert_refused(client, token)
+    assert_refused(client, token, path="/tasks")
+
+
+def test_a_refresh_token_relabelled_access_is_refused_at_refresh(app, client, login):
+    response = client.post("/auth/refresh", json={"refresh_token": forge(app, login[1], type="access")})
+    assert response.status_code == 401
+
+
+def test_access_token_whose_sub_is_not_its_sessions_owner(app, client, auth, login):
+    auth.register("grace")
+    grace_id = str(client.get("/auth/me", headers={"Authorization": f"Bearer {auth.token('grace')}"}
+                              ).get_json()["id"])
+    assert_refused(client, forge(app, login[0], sub=grace_id))  # ada's session, grace's id

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from config import TestConfig
 from tests.conftest import PASSWORD, AuthActions
 
+REAUTH = {"current_password": PASSWORD}
+
 
 @pytest.fixture
 def ada(auth):
@@ -22,7 +24,7 @@ def code_at(secret, steps_from_now=0):
 
 
 def set_up(client, headers):
-    response = client.post("/auth/2fa/setup", headers=headers)
+    response = client.post("/auth/2fa/setup", json=REAUTH, headers=headers)
     assert response.status_code == 200, response.get_json()
     return response
 
@@ -31,7 +33,7 @@ def set_up(client, headers):
 def enabled(client, ada):
     """ada with 2FA on: (secret, recovery codes). The current step's code is already spent by enabling."""
     secret = set_up(client, ada).get_json()["secret"]
-    response = client.post("/auth/2fa/enable", json={"code": code_at(secret)}, headers=ada)
+    response = client.post("/auth/2fa/enable", json={**REAUTH, "code": code_at(secret)}, headers=ada)
     assert response.status_code == 200, response.get_json()
     return secret, response.get_json()["recovery_codes"]
 
@@ -55,11 +57,11 @@ def test_setup_alone_does_not_turn_2fa_on(client, auth, ada):
 
 def test_enable_needs_a_valid_code_and_returns_ten_single_use_recovery_codes(client, ada):
     secret = set_up(client, ada).get_json()["secret"]
-    wrong = client.post("/auth/2fa/enable", json={"code": "000000" if code_at(secret) != "000000" else "111111"},
-                        headers=ada)
+    bad_code = "000000" if code_at(secret) != "000000" else "111111"
+    wrong = client.post("/auth/2fa/enable", json={**REAUTH, "code": bad_code}, headers=ada)
     assert wrong.status_code == 400
     assert client.get("/auth/me", headers=ada).get_json()["two_factor_enabled"] is False
-    enabled = client.post("/auth/2fa/enable", json={"code": code_at(secret)}, headers=ada)
+    enabled = client.post("/auth/2fa/enable", json={**REAUTH, "code": code_at(secret)}, headers=ada)
     assert enabled.status_code == 200
     codes = enabled.get_json()["recovery_codes"]
     assert len(codes) == len(set(codes)) == 10
@@ -67,12 +69,13 @@ def test_enable_needs_a_valid_code_and_returns_ten_single_use_recovery_codes(cli
 
 
 def test_enable_without_setup_or_twice_is_a_409(client, ada, auth):
-    assert client.post("/auth/2fa/enable", json={"code": "123456"}, headers=ada).status_code == 409
+    assert client.post("/auth/2fa/enable", json={**REAUTH, "code": "123456"}, headers=ada).status_code == 409
     other = auth.headers("grace")
     secret = set_up(client, other).get_json()["secret"]
-    client.post("/auth/2fa/enable", json={"code": code_at(secret)}, headers=other)
-    assert client.post("/auth/2fa/enable", json={"code": code_at(secret, 1)}, headers=other).status_code == 409
-    assert client.post("/auth/2fa/setup", headers=other).status_code == 409
+    client.post("/auth/2fa/enable", json={**REAUTH, "code": code_at(secret)}, headers=other)
+    again = client.post("/auth/2fa/enable", json={**REAUTH, "code": code_at(secret, 1)}, headers=other)
+    assert again.status_code == 409
+    assert client.post("/auth/2fa/setup", json=REAUTH, headers=other).status_code == 409
 
 
 def test_login_without_a_code_is_401_mfa_required(auth, enabled):
@@ -114,7 +117,7 @@ def test_a_valid_code_logs_in_once_then_is_a_replay(auth, enabled):
 def test_the_code_used_to_enable_cannot_log_in(client, auth, ada):
     secret = set_up(client, ada).get_json()["secret"]
     code = code_at(secret)
-    assert client.post("/auth/2fa/enable", json={"code": code}, headers=ada).status_code == 200
+    assert client.post("/auth/2fa/enable", json={**REAUTH, "code": code}, headers=ada).status_code == 200
     assert auth.login("ada", otp=code).status_code == 401
 
 
@@ -169,7 +172,7 @@ def test_secrets_and_recovery_codes_are_not_stored_in_clear(app, enabled):
 
 def test_setup_and_enable_need_a_token(client):
     assert client.post("/auth/2fa/setup").status_code == 401
-    assert client.post("/auth/2fa/enable", json={"code": "123456"}).status_code == 401
+    assert client.post("/auth/2fa/enable", json={**REAUTH, "code": "123456"}).status_code == 401
     assert client.post("/auth/2fa/disable", json={"password": PASSWORD, "code": "123456"}).status_code == 401
 
 
@@ -203,7 +206,7 @@ def test_2fa_set_up_after_rotation_uses_the_new_key(make_app):
     rotated, client = rotated_auth(make_app, SECRET_KEY_FALLBACKS=[TestConfig.SECRET_KEY])
     headers = rotated.headers("grace")
     secret = set_up(client, headers).get_json()["secret"]
-    enabled = client.post("/auth/2fa/enable", json={"code": code_at(secret)}, headers=headers)
+    enabled = client.post("/auth/2fa/enable", json={**REAUTH, "code": code_at(secret)}, headers=headers)
     codes = enabled.get_json()["recovery_codes"]
     # The old key can be dropped now: everything made since needs only the new one.
     new_only, _ = rotated_auth(make_app)

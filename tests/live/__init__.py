@@ -46,6 +46,7 @@ def start_gunicorn(database_url, workers=2, env=None, startup_timeout=30, port=N
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "BCRYPT_LOG_ROUNDS": "4",
+        "TRUSTED_HOSTS": "127.0.0.1",  # requests here name the server by address
         "WEB_CONCURRENCY": str(workers),
         "BIND": f"127.0.0.1:{port}",
         **(env or {}),

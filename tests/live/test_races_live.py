@@ -99,9 +99,11 @@ def test_racing_logins_with_one_totp_code_one_wins(live4):
     import pyotp
 
     headers = {"Authorization": f"Bearer {login(live4, 'guarded')['access_token']}"}
-    secret = requests.post(f"{live4}/auth/2fa/setup", headers=headers).json()["secret"]
+    secret = requests.post(f"{live4}/auth/2fa/setup", json={"current_password": PASSWORD},
+                           headers=headers).json()["secret"]
     totp = pyotp.TOTP(secret)
-    assert requests.post(f"{live4}/auth/2fa/enable", json={"code": totp.now()}, headers=headers).status_code == 200
+    assert requests.post(f"{live4}/auth/2fa/enable", json={"code": totp.now(), "current_password": PASSWORD},
+                         headers=headers).status_code == 200
     code = totp.at(time.time() + 30)  # the next step: valid once, inside the window
     statuses = all_at_once(10, lambda i: requests.post(f"{live4}/auth/login", json={
         "username": "guarded", "password": PASSWORD, "otp": code}).status_code)

@@ -29,12 +29,33 @@ def test_change_email_needs_current_password(client, user_headers):
     assert removed.get_json()["email"] is None
 
 
-def test_change_email_to_a_taken_one_is_400(client, auth, user_headers):
+def test_change_email_answers_alike_for_a_taken_and_a_free_address(app, client, auth, user_headers):
     auth.register("bob", email="bob@example.com")
+    taken = client.patch("/users/me", headers=user_headers,
+                         json={"email": "BOB@example.com", "current_password": PASSWORD})
+    free = client.patch("/users/me", headers=user_headers,
+                        json={"email": "ada@example.com", "current_password": PASSWORD})
+    assert taken.status_code == free.status_code == 200
+    assert {**taken.get_json(), "email": None} == {**free.get_json(), "email": None}
+    assert taken.get_json()["email"] == "BOB@example.com" and taken.get_json()["email_verified"] is False
+    assert taken.headers["Content-Type"] == free.headers["Content-Type"]
+    with app.app_context():  # the taken address was never stored for ada; bob keeps his
+        emails = dict(db.session.execute(select(User.username, User.email)).all())
+    assert emails == {"ada": "ada@example.com", "bob": "bob@example.com"}
+
+
+def test_losing_a_race_for_a_free_address_answers_alike(app, client, auth, user_headers, monkeypatch):
+    """The lookup saw the address free, then the other account's commit won (the unique index refuses ours)."""
+    import taskapi.auth.accounts
+
+    auth.register("bob", email="bob@example.com")
+    monkeypatch.setattr(taskapi.auth.accounts, "find_user_by_email", lambda email: None)
     response = client.patch("/users/me", headers=user_headers,
-                            json={"email": "BOB@example.com", "current_password": PASSWORD})
-    assert response.status_code == 400
-    assert response.get_json()["detail"] == "Email already registered"
+                            json={"email": "bob@example.com", "current_password": PASSWORD})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["email"] == "bob@example.com" and response.get_json()["email_verified"] is False
+    with app.app_context():
+        assert db.session.scalar(select(User.email).where(User.username == "ada")) is None
 
 
 def test_delete_me_removes_account_and_tasks(app, client, auth, user_headers, create_task):
@@ -107,7 +128,8 @@ def test_last_admin_cannot_be_demoted_disabled_or_deleted(client, admin_headers)
         response = client.open(f"/users/{root_id}", method=method, json=body, headers=admin_headers)
         assert response.status_code == 409
         assert response.mimetype == "application/problem+json"
-    assert client.delete("/users/me", headers=admin_headers, json={"password": ADMIN_PASSWORD}).status_code == 409
+    assert client.delete("/users/me", headers=admin_headers,
+                         json={"current_password": ADMIN_PASSWORD}).status_code == 409
     assert client.get("/auth/me", headers=admin_headers).get_json()["role"] == "admin"
 
 

@@ -3,7 +3,7 @@
 from flask_jwt_extended import current_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from taskapi.auth.user_schemas import NewPassword, check_new_password
+from taskapi.auth.user_schemas import LegacyReauthSchema, NewPassword, ReauthSchema, check_new_password
 from taskapi.http.fields import Email, Username
 from taskapi.models import ROLES
 
@@ -71,10 +71,9 @@ class LogoutSchema(Schema):
     refresh_token = fields.String(load_only=True)
 
 
-class PasswordChangeSchema(Schema):
+class PasswordChangeSchema(ReauthSchema):
     """POST /auth/password body."""
 
-    current_password = fields.String(required=True, load_only=True)
     new_password = NewPassword()
 
     @validates_schema(skip_on_field_errors=False)
@@ -125,16 +124,25 @@ class TwoFactorSetupSchema(Schema):
     qr_svg = fields.String(metadata={"description": "SVG markup of a QR code of otpauth_uri"})
 
 
-class TwoFactorCodeSchema(Schema):
-    """POST /auth/2fa/enable body: a current code from the authenticator app (disable adds the password)."""
-
-    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
+class TwoFactorSetupRequestSchema(ReauthSchema):
+    """POST /auth/2fa/setup body: the current password (a stolen access token alone must not set up 2FA)."""
 
 
-class TwoFactorDisableSchema(TwoFactorCodeSchema):
-    """POST /auth/2fa/disable body: the password and a TOTP or recovery code."""
+def second_factor_code():
+    """A required code from the authenticator app (or, where accepted, a recovery code)."""
+    return fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
 
-    password = fields.String(required=True, load_only=True)
+
+class TwoFactorEnableSchema(ReauthSchema):
+    """POST /auth/2fa/enable body: the current password and a current code from the authenticator app."""
+
+    code = second_factor_code()
+
+
+class TwoFactorDisableSchema(LegacyReauthSchema):
+    """POST /auth/2fa/disable body: the current password (or ``password``) and a TOTP or recovery code."""
+
+    code = second_factor_code()
 
 
 class RecoveryCodesSchema(Schema):

@@ -1,4 +1,4 @@
-"""TOTP two-factor authentication: set up, enable with a first code, disable with password and code."""
+"""TOTP two-factor authentication: set up and enable (password, then a first code), disable (password and code)."""
 
 from flask_jwt_extended import current_user
 from flask_smorest import abort
@@ -8,8 +8,9 @@ from taskapi.auth.reauth import confirm_current_password, confirm_second_factor
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import (
     RecoveryCodesSchema,
-    TwoFactorCodeSchema,
     TwoFactorDisableSchema,
+    TwoFactorEnableSchema,
+    TwoFactorSetupRequestSchema,
     TwoFactorSetupSchema,
 )
 from taskapi.http.headers import NO_STORE
@@ -19,28 +20,32 @@ ALREADY_ENABLED = "Two-factor authentication is already enabled; disable it firs
 
 @bp.route("/auth/2fa/setup", methods=["POST"])
 @bp.protected()
+@bp.arguments(TwoFactorSetupRequestSchema)
 @bp.response(200, TwoFactorSetupSchema)
+@bp.alt_response(400, description="Current password is incorrect")
 @bp.alt_response(409, description="2FA is already enabled")
-def setup_two_factor():
-    """Create a new TOTP secret (not active until enabled with a code) and its QR code."""
+def setup_two_factor(data):
+    """Create a new TOTP secret (not active until enabled with a code) and its QR code; needs the password."""
     if current_user.totp_enabled:
         abort(409, message=ALREADY_ENABLED)
+    confirm_current_password(current_user, data["current_password"])
     return two_factor.start_setup(current_user), 200, NO_STORE
 
 
 @bp.route("/auth/2fa/enable", methods=["POST"])
 @bp.protected()
-@bp.arguments(TwoFactorCodeSchema)
+@bp.arguments(TwoFactorEnableSchema)
 @bp.response(200, RecoveryCodesSchema)
-@bp.alt_response(400, description="Wrong code")
+@bp.alt_response(400, description="Wrong password or code")
 @bp.alt_response(409, description="No setup started, or 2FA already enabled")
 def enable_two_factor(data):
-    """Turn 2FA on with a first valid code; answers 10 single-use recovery codes, shown only now."""
+    """Turn 2FA on with the password and a first valid code; answers 10 single-use recovery codes, shown only now."""
     user = current_user
     if user.totp_enabled:
         abort(409, message=ALREADY_ENABLED)
     if not user.totp_secret:
         abort(409, message="Start with POST /auth/2fa/setup")
+    confirm_current_password(user, data["current_password"])
     confirm_second_factor(user, data["code"], totp_only=True)
     return {"recovery_codes": two_factor.enable(user)}, 200, NO_STORE
 
@@ -52,10 +57,10 @@ def enable_two_factor(data):
 @bp.alt_response(400, description="Wrong password or code")
 @bp.alt_response(409, description="2FA is not enabled")
 def disable_two_factor(data):
-    """Turn 2FA off; needs the password and a current TOTP or recovery code."""
+    """Turn 2FA off; needs the current password (``current_password``, or ``password``) and a TOTP or recovery code."""
     user = current_user
     if not user.totp_enabled:
         abort(409, message="Two-factor authentication is not enabled")
-    confirm_current_password(user, data["password"])
+    confirm_current_password(user, data["current_password"])
     confirm_second_factor(user, data["code"])
     two_factor.disable(user)
