@@ -44,8 +44,9 @@ def ada(auth):
 @pytest.fixture
 def ada_2fa(client, ada):
     """ada with 2FA on: (headers, secret, recovery codes)."""
-    secret = client.post("/auth/2fa/setup", headers=ada).get_json()["secret"]
-    enabled = client.post("/auth/2fa/enable", json={"code": pyotp.TOTP(secret).now()}, headers=ada)
+    secret = client.post("/auth/2fa/setup", json={"current_password": PASSWORD}, headers=ada).get_json()["secret"]
+    enabled = client.post("/auth/2fa/enable", json={"code": pyotp.TOTP(secret).now(), "current_password": PASSWORD},
+                          headers=ada)
     assert enabled.status_code == 200
     return ada, secret, enabled.get_json()["recovery_codes"]
 
@@ -129,11 +130,13 @@ def test_wrong_two_factor_codes_count_at_login_and_when_disabling(client, ada_2f
 
 
 def test_wrong_codes_when_enabling_count(client, ada):
-    secret = client.post("/auth/2fa/setup", headers=ada).get_json()["secret"]
+    secret = client.post("/auth/2fa/setup", json={"current_password": PASSWORD}, headers=ada).get_json()["secret"]
     wrong_code = "000000" if next_code(secret) != "000000" else "111111"
     for _ in range(5):
-        assert client.post("/auth/2fa/enable", json={"code": wrong_code}, headers=ada).status_code == 400
-    assert_budget_429(client.post("/auth/2fa/enable", json={"code": next_code(secret)}, headers=ada))
+        assert client.post("/auth/2fa/enable", json={"code": wrong_code, "current_password": PASSWORD},
+                           headers=ada).status_code == 400
+    assert_budget_429(client.post("/auth/2fa/enable", json={"code": next_code(secret), "current_password": PASSWORD},
+                                  headers=ada))
 
 
 def test_a_right_code_spends_nothing_and_stays_spent(client, ada_2fa):
