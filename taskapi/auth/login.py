@@ -3,6 +3,7 @@
 from flask import current_app
 
 from taskapi.auth.accounts import find_user_by_username
+from taskapi.auth.events import record_failure
 from taskapi.auth.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
 from taskapi.auth.two_factor import require_second_factor
 from taskapi.errors import DomainError, bearer_challenge
@@ -29,10 +30,13 @@ def authenticate(username, password):
     db.session.commit()
     if password_hash is None:
         burn_equal_time(password)
+        record_failure("login.failed", reason="password")  # without the typed name: it may be a password
         raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
     if not verify_password(password, password_hash):
+        record_failure("login.failed", user, reason="password")
         raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
     if not user.is_active:
+        record_failure("login.failed", user, reason="disabled")
         raise DomainError(403, ACCOUNT_DISABLED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

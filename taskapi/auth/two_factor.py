@@ -20,8 +20,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
+from taskapi.auth.events import record, record_failure
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.models import RecoveryCode, User, utcnow
@@ -125,7 +126,12 @@ def accept_recovery_code(user, code):
         return False
     spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))
                                .values(used_at=utcnow()))
-    return spent.rowcount == 1
+    if spent.rowcount != 1:
+        return False
+    remaining = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+    record("recovery_code.used", user, remaining=remaining)
+    return True
 
 
 def accept_second_factor(user, code):
@@ -146,7 +152,7 @@ def require_second_factor(user, otp):
     if not otp:
         raise DomainError(401, MFA_REQUIRED, headers=bearer_challenge(token_rejected=False), error="mfa_required")
     if not accept_second_factor(user, otp):
-        db.session.rollback()
+        record_failure("login.failed", user, reason="code")
         raise DomainError(401, MFA_INVALID, headers=bearer_challenge(token_rejected=False), error="mfa_invalid")
 
 
@@ -154,15 +160,17 @@ def enable(user):
     """Turn 2FA on for ``user`` and return new recovery codes. Commits."""
     user.totp_enabled = True
     codes = new_recovery_codes(user)
+    record("2fa.enabled", user)
     db.session.commit()
     return codes
 
 
-def disable(user):
-    """Turn 2FA off and forget the secret and recovery codes. Commits."""
+def disable(user, event="2fa.disabled", **details):
+    """Turn 2FA off, forget the secret and recovery codes, and record ``event``. Commits."""
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    record(event, user, **details)
     db.session.commit()
 

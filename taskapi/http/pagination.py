@@ -9,8 +9,9 @@ import binascii
 import json
 import math
 from datetime import date, datetime
+from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, tuple_
@@ -115,4 +116,4 @@ def listing_url(**params):
     args.pop("page", None)
     args.pop("cursor", None)
     args.update({name: [str(value)] for name, value in params.items()})
-    return url_for(request.endpoint, _external=True, **(request.view_args or {}), **args)
+    return f"{request.base_url}?{urlencode(args, doseq=True)}"

@@ -1,10 +1,12 @@
 """Database models (SQLAlchemy 2 typed mappings), one module per aggregate."""
 
 from taskapi.models.account_tokens import TOKEN_PURPOSES, AccountToken, RecoveryCode
+from taskapi.models.security_events import SecurityEvent
 from taskapi.models.sessions import AuthSession, RefreshToken
 from taskapi.models.tasks import Task
 from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime, utcnow
 from taskapi.models.users import User
 
-__all__ = ["AccountToken", "AuthSession", "RecoveryCode", "RefreshToken", "Task", "User", "UTCDateTime",
+__all__ = ["AccountToken", "AuthSession", "RecoveryCode", "RefreshToken", "SecurityEvent", "Task", "User",
+           "UTCDateTime",
            "utcnow", "PRIORITIES", "PRIORITY_NAMES", "ROLES", "TOKEN_PURPOSES"]

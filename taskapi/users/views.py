@@ -6,6 +6,7 @@ from flask_smorest import abort
 from sqlalchemy import func, or_, select
 
 from taskapi.auth.accounts import EMAIL_TAKEN, find_user_by_email
+from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.sessions import revoke_all_sessions
@@ -52,6 +53,7 @@ class Me(MethodView):
             abort(400, message=EMAIL_TAKEN)
         if (data["email"] or "").lower() != (current_user.email or "").lower():
             current_user.email_verified = False  # a new address is unproven until its own link is used
+            record("email.changed", current_user)
         current_user.email = data["email"]
         db.session.commit()
         return current_user
@@ -65,6 +67,7 @@ class Me(MethodView):
         """Delete the caller's account and every task it owns (password confirmation)."""
         confirm_current_password(current_user, data["password"])
         ensure_not_last_admin(current_user)
+        record("account.deleted", current_user, by="owner", account_id=current_user.id)
         db.session.delete(current_user)
         db.session.commit()
 
@@ -112,6 +115,7 @@ class UserById(MethodView):
             ensure_not_last_admin(user)
         if data.get("is_active") is False and user.is_active:
             revoke_all_sessions(user)
+        record_admin_changes(user, data, admin_id=current_user.id)
         for field, value in data.items():
             setattr(user, field, value)
         db.session.commit()
@@ -124,5 +128,6 @@ class UserById(MethodView):
     def delete(self, user):
         """Delete a user and their tasks (admin)."""
         ensure_not_last_admin(user)
+        record("account.deleted", user, by="admin", admin_id=current_user.id, account_id=user.id)
         db.session.delete(user)
         db.session.commit()
