@@ -127,6 +127,8 @@ class Config:
     EMAIL_VERIFICATION_MAX_AGE = timedelta(hours=env_int("EMAIL_VERIFICATION_HOURS", 24))
     PASSWORD_RESET_MAX_AGE = timedelta(minutes=env_int("PASSWORD_RESET_MINUTES", 60))
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "taskapi")
+    # Security events older than this are removed by `flask tokens purge` (and the daily housekeeping).
+    SECURITY_EVENT_RETENTION = timedelta(days=env_int("SECURITY_EVENT_RETENTION_DAYS", 365))
     RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP", "5/minute;30/hour")
     RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL", "3/hour")
     RATELIMIT_VERIFY_PER_IP = os.environ.get("RATELIMIT_VERIFY_PER_IP", "10/minute")

@@ -3,11 +3,13 @@
 import sys
 
 import click
-from flask import Blueprint
+from flask import Blueprint, current_app
 from sqlalchemy import select
 
 from taskapi.auth import two_factor
 from taskapi.auth.accounts import create_user, find_user_by_username
+from taskapi.auth.activity import purge_old_events
+from taskapi.auth.events import record_admin_changes
 from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.mailed_tokens import purge_expired_tokens
@@ -92,7 +94,12 @@ def list_users():
 def set_role(username, role):
     """Make a user an admin, or an ordinary user again."""
     user = find_user_or_exit(username)
-    apply_guarded(user, lambda: setattr(user, "role", role), guarded=role != "admin")
+
+    def change_role():
+        record_admin_changes(user, {"role": role})
+        user.role = role
+
+    apply_guarded(user, change_role, guarded=role != "admin")
     click.echo(f"{user.username} is now {role}.")
 
 
@@ -103,6 +110,7 @@ def disable_user(username):
     user = find_user_or_exit(username)
 
     def disable():
+        record_admin_changes(user, {"is_active": False})
         user.is_active = False
         revoke_all_sessions(user)
 
@@ -125,7 +133,8 @@ def reset_two_factor(username):
 
 @tokens_cli.cli.command("purge")
 def purge_tokens():
-    """Delete expired or revoked sessions and refresh tokens, spent or expired mailed tokens, ended failure windows."""
+    """Delete expired or revoked sessions and tokens, ended failure windows, and events past retention."""
     removed = purge_expired() + purge_expired_tokens() + purge_ended_windows()
+    events = purge_old_events(current_app.config["SECURITY_EVENT_RETENTION"])
     db.session.commit()
-    click.echo(f"Removed {removed} expired or revoked rows.")
+    click.echo(f"Removed {removed} expired or revoked rows and {events} security events past retention.")

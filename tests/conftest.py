@@ -80,7 +80,7 @@ def empty_tables(app):
     """Delete every row, children first, so the next test starts from nothing."""
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            tables = "failure_budgets, account_tokens, recovery_codes, refresh_tokens, auth_sessions, tasks, users"
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)  # every model's table
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(db.metadata.sorted_tables):

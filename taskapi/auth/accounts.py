@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from taskapi.auth.events import record
 from taskapi.auth.passwords import hash_password
 from taskapi.errors import DomainError
 from taskapi.extensions import db
@@ -58,12 +59,15 @@ def change_email(user, email):
     PATCH /users/me cannot be used to learn which addresses are registered.
     """
     other = find_user_by_email(email) if email else None
-    if (email or "").lower() != (user.email or "").lower():
+    changed = (email or "").lower() != (user.email or "").lower()
+    if changed:
         user.email_verified = False  # a new address is unproven until its own link is used
     user.email = email
     if other is not None and other.id != user.id:
         db.session.expunge(user)
         return
+    if changed:
+        record("email.changed", user)
     try:
         db.session.commit()
     except IntegrityError:

@@ -3,6 +3,7 @@
 from flask import current_app
 
 from taskapi.auth.accounts import find_user_by_username
+from taskapi.auth.events import record_failure, record_if_locked
 from taskapi.auth.failure_budget import account_key, unknown_name_key, within_budget
 from taskapi.auth.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
 from taskapi.auth.two_factor import require_second_factor
@@ -39,9 +40,12 @@ def authenticate(username, password):
         return verify_password(password, password_hash)
 
     key = account_key(user) if user is not None else unknown_name_key(username)
-    if not within_budget(key, password_matches):
+    if not record_if_locked(user, lambda: within_budget(key, password_matches)):
+        # Without the typed name when nobody has it: people type passwords into the username field.
+        record_failure("login.failed", user, reason="password")
         raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
     if not user.is_active:
+        record_failure("login.failed", user, reason="disabled")
         raise DomainError(403, ACCOUNT_DISABLED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

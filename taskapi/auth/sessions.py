@@ -1,5 +1,7 @@
 """Login sessions: token pairs, refresh rotation with reuse detection, revocation and purging."""
 
+import base64
+import hashlib
 import secrets
 
 import jwt as pyjwt
@@ -8,6 +10,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import delete, or_, update
 
+from taskapi.auth.events import client_ip, client_user_agent, record
 from taskapi.auth.tokens import load_user, session_revoked
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
@@ -19,13 +22,21 @@ def new_token_id():
     return secrets.token_urlsafe(32)
 
 
-def start_session(user):
-    """Open a login session for ``user`` and return its first token pair."""
+def public_session_id(family_id):
+    """The id a session is shown and revoked by: derived from, but never revealing, its family id."""
+    return base64.urlsafe_b64encode(hashlib.sha256(family_id.encode()).digest()[:16]).decode().rstrip("=")
+
+
+def start_session(user, event="login.succeeded", **details):
+    """Open a login session for ``user``, record ``event`` in it, and return its first token pair."""
     now = utcnow()
     purge_expired(user_id=user.id)
-    session = AuthSession(family_id=new_token_id(), user_id=user.id, started_at=now,
+    family_id = new_token_id()
+    session = AuthSession(family_id=family_id, public_id=public_session_id(family_id), user_id=user.id,
+                          started_at=now, last_seen_at=now, ip=client_ip(), user_agent=client_user_agent(),
                           expires_at=now + current_app.config["SESSION_MAX_AGE"])
     db.session.add(session)
+    record(event, user, session_id=session.public_id, **details)
     return issue_pair(user, session)
 
 
@@ -84,9 +95,12 @@ def rotate(encoded):
     if spent.rowcount != 1:
         db.session.rollback()
         revoke_family(claims["fam"])
+        record("refresh.reuse_detected", user, session_id=public_session_id(claims["fam"]))
         db.session.commit()
         raise unauthorized()
-    return issue_pair(user, db.session.get(AuthSession, claims["fam"]))
+    session = db.session.get(AuthSession, claims["fam"])
+    session.last_seen_at = utcnow()
+    return issue_pair(user, session)
 
 
 def revoke_family(family_id):
@@ -94,6 +108,25 @@ def revoke_family(family_id):
     db.session.execute(
         update(AuthSession)
         .where(AuthSession.family_id == family_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_session(user, public_id):
+    """Revoke ``user``'s session shown as ``public_id``; False when ``user`` has no such live session."""
+    revoked = db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.public_id == public_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return revoked.rowcount == 1
+
+
+def revoke_other_sessions(user, family_id):
+    """Revoke every live session of ``user`` except ``family_id`` (the caller's own)."""
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.family_id != family_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 

@@ -20,8 +20,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
+from taskapi.auth.events import record, record_failure, record_if_locked
 from taskapi.auth.failure_budget import account_key, within_budget
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.errors import DomainError, bearer_challenge
@@ -127,7 +128,12 @@ def accept_recovery_code(user, code):
         return False
     spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))
                                .values(used_at=utcnow()))
-    return spent.rowcount == 1
+    if spent.rowcount != 1:
+        return False
+    remaining = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+    record("recovery_code.used", user, remaining=remaining)
+    return True
 
 
 def accept_second_factor(user, code):
@@ -148,8 +154,8 @@ def require_second_factor(user, otp):
         return
     if not otp:
         raise DomainError(401, MFA_REQUIRED, headers=bearer_challenge(token_rejected=False), error="mfa_required")
-    if not within_budget(account_key(user), lambda: accept_second_factor(user, otp)):
-        db.session.rollback()
+    if not record_if_locked(user, lambda: within_budget(account_key(user), lambda: accept_second_factor(user, otp))):
+        record_failure("login.failed", user, reason="code")
         raise DomainError(401, MFA_INVALID, headers=bearer_challenge(token_rejected=False), error="mfa_invalid")
 
 
@@ -157,6 +163,7 @@ def enable(user):
     """Turn 2FA on for ``user`` and return new recovery codes. Commits."""
     user.totp_enabled = True
     codes = new_recovery_codes(user)
+    record("2fa.enabled", user)
     db.session.commit()
     return codes
 
@@ -172,15 +179,17 @@ def forget_second_factor(user):
 def disable(user):
     """The owner turns 2FA off (the view checked password and code). Commits."""
     forget_second_factor(user)
+    record("2fa.disabled", user)
     db.session.commit()
 
 
-def reset_by_admin(user):
+def reset_by_admin(user, admin_id=None):
     """Clear ``user``'s second factor for them (a lost authenticator) and end all their sessions. Commits.
 
     Idempotent: an account without 2FA loses a pending setup, if any, and its sessions.
     """
     forget_second_factor(user)
     revoke_all_sessions(user)
+    record("2fa.reset_by_admin", user, admin_id=admin_id)
     db.session.commit()
 

@@ -1,9 +1,11 @@
-"""Identity schemas every blueprint shares: the user document, re-authentication, the new-password policy."""
+"""Identity schemas every blueprint shares: users, re-authentication, new passwords, sessions, events."""
 
-from marshmallow import Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from taskapi.auth.events import EVENT_TYPES
 from taskapi.auth.password_policy import password_problems
 from taskapi.http.fields import UTCTimestamp
+from taskapi.http.pagination import PageArgsSchema
 
 
 class UserSchema(Schema):
@@ -69,3 +71,43 @@ def check_new_password(password, field_name, username=None, email=None):
     problems = password_problems(password, username=username, email=email)
     if problems:
         raise ValidationError(problems, field_name=field_name)
+
+
+class SessionSchema(Schema):
+    """A login session as its owner (or an admin) sees it."""
+
+    id = fields.String(attribute="public_id")
+    created_at = UTCTimestamp(attribute="started_at")
+    last_seen_at = UTCTimestamp()
+    expires_at = UTCTimestamp()
+    ip = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    current = fields.Boolean(metadata={"description": "True for the session of the token making this request"})
+
+
+class SecurityEventSchema(Schema):
+    """A security event: what happened, when, from where; never a secret."""
+
+    id = fields.Integer()
+    type = fields.String()
+    at = UTCTimestamp()
+    user_id = fields.Integer(allow_none=True)
+    session_id = fields.String(allow_none=True)
+    ip = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class EventArgsSchema(PageArgsSchema):
+    """Filters of an event listing: one type, and a time range."""
+
+    type = fields.String(load_default=None, validate=validate.OneOf(sorted(EVENT_TYPES)))
+    since = fields.AwareDateTime(load_default=None, metadata={"description": "at or after (ISO 8601 with offset)"})
+    until = fields.AwareDateTime(load_default=None, metadata={"description": "before (ISO 8601 with offset)"})
+
+
+class AllEventArgsSchema(EventArgsSchema):
+    """GET /events filters (admin): also one account's events."""
+
+    user = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                          metadata={"description": "Only this user id's events"})

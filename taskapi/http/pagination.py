@@ -11,7 +11,7 @@ import math
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, tuple_
@@ -21,7 +21,7 @@ from taskapi.http.parsing import UNSAFE_TEXT
 # A cursor holds only what encode_cursor wrote: integers a database column can hold, UTC timestamps,
 # dates and storable text; anything else would fail in the query (a 500), so it is refused first.
 INT64 = range(-(2**63), 2**63)
-# The characters url_for leaves unescaped in a query string (werkzeug's, after the WHATWG URL spec).
+# The characters werkzeug's url_for leaves unescaped in a query string (after the WHATWG URL spec).
 QUERY_SAFE = "!$'()*,/:;?@"
 
 
@@ -131,13 +131,13 @@ def paging_headers(total, page, per_page, next_cursor):
 def listing_url(**params):
     """The current request's absolute URL with ``page``/``cursor`` replaced, other parameters kept.
 
-    The query string is encoded here, not by url_for: a parameter named like one of url_for's
-    own keywords (``_external``, ``_anchor``...) must stay a parameter.
+    Built from the request's own URL, not url_for: a parameter named like one of url_for's own
+    keywords (``_external``, ``_anchor``...) must stay a parameter, and a view_arg_loader may have
+    replaced the URL's arguments (``user_id`` by ``user``) before the view runs.
     """
     args = request.args.copy()
     args.poplist("page")
     args.poplist("cursor")
     for name, value in params.items():
         args.add(name, str(value))
-    base = url_for(request.endpoint, _external=True, **(request.view_args or {}))
-    return f"{base}?{urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)}"
+    return f"{request.base_url}?{urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)}"

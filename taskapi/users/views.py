@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from taskapi.auth import two_factor
 from taskapi.auth.accounts import change_email
+from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.sessions import revoke_all_sessions
@@ -60,6 +61,7 @@ class Me(MethodView):
         """Delete the caller's account and every task it owns (``current_password``, or ``password``)."""
         confirm_current_password(current_user, data["current_password"])
         ensure_not_last_admin(current_user)
+        record("account.deleted", current_user, by="owner", account_id=current_user.id)
         db.session.delete(current_user)
         db.session.commit()
 
@@ -107,6 +109,7 @@ class UserById(MethodView):
             ensure_not_last_admin(user)
         if data.get("is_active") is False and user.is_active:
             revoke_all_sessions(user)
+        record_admin_changes(user, data, admin_id=current_user.id)
         for field, value in data.items():
             setattr(user, field, value)
         db.session.commit()
@@ -119,6 +122,7 @@ class UserById(MethodView):
     def delete(self, user):
         """Delete a user and their tasks (admin)."""
         ensure_not_last_admin(user)
+        record("account.deleted", user, by="admin", admin_id=current_user.id, account_id=user.id)
         db.session.delete(user)
         db.session.commit()
 
@@ -129,4 +133,4 @@ class UserById(MethodView):
 @bp.alt_response(404, description="No such user")
 def reset_two_factor(user):
     """Clear a user's second factor (a lost authenticator) and end all their sessions (admin)."""
-    two_factor.reset_by_admin(user)
+    two_factor.reset_by_admin(user, admin_id=current_user.id)

@@ -3,6 +3,7 @@
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
+from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens
 from taskapi.auth.mailed_tokens import find_token, issue_verification_token, spend_token
 from taskapi.auth.views import bp
@@ -39,4 +40,5 @@ def verify_email(data):
     row, user = find_token(data["token"], "verify_email")
     spend_token(row)
     user.email_verified = True
+    record("email.verified", user)
     db.session.commit()

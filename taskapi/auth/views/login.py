@@ -47,7 +47,7 @@ def login(data):
     """Log in with a JSON body; answers a bearer token."""
     user = authenticate(data["username"], data["password"])
     check_login_factors(user, data["otp"])
-    return start_session(user), 200, NO_STORE
+    return start_session(user, method="password"), 200, NO_STORE
 
 
 @bp.route("/auth/token", methods=["POST"])
@@ -65,7 +65,7 @@ def token(data):
         return rotate(data["refresh_token"]), 200, NO_STORE
     user = authenticate(data["username"], data["password"])
     check_login_factors(user, data["otp"])
-    return start_session(user), 200, NO_STORE
+    return start_session(user, method="password"), 200, NO_STORE
 
 
 @bp.route("/auth/me", methods=["GET"])

@@ -6,6 +6,7 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 
 from taskapi.auth.accounts import find_user_by_email
+from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens, limit_password_reset
 from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, issue_token, spend_token
 from taskapi.auth.passwords import hash_password
@@ -40,7 +41,7 @@ def change_password(data):
     user.password_hash = hash_password(data["new_password"])
     invalidate_tokens(user, "password_reset")
     revoke_all_sessions(user)
-    return start_session(user), 200, NO_STORE
+    return start_session(user, event="password.changed"), 200, NO_STORE
 
 
 @bp.route("/auth/password-reset/request", methods=["POST"])
@@ -83,4 +84,5 @@ def reset_password(data):
     user.email_verified = True  # the token reached this address: it is the user's
     invalidate_tokens(user, "password_reset")
     revoke_all_sessions(user)
+    record("password.reset", user)
     db.session.commit()

@@ -2,8 +2,9 @@
 
 from flask_jwt_extended import current_user, get_jwt
 
+from taskapi.auth.events import record
 from taskapi.auth.limits import limit_refresh
-from taskapi.auth.sessions import revoke_all_sessions, revoke_family, rotate, verify_refresh_token
+from taskapi.auth.sessions import public_session_id, revoke_all_sessions, revoke_family, rotate, verify_refresh_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
 from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
@@ -33,6 +34,7 @@ def refresh(data):
 def logout(data):
     """End this session: the access token and its refresh family stop working at once."""
     revoke_family(get_jwt()["fam"])
+    record("logout", current_user, session_id=public_session_id(get_jwt()["fam"]))
     if data.get("refresh_token"):
         try:
             user, claims = verify_refresh_token(data["refresh_token"])
@@ -49,4 +51,5 @@ def logout(data):
 def logout_all():
     """End every session of the caller, on every device."""
     revoke_all_sessions(current_user)
+    record("logout.all", current_user)
     db.session.commit()

@@ -1,0 +1,73 @@
+"""Security events: stored for the account's owner and admins, and logged on ``taskapi.security``.
+
+An event names what happened, never a secret: callers pass only facts (a reason, a role, a count).
+A failed login for a name that does not exist is stored without the typed name, since people type
+passwords into the username field.
+"""
+
+import logging
+
+from flask import has_request_context, request
+
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.models import SecurityEvent, utcnow
+
+EVENT_TYPES = frozenset({
+    "login.succeeded", "login.failed", "logout", "logout.all", "logout.others", "session.revoked",
+    "refresh.reuse_detected", "password.changed", "password.reset", "email.change_requested",
+    "email.changed", "email.verified", "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin",
+    "recovery_code.used", "account.disabled", "account.enabled", "role.changed", "account.deleted",
+})
+USER_AGENT_MAX = 200
+
+security_log = logging.getLogger("taskapi.security")
+
+
+def client_ip():
+    """The client address as ProxyFix sees it, or None outside a request."""
+    return request.remote_addr if has_request_context() else None
+
+
+def client_user_agent():
+    """The User-Agent header cut to 200 characters, or None outside a request."""
+    return (request.user_agent.string or None)[:USER_AGENT_MAX] if has_request_context() and \
+        request.user_agent.string else None
+
+
+def record(event_type, user=None, *, session_id=None, user_id=None, **details):
+    """Store an event in the current transaction and log it; returns the row."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown security event type {event_type!r}")
+    event = SecurityEvent(type=event_type, at=utcnow(), user_id=user.id if user is not None else user_id,
+                          session_id=session_id, ip=client_ip(), user_agent=client_user_agent(), details=details)
+    db.session.add(event)
+    security_log.info("security event %s", event_type, extra={"fields": {
+        "event": event_type, "user_id": event.user_id, "session_id": session_id, "ip": event.ip,
+        "details": details}})
+    return event
+
+
+def record_failure(event_type, user=None, **details):
+    """Store an event for a request that is about to fail: committed now, so the refusal cannot undo it."""
+    db.session.rollback()
+    record(event_type, user, **details)
+    db.session.commit()
+
+
+def record_if_locked(user, check):
+    """Run a budgeted secret ``check``; a 429 from the failure budget is first recorded as ``login.failed: locked``."""
+    try:
+        return check()
+    except DomainError as error:
+        if error.status == 429:
+            record_failure("login.failed", user, reason="locked")
+        raise
+
+
+def record_admin_changes(user, changes, admin_id=None):
+    """Record role.changed, account.disabled or account.enabled for the changes an admin makes to ``user``."""
+    if "role" in changes and changes["role"] != user.role:
+        record("role.changed", user, old=user.role, new=changes["role"], admin_id=admin_id)
+    if "is_active" in changes and changes["is_active"] != user.is_active:
+        record("account.enabled" if changes["is_active"] else "account.disabled", user, admin_id=admin_id)

@@ -1,0 +1,65 @@
+"""The caller's security center: live sessions (list, end one, end the others) and security events."""
+
+from flask_jwt_extended import current_user, get_jwt
+from flask_smorest import abort
+
+from taskapi.auth.activity import events_page, live_sessions_page
+from taskapi.auth.events import record
+from taskapi.auth.sessions import public_session_id, revoke_other_sessions, revoke_session
+from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
+from taskapi.auth.views import bp
+from taskapi.extensions import db
+from taskapi.http.pagination import PageArgsSchema
+
+
+@bp.route("/auth/sessions", methods=["GET"])
+@bp.protected()
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, SessionSchema(many=True))
+def list_sessions(args):
+    """The caller's live sessions, newest activity first; paged like tasks."""
+    sessions, headers = live_sessions_page(current_user.id, args, get_jwt()["fam"])
+    return sessions, 200, headers
+
+
+@bp.route("/auth/sessions/<session_id>", methods=["DELETE"])
+@bp.protected()
+@bp.response(204)
+@bp.alt_response(404, description="No such live session of yours")
+def revoke_one_session(session_id):
+    """End one of the caller's sessions: its access and refresh tokens are refused from the next request on."""
+    if not revoke_session(current_user, session_id):
+        abort(404, message="Session not found")
+    record("session.revoked", current_user, session_id=session_id, by="owner")
+    db.session.commit()
+
+
+@bp.route("/auth/logout-others", methods=["POST"])
+@bp.protected()
+@bp.response(204)
+def logout_others():
+    """End every session of the caller but the current one."""
+    family_id = get_jwt()["fam"]
+    revoke_other_sessions(current_user, family_id)
+    record("logout.others", current_user, session_id=public_session_id(family_id))
+    db.session.commit()
+
+
+@bp.route("/auth/events", methods=["GET"])
+@bp.protected()
+@bp.arguments(EventArgsSchema, location="query")
+@bp.response(200, SecurityEventSchema(many=True))
+def my_events(args):
+    """The caller's security events, newest first; filters type, since, until; paged like tasks."""
+    events, headers = events_page(args, user_id=current_user.id)
+    return events, 200, headers
+
+
+@bp.route("/events", methods=["GET"])
+@bp.protected(admin=True)
+@bp.arguments(AllEventArgsSchema, location="query")
+@bp.response(200, SecurityEventSchema(many=True))
+def all_events(args):
+    """Every account's security events (admin), newest first; filters user, type, since, until."""
+    events, headers = events_page(args, user_id=args["user"])
+    return events, 200, headers
