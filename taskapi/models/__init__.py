@@ -1,10 +1,11 @@
 """Database models (SQLAlchemy 2 typed mappings), one module per aggregate."""
 
 from taskapi.models.account_tokens import TOKEN_PURPOSES, AccountToken, RecoveryCode
+from taskapi.models.reminders import REMINDER_CHOICES, ReminderDigest
 from taskapi.models.sessions import AuthSession, RefreshToken
 from taskapi.models.tasks import Task
 from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime, utcnow
 from taskapi.models.users import User
 
-__all__ = ["AccountToken", "AuthSession", "RecoveryCode", "RefreshToken", "Task", "User", "UTCDateTime",
-           "utcnow", "PRIORITIES", "PRIORITY_NAMES", "ROLES", "TOKEN_PURPOSES"]
+__all__ = ["AccountToken", "AuthSession", "RecoveryCode", "RefreshToken", "ReminderDigest", "Task", "User",
+           "UTCDateTime", "utcnow", "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES"]

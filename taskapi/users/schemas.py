@@ -5,12 +5,13 @@ from marshmallow import Schema, fields, validate
 from taskapi.http.fields import Email, StrictBoolean
 from taskapi.http.pagination import PageArgsSchema
 from taskapi.models import ROLES
+from taskapi.users.preferences import PreferencesSchema
 
 
-class MeUpdateSchema(Schema):
-    """PATCH /users/me: a new email (or null), confirmed with the current password."""
+class MeUpdateSchema(PreferencesSchema):
+    """PATCH /users/me: a new email (or null), reminder preferences; confirmed with the current password."""
 
-    email = Email(required=True, allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True, validate=validate.Length(max=254))  # absent: unchanged
     current_password = fields.String(required=True, load_only=True)
 
 

@@ -15,6 +15,7 @@ from taskapi.extensions import db
 from taskapi.http.pagination import SortKey, fetch_page
 from taskapi.models import User
 from taskapi.users import bp
+from taskapi.users.preferences import apply_preferences
 from taskapi.users.schemas import MeDeleteSchema, MeUpdateSchema, UserAdminUpdateSchema, UserListArgsSchema
 
 BY_ID = SortKey("id", User.id, value_types=(int,))
@@ -45,14 +46,16 @@ class Me(MethodView):
     @bp.response(200, UserSchema)
     @bp.alt_response(400, description="Wrong current password, or email already registered")
     def patch(self, data):
-        """Change the caller's email (or remove it with null); needs the current password."""
+        """Change the caller's email (null removes it) or reminder preferences; needs the current password."""
         confirm_current_password(current_user, data["current_password"])
-        other = find_user_by_email(data["email"]) if data["email"] else None
-        if other is not None and other.id != current_user.id:
-            abort(400, message=EMAIL_TAKEN)
-        if (data["email"] or "").lower() != (current_user.email or "").lower():
-            current_user.email_verified = False  # a new address is unproven until its own link is used
-        current_user.email = data["email"]
+        if "email" in data:
+            other = find_user_by_email(data["email"]) if data["email"] else None
+            if other is not None and other.id != current_user.id:
+                abort(400, message=EMAIL_TAKEN)
+            if (data["email"] or "").lower() != (current_user.email or "").lower():
+                current_user.email_verified = False  # a new address is unproven until its own link is used
+            current_user.email = data["email"]
+        apply_preferences(current_user, data)
         db.session.commit()
         return current_user
 
