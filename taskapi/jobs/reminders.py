@@ -7,7 +7,7 @@ unique constraint, so of every job for that day (several consumers, a restart) o
 that inserted the row sends; its own retries keep its id and may go on.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -25,6 +25,12 @@ from taskapi.models import PRIORITY_NAMES, ReminderDigest, Task, User, utcnow
 def queue_due_reminders():
     """Queue the digests that are due now."""
     queue_reminders(utcnow())
+
+
+@job
+def scan_reminders(now):
+    """The same scan for a given instant (ISO 8601 with offset): a clock tests and operators control."""
+    return queue_reminders(datetime.fromisoformat(now))
 
 
 def reminder_users():
