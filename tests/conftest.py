@@ -102,7 +102,7 @@ def make_app(database_url, tmp_path, queue_settings):
     for app in apps:
         with app.app_context():
             db.engine.dispose()
-            if current_jobs().storage == "redis":
+            if app.config.get("REDIS_URL") == REDIS_JOBS_URL:  # this test's Redis queue: leave nothing behind
                 current_jobs().huey.storage.flush_all()
     if apps:
         empty_tables(create_app(type("Cleanup", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})))
