@@ -57,7 +57,7 @@ class QuietTaskErrors(logging.Filter):
     """Drop huey's own line per failed try: ``log_failure`` logs each one, with the job's kind."""
 
     def filter(self, record):
-        return not (record.name == "huey" and record.msg.startswith("Unhandled exception in task"))
+        return not (record.name == "huey" and str(record.msg).startswith("Unhandled exception in task"))
 
 
 def beat(huey, consumer_id):
