@@ -18,12 +18,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-## run: install, migrate the database, serve with gunicorn on 127.0.0.1:8000 (SQLite under instance/)
+## run: install, migrate, serve with gunicorn on 127.0.0.1:8000 plus one jobs consumer (SQLite under instance/)
 run: $(VENV)/.runtime
 	@if [ -z "$$SECRET_KEY" ] && [ ! -f instance/secret_key ]; then \
 	  echo "SECRET_KEY is not set: generating a local development secret in instance/secret_key"; fi
 	$(BIN)/flask db upgrade
-	MALLOC_ARENA_MAX=2 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	RUN_JOBS_CONSUMER=1 MALLOC_ARENA_MAX=2 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## test: install dev tools and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(VENV)/.dev

@@ -18,6 +18,12 @@ def env_bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_float(name, default):
+    """Read a decimal environment variable, falling back to ``default``."""
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name, default=()):
     """Read a comma-separated environment variable as a list of non-empty items."""
     value = os.environ.get(name)
@@ -121,6 +127,24 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None  # None: instance/outbox
     # Where links in mails point (a front end); unset: mails carry the token and the API route.
     FRONTEND_URL = (os.environ.get("FRONTEND_URL") or "").rstrip("/") or None
+
+    # Background jobs (Huey): SQLite under instance/ by default, Redis when REDIS_URL is set.
+    JOBS_NAME = os.environ.get("JOBS_NAME", "taskapi")  # the queue's name in its storage
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH") or None  # None: instance/jobs.sqlite
+    JOBS_IMMEDIATE = False  # run jobs inline (unit tests of job bodies only)
+    JOBS_WORKERS = env_int("JOBS_WORKERS", 2)  # worker threads per consumer process
+    JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 1)  # longest wait between looks at an idle SQLite queue
+    # A failed mail is tried again after 20 s, then x3.3 each time: 6 tries over about an hour.
+    JOBS_RETRIES = env_int("JOBS_RETRIES", 5)
+    JOBS_RETRY_DELAY_SECONDS = env_float("JOBS_RETRY_DELAY_SECONDS", 20)
+    JOBS_RETRY_BACKOFF = env_float("JOBS_RETRY_BACKOFF", 3.3)
+    # Consumers write a heartbeat this often; one silent for JOBS_CONSUMER_TIMEOUT_SECONDS is dead,
+    # and the jobs it was running are queued again.
+    JOBS_HEARTBEAT_SECONDS = env_float("JOBS_HEARTBEAT_SECONDS", 5)
+    JOBS_CONSUMER_TIMEOUT_SECONDS = env_float("JOBS_CONSUMER_TIMEOUT_SECONDS", 30)
+    # Due-date reminders: a digest at this local hour, or later the same morning if no consumer ran then.
+    REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
+    REMINDER_WINDOW_HOURS = env_int("REMINDER_WINDOW_HOURS", 4)
 
     # Email verification, password reset and two-factor login.
     REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", False)

@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
@@ -21,3 +24,23 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+# `make run` sets RUN_JOBS_CONSUMER=1: the master starts one jobs consumer beside its workers and
+# stops it when it exits, so Ctrl-C stops both. Production runs consumers as processes of their own.
+def on_starting(server):
+    if os.environ.get("RUN_JOBS_CONSUMER") == "1":
+        # A session of its own: the terminal's Ctrl-C reaches gunicorn, which then stops it once.
+        server.jobs_consumer = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
+                                                start_new_session=True)
+
+
+def on_exit(server):
+    consumer = getattr(server, "jobs_consumer", None)
+    if consumer is not None and consumer.poll() is None:
+        consumer.send_signal(signal.SIGINT)  # graceful: jobs in progress finish first
+        try:
+            consumer.wait(timeout=graceful_timeout)
+        except subprocess.TimeoutExpired:
+            consumer.kill()  # the jobs it was running are queued again by the next consumer
+            consumer.wait()

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT.parent / "shared" / "peers"
 PEER_VENV = ROOT / ".tools" / "peer-venv"
 OUTBOX = os.path.join(tempfile.gettempdir(), "taskapi-bench-outbox")
+JOBS = os.path.join(tempfile.gettempdir(), "taskapi-bench-jobs.sqlite")
 BIN = Path(sys.executable).parent
 SECRET = "benchmark-secret-key-long-enough-for-hs256-0123456789"
 
@@ -43,6 +44,7 @@ def taskapi_command(port, workers):
         "TASKAPI_ENV": "production", "SECRET_KEY": SECRET, "TRUSTED_HOSTS": "127.0.0.1", "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers), "RATELIMIT_ENABLED": "false", "BCRYPT_LOG_ROUNDS": "12",
         "MAIL_OUTBOX_DIR": OUTBOX,  # registration mails: keep them out of the project's instance/
+        "JOBS_SQLITE_PATH": JOBS,  # and their jobs
         "MALLOC_ARENA_MAX": "2",  # as docs/deploying.md advises
     }
 

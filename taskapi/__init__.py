@@ -20,6 +20,7 @@ from taskapi.http.hosts import ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
 from taskapi.http.request_log import register_request_logging
 from taskapi.http.security import normalize_bearer_scheme, register_security_schemes
+from taskapi.jobs import init_jobs
 
 __version__ = "1.0.0"
 
@@ -57,6 +58,7 @@ def register_extensions(app):
     limiter.init_app(app)
     api.init_app(app)
     register_security_schemes(api)
+    init_jobs(app)
     app.before_request(normalize_bearer_scheme)
 
 

@@ -1,4 +1,4 @@
-"""Flask CLI commands: ``flask users ...`` for accounts and ``flask tokens purge`` for housekeeping."""
+"""Flask CLI commands: ``flask users ...`` for accounts, ``flask tokens purge``, ``flask jobs ...``."""
 
 import sys
 
@@ -8,25 +8,28 @@ from sqlalchemy import select
 
 from taskapi.auth import two_factor
 from taskapi.auth.accounts import create_user, find_user_by_username
-from taskapi.auth.activity import purge_old_events
 from taskapi.auth.events import record_admin_changes
-from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.guards import ensure_not_last_admin
-from taskapi.auth.mailed_tokens import purge_expired_tokens
-from taskapi.auth.sessions import purge_expired, revoke_all_sessions
+from taskapi.auth.housekeeping import purge_expired_rows
+from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.views.schemas import RegisterSchema
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.jobs import current_jobs
+from taskapi.jobs.reliability import queue_status
+from taskapi.jobs.worker import run_worker
 from taskapi.models import User
 
 users_cli = Blueprint("users_cli", __name__, cli_group="users")
 tokens_cli = Blueprint("tokens_cli", __name__, cli_group="tokens")
+jobs_cli = Blueprint("jobs_cli", __name__, cli_group="jobs")
 
 
 def register_commands(app):
     """Attach the CLI command groups to the app."""
     app.register_blueprint(users_cli)
     app.register_blueprint(tokens_cli)
+    app.register_blueprint(jobs_cli)
 
 
 def fail(message):
@@ -134,7 +137,24 @@ def reset_two_factor(username):
 @tokens_cli.cli.command("purge")
 def purge_tokens():
     """Delete expired or revoked sessions and tokens, ended failure windows, and events past retention."""
-    removed = purge_expired() + purge_expired_tokens() + purge_ended_windows()
-    events = purge_old_events(current_app.config["SECURITY_EVENT_RETENTION"])
-    db.session.commit()
+    removed, events = purge_expired_rows()
     click.echo(f"Removed {removed} expired or revoked rows and {events} security events past retention.")
+
+
+@jobs_cli.cli.command("worker")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker threads (default JOBS_WORKERS).")
+def jobs_worker(workers):
+    """Run a jobs consumer (mail, reminders, housekeeping) until Ctrl-C."""
+    run_worker(current_app._get_current_object(), workers or current_app.config["JOBS_WORKERS"])
+
+
+@jobs_cli.cli.command("status")
+def jobs_status():
+    """Print the queue's storage, its counts, and the live consumers; exit 1 when no consumer runs."""
+    jobs = current_jobs()
+    status = queue_status(jobs.huey, current_app.config["JOBS_CONSUMER_TIMEOUT_SECONDS"])
+    click.echo(f"storage\t{jobs.storage}")
+    for name, value in status.items():
+        click.echo(f"{name}\t{'-' if value is None else value}")
+    if not status["consumers"]:
+        fail("no jobs consumer is running: start one with `flask --app wsgi jobs worker`")

@@ -1,13 +1,18 @@
 """Operational probes: liveness and readiness."""
 
+import sqlite3
+
 from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
+from redis import RedisError
 from sqlalchemy import text
 
 from taskapi.extensions import db
 from taskapi.http.api import Blueprint
 from taskapi.http.problems import problem
+from taskapi.jobs import current_jobs
+from taskapi.jobs.reliability import queue_status
 
 bp = Blueprint("ops", __name__, description="Health probes")
 
@@ -16,6 +21,20 @@ class StatusSchema(Schema):
     """A probe's answer."""
 
     status = fields.String(metadata={"example": "ok"})
+
+
+class JobsStatusSchema(Schema):
+    """The job queue as readiness sees it."""
+
+    storage = fields.String(metadata={"description": "sqlite or redis"})
+    queued = fields.Integer(metadata={"description": "jobs waiting for a consumer"})
+    consumers = fields.Integer(metadata={"description": "consumers with a recent heartbeat; 0: jobs wait"})
+
+
+class ReadySchema(StatusSchema):
+    """Readiness: the database (and Redis) answer; the queue's state."""
+
+    jobs = fields.Nested(JobsStatusSchema)
 
 
 @bp.route("/healthz")
@@ -28,10 +47,11 @@ class Health(MethodView):
 
 @bp.route("/readyz")
 class Ready(MethodView):
-    @bp.response(200, StatusSchema)
-    @bp.alt_response(503, description="The database (or Redis, when configured) does not answer")
+    @bp.response(200, ReadySchema)
+    @bp.alt_response(503, description="The database, the job queue's storage or Redis (when configured) "
+                                      "does not answer")
     def get(self):
-        """200 when the database (and Redis, when REDIS_URL is set) answers, 503 problem document otherwise."""
+        """200 when the database, the job queue (and Redis) answer, with the number of live consumers."""
         try:
             db.session.execute(text("SELECT 1"))
         except Exception:  # any failure to reach the database means "not ready"
@@ -39,7 +59,14 @@ class Ready(MethodView):
             return problem(503, "The database does not answer")
         if current_app.config.get("REDIS_URL") and not redis_answers(current_app.config["REDIS_URL"]):
             return problem(503, "Redis does not answer")
-        return {"status": "ok"}
+        jobs = current_jobs()
+        try:
+            status = queue_status(jobs.huey, current_app.config["JOBS_CONSUMER_TIMEOUT_SECONDS"])
+        except (sqlite3.Error, RedisError, OSError):
+            return problem(503, "The job queue does not answer")
+        # No consumer is not "not ready": this process still takes requests and queues their jobs.
+        return {"status": "ok", "jobs": {"storage": jobs.storage, "queued": status["queued"],
+                                         "consumers": status["consumers"]}}
 
 
 def redis_answers(url):

@@ -1,6 +1,8 @@
 """Fixtures: a migrated database per session (SQLite, or PostgreSQL via TEST_DATABASE_URL), apps, clients, users."""
 
 import os
+import signal
+import socket
 import threading
 import uuid
 
@@ -12,10 +14,31 @@ from sqlalchemy.engine import make_url
 from config import TestConfig
 from taskapi import create_app
 from taskapi.extensions import db
+from taskapi.jobs import current_jobs
+from taskapi.jobs.worker import make_consumer, start_heartbeat
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of good length"
 ADA_EMAIL = "ada@example.com"
+REDIS_JOBS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_answers():
+    """True when a Redis server listens on 127.0.0.1:6379."""
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+def jobs_settings(tmp_path):
+    """A queue of the test's own: SQLite in ``tmp_path``; Redis in the PostgreSQL pass when Redis answers.
+
+    The name is unique per test, so parallel runs and earlier tests never share a queue.
+    """
+    name = f"taskapi_test_{uuid.uuid4().hex[:12]}"
+    if os.environ.get("TEST_DATABASE_URL") and redis_answers():
+        return {"REDIS_URL": REDIS_JOBS_URL, "JOBS_NAME": name}
+    return {"JOBS_SQLITE_PATH": str(tmp_path / f"{name}.sqlite"), "JOBS_NAME": name}
 
 
 def create_postgres_database(base_url):
@@ -58,12 +81,19 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
-    """Build apps on the session database with config overrides; tables are emptied afterwards."""
-    apps = []
+def queue_settings(tmp_path):
+    """This test's job queue settings (also usable as environment variables of live processes)."""
+    return jobs_settings(tmp_path)
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path, queue_settings):
+    """Build apps on the session database and the test's queue, with config overrides; tables are emptied afterwards."""
+    apps, queue = [], queue_settings
 
     def factory(**overrides):
-        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **overrides}
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
+                    **overrides}
         app = create_app(type("TestSettings", (TestConfig,), settings))
         apps.append(app)
         return app
@@ -72,6 +102,8 @@ def make_app(database_url, tmp_path):
     for app in apps:
         with app.app_context():
             db.engine.dispose()
+            if app.config.get("REDIS_URL") == REDIS_JOBS_URL:  # this test's Redis queue: leave nothing behind
+                current_jobs().huey.storage.flush_all()
     if apps:
         empty_tables(create_app(type("Cleanup", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})))
 
@@ -177,9 +209,32 @@ def smtp_server():
 
 
 @pytest.fixture
-def mail_app(make_app, smtp_server):
-    """An app that sends its mail to ``smtp_server``."""
-    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+def jobs_consumer():
+    """``start(app)``: a real Huey consumer (threads of this process) on the app's queue, until the test ends."""
+    running = []
+
+    def start(app, workers=2):
+        heartbeat = start_heartbeat(app)
+        consumer = make_consumer(app, workers)
+        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        consumer.start()
+        for number, handler in handlers.items():  # the consumer's own are for a process it owns
+            signal.signal(number, handler)
+        running.append((consumer, heartbeat))
+        return consumer
+
+    yield start
+    for consumer, heartbeat in running:
+        consumer.stop(graceful=True)
+        heartbeat.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_server, jobs_consumer):
+    """An app that sends its mail to ``smtp_server``, with a consumer running its jobs."""
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    jobs_consumer(app)
+    return app
 
 
 @pytest.fixture

@@ -48,9 +48,9 @@ def token_in(message):
 class SmtpServer:
     """Start and stop an aiosmtpd controller around an Inbox."""
 
-    def __init__(self):
+    def __init__(self, port=None):
         self.inbox = Inbox()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):

@@ -1,7 +1,7 @@
 """account security center: what a session shows its owner, and the security events table
 
 Revision ID: 0007_security_center
-Revises: 0005_failure_budgets
+Revises: 0006_reminders
 Create Date: 2026-11-28 03:20:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_security_center'
-down_revision = '0005_failure_budgets'
+down_revision = '0006_reminders'
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,8 @@ class UserSchema(Schema):
     is_active = fields.Boolean(dump_only=True)
     email_verified = fields.Boolean(dump_only=True)
     two_factor_enabled = fields.Boolean(dump_only=True, attribute="totp_enabled")
+    reminders = fields.String(dump_only=True, metadata={"description": "Due-date reminder mails: off or daily"})
+    timezone = fields.String(dump_only=True, allow_none=True, metadata={"description": "IANA zone (null: UTC)"})
     created_at = UTCTimestamp(dump_only=True)
 
 

@@ -1,14 +1,13 @@
 """Mail delivery: multipart text + HTML through SMTP, or to instance/outbox/ when no server is set.
 
-Delivery runs on a background thread after the request's commit, so a slow or dead mail server
-never delays a response, never turns it into a 500, and cannot reveal through timing whether
-an address belongs to an account. Failures are logged without the message body (it holds tokens).
+Only jobs send mail (taskapi.jobs runs them in the consumer, with retries): a request stores a
+job and answers, so a slow or dead mail server never delays a response or turns it into a 500.
+A failure raises ``MailNotSent`` naming the error's class only: never the body (it holds tokens).
 """
 
 import logging
 import os
 import smtplib
-import threading
 import time
 import uuid
 from email.message import EmailMessage
@@ -22,20 +21,8 @@ SMTP_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MA
                  "MAIL_PASSWORD", "MAIL_TIMEOUT_SECONDS")
 
 
-def in_background(function, *args):
-    """Run ``function(*args)`` on a thread inside an app context of its own; log, never raise."""
-    app = current_app._get_current_object()
-
-    def run():
-        with app.app_context():
-            try:
-                function(*args)
-            except Exception:  # noqa: BLE001  (a background job has nobody to raise to)
-                log.exception("background job %s failed", function.__name__)
-
-    thread = threading.Thread(target=run, name=function.__name__, daemon=True)
-    thread.start()
-    return thread
+class MailNotSent(Exception):
+    """The SMTP server (or the outbox folder) refused or could not be reached; the job retries."""
 
 
 def build_message(to, subject, text, html, sender):
@@ -52,16 +39,19 @@ def build_message(to, subject, text, html, sender):
 
 
 def send_mail(to, subject, text, html):
-    """Queue a message for delivery and return at once; returns the delivery thread."""
+    """Deliver a message now (called from jobs only).
+
+    :raises MailNotSent: the server or the outbox failed; the message names the error's class only
+    """
     config = current_app.config
     message = build_message(to, subject, text, html, config["MAIL_FROM"])
     settings = {name: config[name] for name in SMTP_SETTINGS}
     outbox = config["MAIL_OUTBOX_DIR"] or os.path.join(current_app.instance_path, "outbox")
-    return in_background(deliver, message, settings, outbox)
+    deliver(message, settings, outbox)
 
 
 def deliver(message, settings, outbox):
-    """Send through SMTP, or write to the outbox without a server; log either way, never raise."""
+    """Send through SMTP, or write to the outbox without a server; log either way."""
     fields = {"fields": {"mail_to": message["To"], "mail_subject": message["Subject"]}}
     try:
         if settings["MAIL_SERVER"]:
@@ -74,6 +64,7 @@ def deliver(message, settings, outbox):
     except (OSError, smtplib.SMTPException) as error:
         log.warning('mail "%s" to %s failed: %s', message["Subject"], message["To"], error.__class__.__name__,
                     extra=fields)
+        raise MailNotSent(error.__class__.__name__) from None
 
 
 def send_smtp(message, settings):

@@ -35,3 +35,9 @@ def send_password_reset_mail(user, token):
     text, html = render("password_reset", username=user.username, token=token, minutes=minutes,
                         link=action_link("reset-password", token))
     return send_mail(user.email, "Reset your password", text, html)
+
+
+def send_reminder_digest_mail(user, day, tasks):
+    """Mail ``user`` the open tasks due on ``day`` or before (dicts: title, due_date, priority, overdue)."""
+    text, html = render("reminder_digest", username=user.username, day=day.isoformat(), tasks=tasks)
+    return send_mail(user.email, f"Your tasks for {day.isoformat()}", text, html)

@@ -15,6 +15,7 @@ class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),
+        CheckConstraint("reminders IN ('off', 'daily')", name="ck_users_reminders"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,6 +36,9 @@ class User(db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Maintained with every task insert/delete, so X-Total-Count never counts a million rows.
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Due-date reminder digest ("off" or "daily") at REMINDER_HOUR in this IANA zone (None: UTC).
+    reminders: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True

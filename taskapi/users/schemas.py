@@ -6,12 +6,13 @@ from taskapi.auth.user_schemas import LegacyReauthSchema, ReauthSchema
 from taskapi.http.fields import Email, StrictBoolean
 from taskapi.http.pagination import PageArgsSchema
 from taskapi.models import ROLES
+from taskapi.users.preferences import PreferencesSchema
 
 
-class MeUpdateSchema(ReauthSchema):
-    """PATCH /users/me: a new email (or null), confirmed with the current password."""
+class MeUpdateSchema(ReauthSchema, PreferencesSchema):
+    """PATCH /users/me: a new email (or null) and reminder preferences, confirmed with the current password."""
 
-    email = Email(required=True, allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True, validate=validate.Length(max=254))  # absent: unchanged
 
 
 class MeDeleteSchema(LegacyReauthSchema):

@@ -17,6 +17,7 @@ from taskapi.extensions import db
 from taskapi.http.pagination import SortKey, fetch_page
 from taskapi.models import User
 from taskapi.users import bp
+from taskapi.users.preferences import apply_preferences
 from taskapi.users.schemas import MeDeleteSchema, MeUpdateSchema, UserAdminUpdateSchema, UserListArgsSchema
 
 BY_ID = SortKey("id", User.id, value_types=(int,))
@@ -47,9 +48,15 @@ class Me(MethodView):
     @bp.response(200, UserSchema)
     @bp.alt_response(400, description="Wrong current password")
     def patch(self, data):
-        """Change the caller's email (or null); needs the current password. A taken one: same answer, not stored."""
+        """Change the caller's email (null removes it) or reminder preferences; needs the current password.
+
+        A taken email gets the same answer as a free one and is not stored.
+        """
         confirm_current_password(current_user, data["current_password"])
-        change_email(current_user, data["email"])
+        apply_preferences(current_user, data)
+        db.session.commit()
+        if "email" in data:
+            change_email(current_user, data["email"])
         return current_user
 
     @bp.protected()

@@ -95,12 +95,13 @@ def test_requesting_verification_needs_a_token(client):
     assert response.status_code == 401
 
 
-def test_expired_verification_token_is_refused(make_app, smtp_server):
+def test_expired_verification_token_is_refused(make_app, smtp_server, jobs_consumer):
     import time
     from datetime import timedelta
 
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
                    EMAIL_VERIFICATION_MAX_AGE=timedelta(seconds=1))
+    jobs_consumer(app)
     client = app.test_client()
     client.post("/auth/register", json={"username": "ada", "password": PASSWORD, "email": ADA_EMAIL})
     access = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["access_token"]
@@ -111,8 +112,10 @@ def test_expired_verification_token_is_refused(make_app, smtp_server):
 
 class TestRequireVerifiedEmail:
     @pytest.fixture
-    def app(self, make_app, smtp_server):
-        return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, REQUIRE_VERIFIED_EMAIL=True)
+    def app(self, make_app, smtp_server, jobs_consumer):
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, REQUIRE_VERIFIED_EMAIL=True)
+        jobs_consumer(app)
+        return app
 
     def test_unverified_login_is_403_after_a_correct_password(self, client, auth):
         auth.register("ada", email=ADA_EMAIL)

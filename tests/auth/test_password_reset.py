@@ -24,7 +24,7 @@ def ada(ada_with_email):
 
 
 def wait_for(condition, timeout=10):
-    """Poll ``condition`` until it holds (mail goes out on a background thread) or time runs out."""
+    """Poll ``condition`` until it holds (mail goes out from the jobs consumer) or time runs out."""
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -67,8 +67,9 @@ def test_a_reset_token_works_once(client, ada, smtp_server):
     assert again.get_json()["detail"] == "The token is invalid, expired or already used"
 
 
-def test_an_expired_reset_token_is_refused(make_app, smtp_server):
+def test_an_expired_reset_token_is_refused(make_app, smtp_server, jobs_consumer):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, PASSWORD_RESET_MAX_AGE=timedelta(seconds=1))
+    jobs_consumer(app)
     client = app.test_client()
     client.post("/auth/register", json={"username": "ada", "password": PASSWORD, "email": ADA_EMAIL})
     smtp_server.inbox.wait_for(1)
@@ -130,23 +131,30 @@ def test_the_reset_token_never_reaches_the_logs(client, ada, smtp_server, caplog
     assert NEW_PASSWORD not in caplog.text
 
 
-def test_a_dead_smtp_server_still_gets_a_202_and_a_logged_failure(make_app, caplog):
+def test_a_dead_smtp_server_still_gets_a_202_and_a_logged_failure(make_app, jobs_consumer, caplog):
     from tests.live import free_port
 
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_SECONDS=2)
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_SECONDS=2,
+                   JOBS_RETRIES=1, JOBS_RETRY_DELAY_SECONDS=0.5)
+    jobs_consumer(app)
     client = app.test_client()
     client.post("/auth/register", json={"username": "ada", "password": PASSWORD, "email": ADA_EMAIL})
     response = request_reset(client)
     assert response.status_code == 202
-    wait_for(lambda: 'Reset your password" to ada@example.com failed' in caplog.text)
+    wait_for(lambda: caplog.text.count("failed for good") == 2)  # the reset mail and the verification mail
     failures = [record for record in caplog.records if record.name == "taskapi.mail" and record.levelname == "WARNING"]
     assert 'mail "Reset your password" to ada@example.com failed: ConnectionRefusedError' in [
         record.getMessage() for record in failures]
+    final = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert sorted(record.fields["job"] for record in final) == ["mail_password_reset", "mail_verification"]
+    assert all(record.fields["error"] == "MailNotSent" and len(record.fields["job_id"]) == 36 for record in final)
+    assert "Token:" not in caplog.text and "Hello ada" not in caplog.text  # never a body
 
 
-def test_without_a_mail_server_the_message_lands_in_the_outbox(make_app, tmp_path, caplog):
+def test_without_a_mail_server_the_message_lands_in_the_outbox(make_app, jobs_consumer, tmp_path, caplog):
     outbox = tmp_path / "outbox-default"
     app = make_app(MAIL_SERVER=None, MAIL_OUTBOX_DIR=str(outbox))
+    jobs_consumer(app)
     client = app.test_client()
     client.post("/auth/register", json={"username": "ada", "password": PASSWORD, "email": ADA_EMAIL})
     request_reset(client)
@@ -163,6 +171,7 @@ def test_without_a_mail_server_the_message_lands_in_the_outbox(make_app, tmp_pat
 class TestResetRateLimits:
     @pytest.fixture
     def app(self, make_app, smtp_server):
+        # No consumer: the limits are on the requests; the jobs stay queued.
         return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, RATELIMIT_ENABLED=True,
                         RATELIMIT_RESET_PER_EMAIL="2/hour", RATELIMIT_RESET_PER_IP="4/minute")
 

@@ -16,7 +16,7 @@ def test_register_returns_user_without_secrets(client, path):
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"id", "username", "email", "role", "is_active", "created_at", "email_verified",
-                         "two_factor_enabled"}
+                         "two_factor_enabled", "reminders", "timezone"}
     assert body["email_verified"] is False and body["two_factor_enabled"] is False
     assert body["username"] == "ada" and body["role"] == "user" and body["is_active"] is True
     assert body["email"] == "Ada@example.com"

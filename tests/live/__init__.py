@@ -1,12 +1,15 @@
 """Live tests under real gunicorn (several workers, nodes, crashes) and the helpers that start the servers."""
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +17,10 @@ import requests
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+FLASK = Path(sys.executable).with_name("flask")
 TEST_SECRET = "live-test-secret-key-long-enough-for-hs256-0123456789"
+SCRATCH = tempfile.mkdtemp(prefix="taskapi-live-")  # throwaway job queues of live processes
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 
 def free_port():
@@ -40,29 +46,56 @@ def gunicorn_server(database_url, workers=2, env=None, startup_timeout=30):
 def start_gunicorn(database_url, workers=2, env=None, startup_timeout=30, port=None):
     """Start gunicorn and wait until it answers; returns (process, base URL). The caller stops it."""
     port = port or free_port()
-    environment = {
+    environment = {**live_environment(database_url, env), "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{port}"}
+    process = spawn([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], environment)
+    base_url = f"http://127.0.0.1:{port}"
+    wait_until_up(base_url, process, startup_timeout)
+    return process, base_url
+
+
+def live_environment(database_url, env=None):
+    """The environment of a live process: production settings on ``database_url``, plus ``env``.
+
+    Without JOBS_* settings in ``env`` the process gets a throwaway job queue of its own (never the
+    project's instance/jobs.sqlite); give gunicorn and a consumer the same ``env`` to share one.
+    """
+    return {
         **os.environ,
         "TASKAPI_ENV": "production",
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "BCRYPT_LOG_ROUNDS": "4",
         "TRUSTED_HOSTS": "127.0.0.1",  # requests here name the server by address
-        "WEB_CONCURRENCY": str(workers),
-        "BIND": f"127.0.0.1:{port}",
+        "JOBS_NAME": f"taskapi_live_{uuid.uuid4().hex[:12]}",
+        "JOBS_SQLITE_PATH": os.path.join(SCRATCH, f"{uuid.uuid4().hex[:12]}.sqlite"),
         **(env or {}),
     }
+
+
+def spawn(command, environment):
+    """Start ``command`` in the project root, in a process group of its own, output to a file."""
     # A file, not a pipe: nobody drains a pipe while the test runs, and once its buffer fills
     # every worker blocks writing its request log.
     output = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     process.output = output
-    base_url = f"http://127.0.0.1:{port}"
-    wait_until_up(base_url, process, startup_timeout)
-    return process, base_url
+    return process
+
+
+def start_consumer(database_url, env=None):
+    """Start ``flask jobs worker`` (a real consumer process); returns it. Stop it with ``stop`` or ``kill_hard``."""
+    return spawn([str(FLASK), "--app", "wsgi", "jobs", "worker"], live_environment(database_url, env))
+
+
+@contextmanager
+def consumer_process(database_url, env=None):
+    """A running consumer for the block."""
+    process = start_consumer(database_url, env)
+    try:
+        yield process
+    finally:
+        stop(process)
 
 
 def kill_hard(process):
@@ -73,7 +106,7 @@ def kill_hard(process):
 
 
 def server_output(process):
-    """Everything gunicorn and its workers have printed so far."""
+    """Everything the process (gunicorn and its workers, or a consumer) has printed so far."""
     process.output.seek(0)
     return process.output.read().decode(errors="replace")
 

@@ -7,7 +7,7 @@ import requests
 
 from tests.conftest import PASSWORD, all_at_once
 from tests.links import parse_links
-from tests.live import gunicorn_server
+from tests.live import consumer_process, gunicorn_server
 
 pytestmark = pytest.mark.live
 
@@ -73,11 +73,12 @@ def test_concurrent_refreshes_of_one_token_one_wins(live4):
 
 
 @pytest.fixture
-def live4_mail(database_url, make_app, smtp_server):
-    """Four workers that mail through the test's SMTP server."""
+def live4_mail(database_url, make_app, smtp_server, queue_settings):
+    """Four workers and a jobs consumer that mail through the test's SMTP server."""
     make_app()
-    env = {"RATELIMIT_ENABLED": "false", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port)}
-    with gunicorn_server(database_url, workers=4, env=env) as url:
+    env = {"RATELIMIT_ENABLED": "false", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port),
+           **queue_settings}
+    with gunicorn_server(database_url, workers=4, env=env) as url, consumer_process(database_url, env):
         yield url
 
 

@@ -3,13 +3,13 @@
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
+from taskapi.auth.account_mails import queue_verification_mail
 from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens
-from taskapi.auth.mailed_tokens import find_token, issue_verification_token, spend_token
+from taskapi.auth.mailed_tokens import find_token, spend_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
 from taskapi.extensions import db
-from taskapi.mail.messages import send_verification_mail
 
 VERIFICATION_SENT = "A verification link is on its way to your email address."
 
@@ -19,6 +19,7 @@ VERIFICATION_SENT = "A verification link is on its way to your email address."
 @bp.protected()
 @bp.response(202, AcceptedSchema)
 @bp.alt_response(409, description="No email address on the account, or it is already verified")
+@bp.alt_response(503, description="The job queue cannot be written; nothing was queued, try again")
 def request_email_verification():
     """Mail a verification token to the caller's email address."""
     user = current_user
@@ -26,7 +27,7 @@ def request_email_verification():
         abort(409, message="This account has no email address; add one with PATCH /users/me first")
     if user.email_verified:
         abort(409, message="This email address is already verified")
-    send_verification_mail(user, issue_verification_token(user))
+    queue_verification_mail(user)
     return {"detail": VERIFICATION_SENT}
 
 

@@ -1,14 +1,13 @@
 """Passwords: change (signed in), and reset through a mailed token (signed out)."""
 
-from flask import current_app
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 
-from taskapi.auth.accounts import find_user_by_email
+from taskapi.auth.account_mails import mail_password_reset
 from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens, limit_password_reset
-from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, issue_token, spend_token
+from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, spend_token
 from taskapi.auth.passwords import hash_password
 from taskapi.auth.reauth import confirm_current_password
 from taskapi.auth.sessions import revoke_all_sessions, start_session
@@ -23,8 +22,7 @@ from taskapi.auth.views.schemas import (
 )
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
-from taskapi.mail.delivery import in_background
-from taskapi.mail.messages import send_password_reset_mail
+from taskapi.jobs import enqueue
 
 RESET_ACCEPTED = "If an account has this email address, a password reset link is on its way."
 
@@ -49,21 +47,13 @@ def change_password(data):
 @bp.arguments(PasswordResetRequestSchema)
 @bp.response(202, AcceptedSchema)
 @bp.alt_response(429, description="Too many requests for this client or email address")
+@bp.alt_response(503, description="The job queue cannot be written; nothing was queued, try again")
 def request_password_reset(data):
     """Mail a reset token if an active account has this email; the answer is the same either way."""
-    # Even the lookup runs after the response: known and unknown addresses cost the request the same.
-    in_background(mail_reset_token, data["email"])
+    # The same job for every address, stored before the answer; the lookup happens in the job, so
+    # known and unknown addresses cost the request the same.
+    enqueue(mail_password_reset, data["email"])
     return {"detail": RESET_ACCEPTED}, 202, NO_STORE
-
-
-def mail_reset_token(email):
-    """If an active account has ``email``, give it a new reset token and mail it."""
-    user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
-    token = issue_token(user, "password_reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
-    db.session.commit()
-    send_password_reset_mail(user, token)
 
 
 @bp.route("/auth/password-reset", methods=["POST"])

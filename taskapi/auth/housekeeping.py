@@ -1,0 +1,28 @@
+"""Daily housekeeping of the auth tables, run by the jobs consumer (and by ``flask tokens purge``)."""
+
+import logging
+
+from flask import current_app
+from huey import crontab
+
+from taskapi.auth.activity import purge_old_events
+from taskapi.auth.failure_budget import purge_ended_windows
+from taskapi.auth.mailed_tokens import purge_expired_tokens
+from taskapi.auth.sessions import purge_expired
+from taskapi.extensions import db
+from taskapi.jobs import periodic_job
+
+log = logging.getLogger("taskapi.jobs")
+
+
+@periodic_job(crontab(hour="3", minute="17"))
+def purge_expired_rows():
+    """Delete expired or revoked sessions and tokens, ended failure windows, and events past retention.
+
+    Returns ``(rows, events)``: how many expired or revoked rows and how many security events went.
+    """
+    removed = purge_expired() + purge_expired_tokens() + purge_ended_windows()
+    events = purge_old_events(current_app.config["SECURITY_EVENT_RETENTION"])
+    db.session.commit()
+    log.info("housekeeping removed %d expired or revoked rows and %d security events", removed, events)
+    return removed, events

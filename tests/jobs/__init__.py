@@ -1,0 +1,1 @@
+"""Background jobs: job bodies, the queue, the consumer, reminders."""
