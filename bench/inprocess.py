@@ -7,17 +7,22 @@ from config import TestConfig
 from taskapi import create_app
 
 PASSWORD = "tulip harbor quiet lantern"
+# As `make run` serves: JSON access log at INFO, the rate limiter on (memory storage in-process).
+PROD_LIKE = {"LOG_FORMAT": "json", "LOG_LEVEL": "INFO", "RATELIMIT_ENABLED": True, "TESTING": False}
 
 
 @contextmanager
-def seeded_client():
-    """(test client, that user's Authorization headers); the database is removed afterwards."""
+def seeded_client(**settings):
+    """(test client, that user's Authorization headers); the database is removed afterwards.
+
+    ``settings`` override TestConfig (e.g. ``**PROD_LIKE``).
+    """
     from flask_migrate import upgrade
 
     with tempfile.TemporaryDirectory() as scratch:
-        settings = type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.sqlite",
-                                                 "LOG_LEVEL": "WARNING"})
-        app = create_app(settings)
+        overrides = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.sqlite", "LOG_LEVEL": "WARNING",
+                     **settings}
+        app = create_app(type("Bench", (TestConfig,), overrides))
         with app.app_context():
             upgrade()
         client = app.test_client()
