@@ -1,5 +1,6 @@
 """An in-process taskapi (Flask's test client on a scratch SQLite file) with one user and 50 tasks."""
 
+import logging
 import tempfile
 from contextlib import contextmanager
 
@@ -23,8 +24,12 @@ def seeded_client(**settings):
         overrides = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.sqlite", "LOG_LEVEL": "WARNING",
                      **settings}
         app = create_app(type("Bench", (TestConfig,), overrides))
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
         with app.app_context():
             upgrade()
+        # Alembic's logging setup adds a root handler that a serving worker never has (it never migrates).
+        root.handlers[:], root.level = handlers, level
         client = app.test_client()
         client.post("/auth/register", json={"username": "measured", "password": PASSWORD})
         token = client.post("/auth/login", json={"username": "measured", "password": PASSWORD}).get_json()

@@ -12,9 +12,9 @@ from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
 from taskapi.extensions import db, jwt, limiter
+from taskapi.http import limited_routes  # noqa: F401  (Flask-Limiter checks declared limits only)
 from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets
-from taskapi.http import limited_routes  # noqa: F401  (Flask-Limiter checks declared limits only)
 from taskapi.http.fast_paths import install_fast_paths
 from taskapi.http.headers import register_headers
 from taskapi.http.problems import register_error_handlers

@@ -13,9 +13,7 @@ from taskapi.models import Task, User, utcnow
 from taskapi.models.tasks import adjust_task_count
 from taskapi.tasks import bp
 from taskapi.tasks.listing import SORT_KEYS, TaskListArgsSchema, listing_query, owner_page, sort_values
-from taskapi.tasks.schemas import (TaskPatchSchema, TaskRow, TaskSchema, TaskWriteSchema, task_document,
-                                   task_documents)
-
+from taskapi.tasks.schemas import TaskPatchSchema, TaskRow, TaskSchema, TaskWriteSchema, task_document, task_documents
 
 INSERT_TASK = insert(Task.__table__).returning(Task.__table__.c.id)
 
