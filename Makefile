@@ -46,9 +46,9 @@ postman: $(VENV)/.dev
 migrate: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 
-## bench: taskapi (SQLite, PostgreSQL) vs the blog-design peer under wrk; writes bench/results/latest.*
+## bench: instructions per request (callgrind), then taskapi vs the blog-design peer under wrk, 3 paired rounds per database; writes bench/results/latest.*
 bench: $(VENV)/.dev
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v wrk >/dev/null && command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk valgrind)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

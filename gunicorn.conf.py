@@ -18,6 +18,9 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 12)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5
+# Each worker listens on its own SO_REUSEPORT socket and the kernel spreads new connections across
+# them: with one shared socket, one worker could accept most keep-alive connections (bench/README.md).
+reuse_port = True
 # No control socket under ~/.gunicorn/: nothing outside the app should be able to steer it.
 control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

@@ -1,6 +1,8 @@
-"""Side-by-side HTTP benchmark: taskapi (SQLite, PostgreSQL) and the blog-design peer, phases under wrk.
+"""Side-by-side HTTP benchmark: taskapi and the blog-design peer on the same database, phases under wrk.
 
-Usage: ``python -m bench [--seconds 10] [--targets taskapi-sqlite,taskapi-postgres,blog-peer]``.
+Usage: ``python -m bench [--seconds 10] [--rounds 3] [--databases sqlite,postgres] [--no-callgrind]``.
+First the instructions per request (bench.callgrind), then ``--rounds`` paired runs per database:
+taskapi and the peer back to back in the same run, their ratios per round and the medians.
 Writes bench/results/latest.json and latest.md. Loopback only; every phase is bounded in time.
 """
 
@@ -9,6 +11,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import tempfile
 import time
 import uuid
@@ -18,7 +21,7 @@ from pathlib import Path
 import bcrypt
 import requests
 
-from bench import servers, wrk
+from bench import callgrind, servers, wrk
 from bench.report import write_reports
 
 USERS, TASKS_PER_USER = 20, 50
@@ -98,13 +101,13 @@ def drop_postgres(name):
 
 
 def bench_target(target, scratch, seconds):
-    """Serve one target on a fresh database, seed it, run every phase; returns its figures."""
-    kind = "peer" if target == "blog-peer" else "taskapi"
+    """Serve one target (``taskapi-sqlite``, ``peer-postgres``...) on a fresh database, seed it, run every phase."""
+    kind = "peer" if target.startswith("peer") else "taskapi"
     pg_name = None
-    if target == "taskapi-postgres":
-        url, pg_name = fresh_postgres_url()
+    if target.endswith("postgres"):
+        url, pg_name = fresh_postgres_url()  # the peer takes the same psycopg URL
     else:
-        url = f"sqlite:///{scratch}/{target}.sqlite"
+        url = f"sqlite:///{scratch}/{target}-{uuid.uuid4().hex[:6]}.sqlite"
     try:
         with servers.serve(kind, url) as (base_url, master_pid):
             names, tokens = seed(base_url, kind)
@@ -116,24 +119,58 @@ def bench_target(target, scratch, seconds):
             drop_postgres(pg_name)
 
 
+def paired_rounds(databases, rounds, seconds):
+    """``rounds`` runs of taskapi and the peer back to back per database; {database: [round figures]}."""
+    runs = {database: [] for database in databases}
+    with tempfile.TemporaryDirectory() as scratch:
+        for number in range(rounds):
+            for database in databases:
+                pair = {}
+                # Alternate who goes first, so a neighbour's burst does not always land on one side.
+                order = ("taskapi", "peer") if number % 2 == 0 else ("peer", "taskapi")
+                for side in order:
+                    print(f"== round {number + 1}: {side}-{database}", flush=True)
+                    pair[side] = bench_target(f"{side}-{database}", scratch, seconds)
+                    print(json.dumps(pair[side]), flush=True)
+                runs[database].append(pair)
+    return runs
+
+
+def medians(runs):
+    """Per database: each round's list and create ratios (taskapi / peer) and their medians."""
+    summary = {}
+    for database, pairs in runs.items():
+        ratios = {phase: [round(pair["taskapi"][phase]["rps"] / pair["peer"][phase]["rps"], 2) for pair in pairs]
+                  for phase in ("list", "create")}
+        summary[database] = {
+            "ratios": ratios,
+            "median": {phase: statistics.median(values) for phase, values in ratios.items()},
+            "create_p99_ms_median": statistics.median(pair["taskapi"]["create"]["p99_ms"] for pair in pairs),
+            "mixed_login_per_s_median": statistics.median(pair["taskapi"]["mixed_login"]["rps"] for pair in pairs),
+            "mixed_list_p99_ms_median": statistics.median(pair["taskapi"]["mixed_list"]["p99_ms"] for pair in pairs),
+            "rss_mb_max": max(max(pair["taskapi"]["rss_mb_per_worker"] or [0]) for pair in pairs),
+        }
+    return summary
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--targets", default="taskapi-sqlite,taskapi-postgres,blog-peer")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
     args = parser.parse_args()
     if not wrk.wrk_available():
         raise SystemExit("wrk is not installed: apt-get install -y wrk (or `make bench`, which installs it)")
+    instructions = None if args.no_callgrind else callgrind.report(callgrind.measure())
     bound, single_ms = bcrypt_bound()
     results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                            "bcrypt_cost12_ms": single_ms, "bcrypt_bound_logins_per_s": bound},
                "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seconds_per_phase": args.seconds,
-               "targets": {}}
-    targets = [t for t in args.targets.split(",") if t != "taskapi-postgres" or postgres_available()]
-    with tempfile.TemporaryDirectory() as scratch:
-        for target in targets:
-            print(f"== {target}", flush=True)
-            results["targets"][target] = bench_target(target, scratch, args.seconds)
-            print(json.dumps(results["targets"][target], indent=1), flush=True)
+               "instructions_m_per_request": instructions}
+    databases = [d for d in args.databases.split(",") if d != "postgres" or postgres_available()]
+    results["rounds"] = paired_rounds(databases, args.rounds, args.seconds)
+    results["summary"] = medians(results["rounds"])
     out = Path(__file__).parent / "results"
     print(write_reports(results, out))
 

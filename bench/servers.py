@@ -12,7 +12,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-PEERS = ROOT.parent / "shared" / "peers"
+# ../shared/peers next to the checkout (a git worktree one level deeper finds it too); PEERS_DIR overrides.
+PEERS = Path(os.environ.get("PEERS_DIR") or next(
+    (path for path in (ROOT.parent / "shared" / "peers", ROOT.parent.parent / "shared" / "peers") if path.exists()),
+    ROOT.parent / "shared" / "peers"))
 PEER_VENV = ROOT / ".tools" / "peer-venv"
 OUTBOX = os.path.join(tempfile.gettempdir(), "taskapi-bench-outbox")
 JOBS = os.path.join(tempfile.gettempdir(), "taskapi-bench-jobs.sqlite")

@@ -13,8 +13,10 @@ from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
 from taskapi.extensions import db, jwt, limiter
+from taskapi.http import limited_routes  # noqa: F401  (Flask-Limiter checks declared limits only)
 from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets
+from taskapi.http.fast_paths import install_fast_paths
 from taskapi.http.headers import register_headers
 from taskapi.http.hosts import ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
@@ -30,6 +32,7 @@ def create_app(config_class=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class or config_from_env())
     app.config["API_VERSION"] = __version__
+    install_fast_paths(app)  # orjson responses, no cookie session
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     check_budget_config(app)

@@ -43,7 +43,9 @@ def utc_timestamp(value):
     """An aware datetime as ISO 8601 UTC with a ``Z`` suffix, or None."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if value.tzinfo is not UTC:  # stored timestamps come back in UTC already: skip the conversion
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="seconds")[:-6] + "Z"  # drop "+00:00"
 
 
 class StrictBoolean(fields.Boolean):

@@ -53,6 +53,13 @@ class SortKey:
                          for expression, value in zip(self.expressions, values, strict=True)))
         return position < bound if self.descending else position > bound
 
+    def after_parameters(self):
+        """``after()`` with named parameters ``after_0``, ``after_1``..., for a statement built once."""
+        position = tuple_(*self.expressions)
+        bound = tuple_(*(bindparam(f"after_{number}", type_=expression.type)
+                         for number, expression in enumerate(self.expressions)))
+        return position < bound if self.descending else position > bound
+
 
 def encode_cursor(sort_key, values):
     """An opaque URL-safe cursor for the row holding ``values``."""
@@ -114,6 +121,44 @@ def fetch_page(session, query, sort_key, args, total, row_values):
     rows = (result.scalars() if len(result.keys()) == 1 else result).all()
     next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
     return rows, paging_headers(total, page, per_page, next_cursor)
+
+
+class PreparedPages:
+    """Pages of one filtered query whose parameters are bound per request, not rebuilt.
+
+    ``query`` takes its own bind parameters (e.g. ``owner_id``); each sort order's page
+    statement (LIMIT/OFFSET, or after a cursor) is built once and run on the session's
+    connection, which returns plain rows without the ORM's per-statement work.
+    """
+
+    def __init__(self, query):
+        self.query = query
+        self._statements = {}
+
+    def statement(self, sort_key, after_cursor):
+        key = (sort_key.name, after_cursor)
+        if key not in self._statements:
+            ordered = self.query.order_by(*sort_key.order_by()).limit(bindparam("limit"))
+            ordered = ordered.where(sort_key.after_parameters()) if after_cursor else ordered.offset(
+                bindparam("offset"))
+            self._statements[key] = ordered  # a race builds the same statement twice: harmless
+        return self._statements[key]
+
+    def fetch(self, session, sort_key, args, total, row_values, **parameters):
+        """(rows, paging headers), as ``fetch_page`` gives them, with ``parameters`` bound into the query."""
+        per_page = args["per_page"]
+        parameters["limit"] = per_page
+        if args.get("cursor"):
+            values = decode_cursor(args["cursor"], sort_key)
+            parameters.update((f"after_{number}", value) for number, value in enumerate(values))
+            page = None
+        else:
+            page = args["page"]
+            parameters["offset"] = (page - 1) * per_page
+        statement = self.statement(sort_key, page is None)
+        rows = session.connection().execute(statement, parameters).all()
+        next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
+        return rows, paging_headers(total, page, per_page, next_cursor)
 
 
 def paging_headers(total, page, per_page, next_cursor):

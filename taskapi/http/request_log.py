@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 
+import orjson
 from flask import g, has_request_context, request
 from flask_jwt_extended import get_jwt_identity
 
@@ -30,7 +31,10 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        try:  # orjson: the same line for a fraction of the instructions (bench/README.md)
+            return orjson.dumps(entry, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+        except TypeError:  # e.g. a lone surrogate in a message: the standard library escapes it
+            return json.dumps(entry, default=str)
 
 
 def configure_logging(app):

@@ -5,14 +5,15 @@ from datetime import date, datetime
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import false, func, literal, or_, select
+from sqlalchemy import bindparam, false, func, literal, or_, select
 
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.pagination import PageArgsSchema, SortKey
+from taskapi.http.pagination import PageArgsSchema, PreparedPages, SortKey
 from taskapi.models import PRIORITIES, Task, User
+from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
@@ -90,7 +91,30 @@ def filter_conditions(args):
 
 # Plain rows, not Task entities: a listing only reads them, and building 50 ORM objects
 # was the largest cost left in GET /tasks (bench/README.md).
-TASK_ROW = select(*Task.__table__.columns)
+TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
+# One owner's tasks, unfiltered (the common listing): statements built once per sort order.
+OWNER_PAGES = PreparedPages(TASK_ROW.where(Task.owner_id == bindparam("owner_id")))
+
+
+def sort_values(sort_key, task):
+    """A task's values for ``sort_key``'s expressions, for the next cursor."""
+    if sort_key.name.endswith("created_at"):
+        return task.created_at, task.id
+    if sort_key.name.endswith("due_date"):
+        return task.due_date or (LATEST if not sort_key.descending else EARLIEST), task.id
+    return (task.priority if sort_key.name.endswith("priority") else task.title), task.id
+
+
+def owner_page(args):
+    """(rows, headers) of an unfiltered listing of one owner's tasks, or None for any other listing."""
+    if filter_conditions(args):
+        return None
+    ownership, owner = owner_condition(args)
+    if ownership is None or owner is None:
+        return None
+    sort_key = SORT_KEYS[args["sort"]]
+    return OWNER_PAGES.fetch(db.session, sort_key, args, owner.task_count,
+                             lambda task: sort_values(sort_key, task), owner_id=owner.id)
 
 
 def listing_query(args):

@@ -1,5 +1,7 @@
 """Request and response schemas of the tasks blueprint."""
 
+from collections import namedtuple
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from taskapi.http.fields import StrictBoolean, UTCTimestamp, utc_timestamp
@@ -65,6 +67,35 @@ def task_document(task, owner_name):
         "created_at": utc_timestamp(task.created_at),
         "updated_at": utc_timestamp(task.updated_at),
     }
+
+
+# The columns a listing reads, in this order: task_documents() unpacks rows by position.
+TASK_COLUMN_NAMES = ("id", "title", "description", "completed", "priority", "due_date", "owner_id",
+                     "created_at", "updated_at", "version")
+TaskRow = namedtuple("TaskRow", TASK_COLUMN_NAMES)  # a created task, before any read
+
+
+def task_documents(rows, owner_names):
+    """task_document() for rows of TASK_COLUMN_NAMES, unpacked by position (the list view's 50 rows).
+
+    ``owner_names`` maps owner ids to usernames; tests/tasks/test_list_documents.py holds the
+    result equal to TaskSchema's.
+    """
+    return [
+        {
+            "id": task_id,
+            "title": title,
+            "description": description,
+            "completed": completed,
+            "priority": PRIORITY_NAMES.get(priority),
+            "due_date": due_date.isoformat() if due_date is not None else None,
+            "owner": owner_names[owner_id],
+            "owner_id": owner_id,
+            "created_at": utc_timestamp(created_at),
+            "updated_at": utc_timestamp(updated_at),
+        }
+        for task_id, title, description, completed, priority, due_date, owner_id, created_at, updated_at, _ in rows
+    ]
 
 
 class TaskWriteSchema(Schema):

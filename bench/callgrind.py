@@ -1,0 +1,147 @@
+"""Instructions per request under valgrind's callgrind: ``python -m bench.callgrind [--label TEXT]``.
+
+An in-process taskapi configured like production (JSON access log, rate limiter on, SQLite)
+serves warm-up requests uncounted, then MEASURED requests of each kind with collection on;
+each kind is dumped on its own and divided by MEASURED. Instruction counts do not move with
+the machine's load (identical runs agree within about 0.15 Mi), so they are the figure to
+compare before and after a change. Writes bench/results/callgrind.json and appends a row to
+bench/results/callgrind.md when ``--label`` is given. Units: M = 10^6 instructions (the issue's
+"Mi" figures are these: its 15.1 for a list on the day this tool measured 15.2). ``--keep DIR`` keeps
+the dumps for ``callgrind_annotate``.
+"""
+
+import argparse
+import ctypes
+import json
+import mmap
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WARMUP, MEASURED = 40, 40
+KINDS = ("GET /tasks?per_page=50", "POST /tasks", "GET /healthz")
+TARGETS_M = {"GET /tasks?per_page=50": 9.5, "POST /tasks": 6.0, "GET /healthz": 1.3}
+RESULTS = Path(__file__).parent / "results"
+
+# valgrind.h's client request for amd64, as machine code: rax = &args, the special preamble
+# (rotations of rdi that sum to 128 bits, so rdi is unchanged), xchg rbx,rbx; the answer in rdx.
+CLIENT_REQUEST = bytes.fromhex("4889f8" "31d2" "48c1c703" "48c1c70d" "48c1c73d" "48c1c733" "4887db" "4889d0" "c3")
+CALLGRIND_BASE = (ord("C") << 24) | (ord("T") << 16)  # VG_USERREQ_TOOL_BASE('C','T') in callgrind.h
+TOGGLE_COLLECT, DUMP_STATS_AT = CALLGRIND_BASE + 2, CALLGRIND_BASE + 3
+
+
+class Callgrind:
+    """Callgrind's client requests from Python (no-ops when not under valgrind)."""
+
+    def __init__(self):
+        self._page = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+        self._page.write(CLIENT_REQUEST)
+        address = ctypes.addressof(ctypes.c_char.from_buffer(self._page))
+        self._call = ctypes.CFUNCTYPE(ctypes.c_size_t, ctypes.c_void_p)(address)
+
+    def request(self, code, argument=0):
+        args = (ctypes.c_size_t * 6)(code, argument, 0, 0, 0, 0)
+        return self._call(ctypes.addressof(args))
+
+    def toggle_collect(self):
+        self.request(TOGGLE_COLLECT)
+
+    def dump(self, name):
+        label = ctypes.create_string_buffer(name.encode())
+        self.request(DUMP_STATS_AT, ctypes.addressof(label))
+
+
+def child():
+    """Under valgrind: warm up, then count MEASURED requests of each kind, one dump per kind."""
+    from bench.inprocess import PROD_LIKE, seeded_client
+
+    callgrind = Callgrind()
+    with seeded_client(**PROD_LIKE) as (client, headers):
+        def ok(response, status):
+            assert response.status_code == status, response.get_data(as_text=True)
+
+        sends = {
+            "GET /tasks?per_page=50": lambda n: ok(client.get("/tasks?per_page=50", headers=headers), 200),
+            "POST /tasks": lambda n: ok(client.post("/tasks", json={"title": f"new {n}", "priority": "high"},
+                                                    headers=headers), 201),
+            "GET /healthz": lambda n: ok(client.get("/healthz"), 200),
+        }
+        assert len(client.get("/tasks?per_page=50", headers=headers).get_json()) == 50
+        for kind in KINDS:
+            for number in range(WARMUP):
+                sends[kind](number)
+            callgrind.toggle_collect()
+            for number in range(MEASURED):
+                sends[kind](WARMUP + number)
+            callgrind.toggle_collect()
+            callgrind.dump(kind)
+
+
+def measure(keep=None):
+    """Run the child under callgrind; {kind: instructions per request}."""
+    if not shutil.which("valgrind"):
+        raise SystemExit("valgrind is not installed: apt-get install -y valgrind (or `make bench`)")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = os.path.join(scratch, "callgrind.out")
+        command = ["valgrind", "--tool=callgrind", "--collect-atstart=no", f"--callgrind-out-file={out}",
+                   f"--log-file={scratch}/valgrind.log", sys.executable, "-m", "bench.callgrind", "--child"]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        done = subprocess.run(command, cwd=Path(__file__).parent.parent, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            raise SystemExit(f"callgrind run failed:\n{done.stderr[-3000:]}")
+        if keep:
+            shutil.copytree(scratch, keep, dirs_exist_ok=True)
+        counts = {}
+        for dump in Path(scratch).glob("callgrind.out.*"):
+            text = dump.read_text(errors="replace")
+            trigger = re.search(r"^desc: Trigger: Client Request: (.+)$", text, re.M)
+            totals = re.search(r"^totals: (\d+)", text, re.M)
+            if trigger and totals:
+                counts[trigger.group(1)] = int(totals.group(1)) / MEASURED
+    missing = set(KINDS) - counts.keys()
+    if missing:
+        raise SystemExit(f"callgrind gave no dump for {sorted(missing)}")
+    return {kind: counts[kind] for kind in KINDS}
+
+
+def report(counts, label=None):
+    """Print and save the counts; with ``label``, append a row to callgrind.md's history."""
+    RESULTS.mkdir(exist_ok=True)
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    mi = {kind: round(count / 1e6, 2) for kind, count in counts.items()}
+    (RESULTS / "callgrind.json").write_text(json.dumps(
+        {"when": when, "label": label, "warmup": WARMUP, "measured": MEASURED, "m_per_request": mi,
+         "targets_m": TARGETS_M}, indent=2) + "\n")
+    for kind, value in mi.items():
+        verdict = "met" if value <= TARGETS_M[kind] else "NOT met"
+        print(f"{kind:<24} {value:6.2f} M instructions per request (target <= {TARGETS_M[kind]}: {verdict})")
+    if label:
+        history = RESULTS / "callgrind.md"
+        if not history.exists():
+            history.write_text("# Instructions per request (callgrind, prod-like, SQLite; M = 10^6)\n\n"
+                               "| when (UTC) | change | list (50) | create | /healthz |\n|---|---|---|---|---|\n")
+        with history.open("a") as rows:
+            rows.write(f"| {when} | {label} | " + " | ".join(f"{mi[kind]:.2f}" for kind in KINDS) + " |\n")
+    return mi
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--label", help="append the figures to results/callgrind.md under this label")
+    parser.add_argument("--keep", help="copy the callgrind dumps into this folder")
+    args = parser.parse_args()
+    if args.child:
+        child()
+    else:
+        report(measure(args.keep), args.label)
+
+
+if __name__ == "__main__":
+    main()
