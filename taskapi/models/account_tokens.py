@@ -1,4 +1,4 @@
-"""One-time account tokens (email verification, password reset) and two-factor recovery codes."""
+"""One-time account tokens (email verification, password reset, email change) and two-factor recovery codes."""
 
 from datetime import datetime
 
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from taskapi.extensions import db
 from taskapi.models.types import UTCDateTime, utcnow
 
-TOKEN_PURPOSES = ("verify_email", "password_reset")
+TOKEN_PURPOSES = ("verify_email", "password_reset", "email_change")
 
 
 class AccountToken(db.Model):
@@ -16,7 +16,8 @@ class AccountToken(db.Model):
 
     __tablename__ = "account_tokens"
     __table_args__ = (
-        CheckConstraint("purpose IN ('verify_email', 'password_reset')", name="ck_account_tokens_purpose"),
+        CheckConstraint("purpose IN ('verify_email', 'password_reset', 'email_change')",
+                        name="ck_account_tokens_purpose"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -24,6 +25,7 @@ class AccountToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(20))
     # The address the token was mailed to: a token for an old address verifies nothing.
+    # For an email change it is the new address, which the account gets when the token is redeemed.
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
