@@ -18,16 +18,16 @@ def digest(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(user, purpose, max_age):
-    """Create a token for ``user``'s current email, replacing any unused one of the same purpose.
+def issue_token(user, purpose, max_age, email=None):
+    """Create a token for ``email`` (default: ``user``'s current one), replacing any unused one of the same purpose.
 
     Returns the token itself, which exists only in the mail that carries it. Does not commit.
     """
     invalidate_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.session.add(AccountToken(token_hash=digest(token), user_id=user.id, purpose=purpose, email=user.email,
-                                created_at=now, expires_at=now + max_age))
+    db.session.add(AccountToken(token_hash=digest(token), user_id=user.id, purpose=purpose,
+                                email=email or user.email, created_at=now, expires_at=now + max_age))
     return token
 
 
@@ -48,11 +48,23 @@ def find_token(token, purpose):
 
     :raises DomainError 400: unknown, expired, already used, or mailed to an address the account no longer has
     """
+    row, user = find_live_token(token, purpose)
+    if (user.email or "").lower() != row.email.lower():
+        raise DomainError(400, INVALID_TOKEN)
+    return row, user
+
+
+def find_live_token(token, purpose):
+    """The (row, user) of an unused, unexpired token of an active account, whatever address it was mailed to.
+
+    Only for an email change, whose token is mailed to an address the account does not have yet.
+
+    :raises DomainError 400: unknown, expired, already used, or the account is gone or disabled
+    """
     row = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == digest(token),
                                                        AccountToken.purpose == purpose))
     user = db.session.get(User, row.user_id) if row is not None else None
-    if (row is None or user is None or row.used_at is not None or row.expires_at <= utcnow()
-            or not user.is_active or (user.email or "").lower() != row.email.lower()):
+    if row is None or user is None or row.used_at is not None or row.expires_at <= utcnow() or not user.is_active:
         raise DomainError(400, INVALID_TOKEN)
     return row, user
 

@@ -41,3 +41,29 @@ def send_reminder_digest_mail(user, day, tasks):
     """Mail ``user`` the open tasks due on ``day`` or before (dicts: title, due_date, priority, overdue)."""
     text, html = render("reminder_digest", username=user.username, day=day.isoformat(), tasks=tasks)
     return send_mail(user.email, f"Your tasks for {day.isoformat()}", text, html)
+
+
+def send_email_change_mail(user, email, token):
+    """Mail the new address ``email`` a token that moves ``user``'s account to it."""
+    hours = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"].total_seconds() // 3600)
+    text, html = render("email_change_confirm", username=user.username, email=email, token=token, hours=hours,
+                        link=action_link("confirm-email-change", token))
+    return send_mail(email, "Confirm your new email address", text, html)
+
+
+def send_email_taken_mail(email):
+    """Tell ``email`` that someone asked to move an account to it, though it already has one (no token)."""
+    text, html = render("email_change_taken", email=email)
+    return send_mail(email, "This address already has a taskapi account", text, html)
+
+
+def send_email_change_requested_mail(user, old_email, new_email, context):
+    """Tell ``user``'s old address that a change to ``new_email`` was asked for (``context``: at, ip, user_agent)."""
+    text, html = render("email_change_requested", username=user.username, new_email=new_email, **context)
+    return send_mail(old_email, "A change of your email address was requested", text, html)
+
+
+def send_email_removed_mail(user, old_email, context):
+    """Tell ``old_email`` that ``user``'s account no longer has it (``context``: at, ip, user_agent)."""
+    text, html = render("email_removed", username=user.username, **context)
+    return send_mail(old_email, "Your email address was removed from your account", text, html)

@@ -15,6 +15,12 @@ class MeUpdateSchema(ReauthSchema, PreferencesSchema):
     email = Email(allow_none=True, validate=validate.Length(max=254))  # absent: unchanged
 
 
+class EmailChangeAcceptedSchema(Schema):
+    """A 202 to PATCH /users/me with a new email: the same whether or not the address is taken."""
+
+    detail = fields.String()
+
+
 class MeDeleteSchema(LegacyReauthSchema):
     """DELETE /users/me: the current password (or ``password``) confirms the deletion."""
 

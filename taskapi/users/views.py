@@ -1,12 +1,13 @@
 """Users views: /users/me for everyone, /users and /users/{id} for admins."""
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 from sqlalchemy import func, or_, select
 
 from taskapi.auth import two_factor
-from taskapi.auth.accounts import change_email
+from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_email_change
 from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.reauth import confirm_current_password
@@ -18,7 +19,13 @@ from taskapi.http.pagination import SortKey, fetch_page
 from taskapi.models import User
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
-from taskapi.users.schemas import MeDeleteSchema, MeUpdateSchema, UserAdminUpdateSchema, UserListArgsSchema
+from taskapi.users.schemas import (
+    EmailChangeAcceptedSchema,
+    MeDeleteSchema,
+    MeUpdateSchema,
+    UserAdminUpdateSchema,
+    UserListArgsSchema,
+)
 
 BY_ID = SortKey("id", User.id, value_types=(int,))
 
@@ -46,17 +53,24 @@ class Me(MethodView):
     @bp.protected()
     @bp.arguments(MeUpdateSchema)
     @bp.response(200, UserSchema)
+    @bp.alt_response(202, schema=EmailChangeAcceptedSchema,
+                     description="A new email: a confirmation token was mailed to it (same answer if it is taken)")
     @bp.alt_response(400, description="Wrong current password")
+    @bp.alt_response(503, description="The job queue cannot be written; nothing was changed, try again")
     def patch(self, data):
-        """Change the caller's email (null removes it) or reminder preferences; needs the current password.
+        """Change the caller's reminder preferences, or ask to change the email (null removes it); needs the password.
 
-        A taken email gets the same answer as a free one and is not stored.
+        A new email answers 202 and changes only when the token mailed to it is redeemed.
         """
         confirm_current_password(current_user, data["current_password"])
         apply_preferences(current_user, data)
+        email = data.get("email", current_user.email)
+        if email is None:
+            remove_email(current_user)
+        elif email.lower() != (current_user.email or "").lower():
+            request_email_change(current_user, email)
+            return jsonify(detail=CHANGE_REQUESTED), 202
         db.session.commit()
-        if "email" in data:
-            change_email(current_user, data["email"])
         return current_user
 
     @bp.protected()

@@ -1,9 +1,10 @@
-"""Email verification: a token mailed to the account's address, spent once."""
+"""Email verification and email change: a token mailed to an address, spent once."""
 
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
 from taskapi.auth.account_mails import queue_verification_mail
+from taskapi.auth.email_change import confirm_email_change
 from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens
 from taskapi.auth.mailed_tokens import find_token, spend_token
@@ -43,3 +44,13 @@ def verify_email(data):
     user.email_verified = True
     record("email.verified", user)
     db.session.commit()
+
+
+@bp.route("/auth/email-change", methods=["POST"])
+@limit_account_tokens
+@bp.arguments(MailedTokenSchema)
+@bp.response(204)
+@bp.alt_response(400, description="Invalid, expired or used token, or the new address was taken in the meantime")
+def confirm_email_change_view(data):
+    """Move the account to the new address the token was mailed to (asked for with PATCH /users/me)."""
+    confirm_email_change(data["token"])

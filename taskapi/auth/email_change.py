@@ -1,0 +1,110 @@
+"""Email change by confirmation: PATCH /users/me asks, a token mailed to the new address applies it.
+
+The request does the same work whether or not the new address is taken (two jobs queued, one
+event), so its answer tells nothing. The job looks the address up: a free one gets a token, a
+taken one a note saying it already has an account. Tokens are issued inside the job, never queued.
+"""
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from taskapi.auth.accounts import find_user_by_email
+from taskapi.auth.events import client_ip, client_user_agent, record
+from taskapi.auth.mailed_tokens import INVALID_TOKEN, find_live_token, invalidate_tokens, issue_token, spend_token
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.jobs import enqueue, job
+from taskapi.mail.messages import (
+    send_email_change_mail,
+    send_email_change_requested_mail,
+    send_email_removed_mail,
+    send_email_taken_mail,
+)
+from taskapi.models import User, utcnow
+
+CHANGE_REQUESTED = ("A confirmation token is on its way to the new address; "
+                    "the email changes once it is redeemed with POST /auth/email-change.")
+
+
+def request_context():
+    """When and from where the request came, for the notice to the old address (no secret in it)."""
+    return {"at": utcnow().strftime("%Y-%m-%d %H:%M UTC"), "ip": client_ip(), "user_agent": client_user_agent()}
+
+
+def request_email_change(user, email):
+    """Queue the confirmation mail to ``email`` and the notice to the current address; commits.
+
+    :raises DomainError 503: the queue cannot be written (nothing is recorded)
+    """
+    enqueue(mail_email_change, user.id, email)
+    if user.email:
+        enqueue(mail_email_change_requested, user.id, user.email, email, request_context())
+    record("email.change_requested", user)
+    db.session.commit()
+
+
+def remove_email(user):
+    """Remove ``user``'s address at once (nothing to confirm) and tell that address; commits.
+
+    :raises DomainError 503: the queue cannot be written (nothing is changed)
+    """
+    if user.email is None:
+        db.session.commit()
+        return
+    enqueue(mail_email_removed, user.id, user.email, request_context())
+    user.email, user.email_verified = None, False
+    invalidate_tokens(user, "verify_email")
+    record("email.changed", user, removed=True)
+    db.session.commit()
+
+
+def confirm_email_change(token):
+    """Give the account the address the token was mailed to, as verified (the token reached it); commits.
+
+    :raises DomainError 400: invalid, expired or used token, or the address was taken in the meantime
+    """
+    row, user = find_live_token(token, "email_change")
+    other = find_user_by_email(row.email)
+    if other is not None and other.id != user.id:
+        raise DomainError(400, INVALID_TOKEN)
+    spend_token(row)
+    user.email, user.email_verified = row.email, True
+    invalidate_tokens(user, "verify_email")
+    record("email.changed", user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Lost a race for the address with another account: same answer as a taken one.
+        db.session.rollback()
+        raise DomainError(400, INVALID_TOKEN) from None
+
+
+@job
+def mail_email_change(user_id, email):
+    """Mail ``email`` a token that moves the account there, or, if another account has it, say so (no token)."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        send_email_taken_mail(email)
+        return
+    token = issue_token(user, "email_change", current_app.config["EMAIL_VERIFICATION_MAX_AGE"], email=email)
+    db.session.commit()
+    send_email_change_mail(user, email, token)
+
+
+@job
+def mail_email_change_requested(user_id, old_email, new_email, context):
+    """Tell the old address that a move to ``new_email`` was asked for (nothing in it grants anything)."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        send_email_change_requested_mail(user, old_email, new_email, context)
+
+
+@job
+def mail_email_removed(user_id, old_email, context):
+    """Tell the removed address that the account no longer uses it."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        send_email_removed_mail(user, old_email, context)
