@@ -41,7 +41,7 @@ def test_protected_operations_declare_security_and_a_401_problem(spec):
     public = {("/auth/register", "post"), ("/register", "post"), ("/auth/login", "post"), ("/auth/token", "post"),
               ("/token", "post"), ("/healthz", "get"), ("/readyz", "get"), ("/auth/refresh", "post"),
               ("/auth/verify-email", "post"), ("/auth/password-reset/request", "post"),
-              ("/auth/password-reset", "post")}
+              ("/auth/password-reset", "post"), ("/auth/email-change", "post")}
     for path, method, operation in operations(spec):
         if (path, method) in public:
             assert "401" not in operation["responses"] or path in {"/auth/login", "/auth/token", "/token",

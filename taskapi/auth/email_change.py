@@ -68,8 +68,8 @@ def confirm_email_change(token):
     if other is not None and other.id != user.id:
         raise DomainError(400, INVALID_TOKEN)
     spend_token(row)
+    invalidate_tokens(user, "verify_email")  # before the new address is set: its DELETE would autoflush it
     user.email, user.email_verified = row.email, True
-    invalidate_tokens(user, "verify_email")
     record("email.changed", user)
     try:
         db.session.commit()
