@@ -10,6 +10,7 @@ from taskapi import cli, ops, tasks, users
 from taskapi.auth import tokens
 from taskapi.auth.failure_budget import check_budget_config
 from taskapi.auth.keys import ensure_secret_key
+from taskapi.auth.notifications import install_notification_hooks
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
 from taskapi.extensions import db, jwt, limiter
@@ -62,6 +63,7 @@ def register_extensions(app):
     api.init_app(app)
     register_security_schemes(api)
     init_jobs(app)
+    install_notification_hooks()
     app.before_request(normalize_bearer_scheme)
 
 

@@ -69,8 +69,9 @@ def confirm_email_change(token):
         raise DomainError(400, INVALID_TOKEN)
     spend_token(row)
     invalidate_tokens(user, "verify_email")  # before the new address is set: its DELETE would autoflush it
+    previous = user.email
     user.email, user.email_verified = row.email, True
-    record("email.changed", user)
+    record("email.changed", user, old_email=previous)  # the notice goes to both addresses
     try:
         db.session.commit()
     except IntegrityError:

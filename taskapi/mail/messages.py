@@ -67,3 +67,30 @@ def send_email_removed_mail(user, old_email, context):
     """Tell ``old_email`` that ``user``'s account no longer has it (``context``: at, ip, user_agent)."""
     text, html = render("email_removed", username=user.username, **context)
     return send_mail(old_email, "Your email address was removed from your account", text, html)
+
+
+NOTICES = {
+    "password.changed": ("Your password was changed", "The password of your taskapi account was changed."),
+    "password.reset": ("Your password was reset", "The password of your taskapi account was reset with a mailed link; "
+                       "every session was signed out."),
+    "email.changed": ("Your email address was changed", "The email address of your taskapi account was changed."),
+    "2fa.enabled": ("Two-factor sign-in is on", "Two-factor sign-in was turned on for your taskapi account."),
+    "2fa.disabled": ("Two-factor sign-in is off", "Two-factor sign-in was turned off for your taskapi account."),
+    "2fa.reset_by_admin": ("An administrator turned two-factor sign-in off",
+                           "An administrator cleared the two-factor sign-in of your taskapi account and signed out "
+                           "every session."),
+    "recovery_code.used": ("A recovery code was used", "A two-factor recovery code of your taskapi account was used."),
+    "refresh.reuse_detected": ("A signed-in session was ended", "A refresh token of your taskapi account was used "
+                               "twice, a sign that it was copied; that session was ended."),
+}
+
+
+def send_security_notice(address, username, event):
+    """Mail the notice for security ``event`` to ``address``: what, when, from where; never a token or link."""
+    subject, what = NOTICES[event.type]
+    remaining = event.details.get("remaining")
+    mine_if = f"You have {remaining} unused recovery codes left." if remaining is not None else None
+    when = event.at.strftime("%Y-%m-%d %H:%M UTC")
+    text, html = render("security_notice", username=username, what=what, when=when, ip=event.ip,
+                        browser=event.user_agent, mine_if=mine_if)
+    return send_mail(address, subject, text, html)

@@ -1,5 +1,7 @@
 """Changing the email through HTTP: asked with PATCH /users/me, applied by the token mailed to the new address."""
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -153,3 +155,19 @@ def test_the_same_address_changes_nothing_and_mails_nothing(client, ada, smtp_se
 def test_an_unknown_token_is_a_400_and_none_is_a_422(client):
     assert client.post("/auth/email-change", json={"token": "not-a-token-we-issued"}).status_code == 400
     assert client.post("/auth/email-change", json={}).status_code == 422
+
+
+def test_a_password_change_voids_a_pending_email_change(client, auth, smtp_server):
+    assert auth.register("ada", email=ADA_EMAIL).status_code == 201
+    smtp_server.inbox.wait_for(1)
+    headers = auth.headers("ada", register=False)
+    asked = client.patch("/users/me", headers=headers, json={"email": "ada@new.example", "current_password": PASSWORD})
+    assert asked.status_code == 202
+    deadline = time.monotonic() + 10
+    while not [m for m in smtp_server.inbox.messages if m["To"] == "ada@new.example"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    token = token_in(next(m for m in smtp_server.inbox.messages if m["To"] == "ada@new.example"))
+    changed = client.post("/auth/password", headers=headers,
+                          json={"current_password": PASSWORD, "new_password": "an entirely new passphrase"})
+    assert changed.status_code == 200
+    assert client.post("/auth/email-change", json={"token": token}).status_code == 400

@@ -38,6 +38,7 @@ def change_password(data):
     confirm_current_password(user, data["current_password"])
     user.password_hash = hash_password(data["new_password"])
     invalidate_tokens(user, "password_reset")
+    invalidate_tokens(user, "email_change")  # a change asked for with the old password must not outlive it
     revoke_all_sessions(user)
     return start_session(user, event="password.changed"), 200, NO_STORE
 
@@ -73,6 +74,7 @@ def reset_password(data):
     user.password_hash = new_hash
     user.email_verified = True  # the token reached this address: it is the user's
     invalidate_tokens(user, "password_reset")
+    invalidate_tokens(user, "email_change")  # a change asked for with the old password must not outlive it
     revoke_all_sessions(user)
     record("password.reset", user)
     db.session.commit()

@@ -1,0 +1,67 @@
+"""Security notices: a short mail to the account's address after a change to how it signs in.
+
+A notice is queued only after the commit that recorded its event (a rolled-back change tells
+nobody), and the job reads the stored event, so it reports what was committed. A notice says
+what happened, when, from which address and browser, and what to do if it was not the owner;
+it never carries a token or a link that grants anything.
+"""
+
+import logging
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.jobs import enqueue, job
+from taskapi.mail.messages import send_security_notice
+from taskapi.models import SecurityEvent, User
+
+NOTIFIED = frozenset({"password.changed", "password.reset", "email.changed", "2fa.enabled", "2fa.disabled",
+                      "2fa.reset_by_admin", "recovery_code.used", "refresh.reuse_detected"})
+PENDING = "security_notices"
+
+log = logging.getLogger("taskapi.jobs")
+
+
+@job
+def mail_security_notice(event_id):
+    """Mail the notice for a stored event to its account's address (and, for a new email, to the old one)."""
+    stored = db.session.get(SecurityEvent, event_id)
+    user = db.session.get(User, stored.user_id) if stored is not None and stored.user_id else None
+    if user is None:
+        return
+    for address in dict.fromkeys(filter(None, [user.email, stored.details.get("old_email")])):
+        send_security_notice(address, user.username, stored)
+
+
+def collect_notified(session, flush_context):
+    """After a flush: remember the new events that call for a notice, by id."""
+    ids = [obj.id for obj in session.new if isinstance(obj, SecurityEvent) and obj.type in NOTIFIED]
+    if ids:
+        session.info.setdefault(PENDING, []).extend(ids)
+
+
+def queue_notices(session):
+    """After the commit: queue one notice job per remembered event."""
+    for event_id in session.info.pop(PENDING, []):
+        try:
+            enqueue(mail_security_notice, event_id)
+        except DomainError:  # the change is committed; a lost notice must not turn it into an error
+            log.error("security notice for event %s not queued (queue unavailable)", event_id)
+
+
+def forget_notices(session, previous_transaction=None):
+    """After a rollback: the events are gone, and so are their notices."""
+    session.info.pop(PENDING, None)
+
+
+LISTENERS = (("after_flush", collect_notified), ("after_commit", queue_notices),
+             ("after_soft_rollback", forget_notices))
+
+
+def install_notification_hooks():
+    """Hook notices into every ORM session (idempotent)."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
