@@ -8,6 +8,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from taskapi.auth.events import EVENT_TYPES
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent
 from tests.conftest import ADA_EMAIL, PASSWORD
@@ -144,3 +145,7 @@ def test_a_disabled_accounts_correct_password_is_recorded_as_disabled(client, au
     with app.app_context():
         last = db.session.scalars(select(SecurityEvent).order_by(SecurityEvent.id.desc())).first()
         assert (last.type, last.details, last.user_id) == ("login.failed", {"reason": "disabled"}, ada_id)
+
+
+def test_the_walk_through_covers_every_event_type():
+    assert PRODUCED_HERE == EVENT_TYPES, "a new event type needs its action in the walk-through above"
