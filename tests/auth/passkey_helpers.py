@@ -14,10 +14,10 @@ def register_options(client, headers, password=PASSWORD):
     return response.get_json()
 
 
-def add_passkey(client, headers, name="Laptop", authenticator=None):
+def add_passkey(client, headers, name="Laptop", authenticator=None, password=PASSWORD):
     """Register a new passkey through HTTP; returns (authenticator, the passkey document)."""
     authenticator = authenticator or SoftAuthenticator()
-    credential = authenticator.create(register_options(client, headers))
+    credential = authenticator.create(register_options(client, headers, password))
     response = client.post("/auth/passkeys/register", headers=headers, json={"credential": credential, "name": name})
     assert response.status_code == 201, response.get_json()
     return authenticator, response.get_json()
