@@ -11,7 +11,7 @@ import json
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from webauthn import generate_registration_options, options_to_json, verify_registration_response
 from webauthn.helpers import (
@@ -51,12 +51,18 @@ def user_handle(user):
 def issue_challenge(ceremony, user_id=None):
     """A new random challenge for ``ceremony`` (``register`` or ``login``), stored until it expires; no commit."""
     now = utcnow()
-    db.session.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at <= now))
+    purge_spent_challenges()
     challenge = secrets.token_bytes(64)
     db.session.add(WebAuthnChallenge(id=secrets.token_urlsafe(32), challenge=bytes_to_base64url(challenge),
                                      ceremony=ceremony, user_id=user_id, created_at=now,
                                      expires_at=now + current_app.config["WEBAUTHN_CHALLENGE_MAX_AGE"]))
     return challenge
+
+
+def purge_spent_challenges():
+    """Delete challenges that are spent or expired (no longer answerable either way); returns how many. No commit."""
+    return db.session.execute(delete(WebAuthnChallenge).where(
+        or_(WebAuthnChallenge.expires_at <= utcnow(), WebAuthnChallenge.used_at.is_not(None)))).rowcount
 
 
 def spend_challenge(challenge, ceremony, user_id=None):

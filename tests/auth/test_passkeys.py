@@ -1,10 +1,12 @@
 """Passkeys: registration (options, verification, binding of challenges), listing, renaming and removal."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from taskapi.extensions import db
-from taskapi.models import Passkey, SecurityEvent
+from taskapi.models import Passkey, SecurityEvent, WebAuthnChallenge, utcnow
 from tests.auth.passkey_helpers import add_passkey, login_options, register_options
 from tests.auth.webauthn_authenticator import SoftAuthenticator
 
@@ -122,3 +124,19 @@ def test_the_same_authenticator_cannot_be_registered_twice(app, client, user_hea
     assert again.status_code == 409
     with app.app_context():
         assert len(db.session.scalars(select(Passkey)).all()) == 1
+
+
+def test_purge_removes_spent_and_expired_challenges_only(app, client, runner, user_headers):
+    authenticator, _ = add_passkey(client, user_headers)  # spends a register challenge
+    live = login_options(client)["challenge"]
+    with app.app_context():
+        expired = WebAuthnChallenge(id="expired-one", challenge="expired-challenge", ceremony="login",
+                                    expires_at=utcnow() - timedelta(seconds=1))
+        db.session.add(expired)
+        db.session.commit()
+    result = runner.invoke(args=["tokens", "purge"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalars(select(WebAuthnChallenge.challenge)).all() == [live]
+    response = client.post("/auth/passkeys/login", json={"credential": authenticator.get({"challenge": live})})
+    assert response.status_code == 200
