@@ -1,5 +1,5 @@
 // The bearer API, called from the page. The access token lives in this module's memory only:
-// never in localStorage, sessionStorage or a cookie, so a reload (or closing the tab) signs out.
+// never in web storage or a cookie, so a reload (or closing the tab) signs out.
 
 let accessToken = null;
 let refreshToken = null;

@@ -83,8 +83,11 @@ onSubmit($("others"), async () => {
 
 onSubmit($("twofa-setup"), async ({ current_password }) => {
   const setup = await api("POST", "/auth/2fa/setup", { current_password });
-  // The SVG goes in as an image (a data: URL), never as markup in this document.
-  $("twofa-qr").src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(setup.qr_svg)))}`;
+  // The SVG goes in as an image (a data: URL), never parsed as markup of this document; an image runs no
+  // script. The API sends inline SVG (no xmlns), which a standalone image needs.
+  let svg = setup.qr_svg;
+  if (!/^<svg[^>]*\sxmlns=/.test(svg)) svg = svg.replace(/^<svg/, '<svg xmlns="http://www.w3.org/2000/svg"');
+  $("twofa-qr").src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`;
   $("twofa-secret").textContent = setup.secret;
   $("twofa-setup").reset();
   $("twofa-setup").hidden = true;
