@@ -157,6 +157,12 @@ class Config:
     EMAIL_VERIFICATION_MAX_AGE = timedelta(hours=env_int("EMAIL_VERIFICATION_HOURS", 24))
     PASSWORD_RESET_MAX_AGE = timedelta(minutes=env_int("PASSWORD_RESET_MINUTES", 60))
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "taskapi")
+    # Passkeys (WebAuthn): the relying party is a domain (not an IP address); origins are the exact
+    # scheme://host[:port] the pages are served from. The defaults work for `make run` on localhost.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+    WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "taskapi")
+    WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+    WEBAUTHN_CHALLENGE_MAX_AGE = timedelta(seconds=env_int("WEBAUTHN_CHALLENGE_SECONDS", 300))
     # Security events older than this are removed by `flask tokens purge` (and the daily housekeeping).
     SECURITY_EVENT_RETENTION = timedelta(days=env_int("SECURITY_EVENT_RETENTION_DAYS", 365))
     RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP", "5/minute;30/hour")

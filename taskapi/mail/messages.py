@@ -85,6 +85,10 @@ NOTICES = {
     "recovery_code.used": ("A recovery code was used", "A two-factor recovery code of your taskapi account was used."),
     "refresh.reuse_detected": ("A signed-in session was ended", "A refresh token of your taskapi account was used "
                                "twice, a sign that it was copied; that session was ended."),
+    "passkey.added": ("A passkey was added", "A passkey was added to your taskapi account: it can now sign in "
+                      "without the password."),
+    "passkey.removed": ("A passkey was removed", "A passkey was removed from your taskapi account: it can no "
+                        "longer sign in."),
 }
 
 
