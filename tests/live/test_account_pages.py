@@ -31,6 +31,7 @@ def live_site(database_url, queue_settings):
         port = free_port()
         env = {"RATELIMIT_ENABLED": "false", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
                "TRUSTED_HOSTS": "localhost,127.0.0.1", "ACCOUNT_PAGES_URL": f"http://localhost:{port}/account",
+               "WEBAUTHN_RP_ID": "localhost", "WEBAUTHN_ORIGINS": f"http://localhost:{port}",
                "JOBS_POLL_SECONDS": "0.2", **queue_settings}
         process, _ = start_gunicorn(database_url, workers=2, env=env, port=port)
         try:
