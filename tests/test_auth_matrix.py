@@ -28,7 +28,7 @@ INVALID_BODIES = {
                        "application/json"),
     "wrong media type": ("role=emperor", "text/plain"),
 }
-UNDOCUMENTED_ENDPOINTS = re.compile(r"^(static|api-docs\.|docs_assets\.)")
+UNDOCUMENTED_ENDPOINTS = re.compile(r"^(static|api-docs\.|docs_assets\.|pages\.)")
 
 
 def key(operation):

@@ -16,8 +16,11 @@ def render(name, **context):
 
 
 def action_link(page, token):
-    """A front-end link carrying the token in the fragment (never sent to a server or a Referer)."""
-    base = current_app.config["FRONTEND_URL"]
+    """A front-end link carrying the token in the fragment (never sent to a server or a Referer).
+
+    FRONTEND_URL when set, else taskapi's own account pages (ACCOUNT_PAGES_URL); None if both are unset.
+    """
+    base = current_app.config["FRONTEND_URL"] or current_app.config["ACCOUNT_PAGES_URL"]
     return f"{base}/{page}#token={token}" if base else None
 
 
