@@ -140,3 +140,10 @@ def test_purge_removes_spent_and_expired_challenges_only(app, client, runner, us
         assert db.session.scalars(select(WebAuthnChallenge.challenge)).all() == [live]
     response = client.post("/auth/passkeys/login", json={"credential": authenticator.get({"challenge": live})})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("odd_id", ["0", "-1", "abc", "2147483648", "11365832767636852703232"])
+def test_odd_passkey_ids_are_404(client, user_headers, odd_id):
+    path = f"/auth/passkeys/{odd_id}"
+    assert client.patch(path, headers=user_headers, json={"name": "x"}).status_code == 404
+    assert client.delete(path, headers=user_headers, json={"current_password": "x"}).status_code == 404

@@ -1,5 +1,6 @@
 """Passkeys (WebAuthn): register, list, rename and remove the caller's; sign in with one."""
 
+from flask.views import MethodView
 from flask_jwt_extended import current_user
 from marshmallow import Schema, fields, validate
 
@@ -116,27 +117,26 @@ def list_passkeys():
     return passkeys.passkeys_of(current_user)
 
 
-@bp.route("/auth/passkeys/<int:passkey_id>", methods=["PATCH"])
-@bp.protected()
-@bp.arguments(PasskeyRenameSchema)
-@bp.response(200, PasskeySchema)
-@bp.alt_response(404, description="No such passkey of yours")
-def rename_passkey(data, passkey):
-    """Rename one of the caller's passkeys."""
-    return passkeys.rename(passkey, strip_name(data))
+@bp.route("/auth/passkeys/<int(max=2147483647):passkey_id>")
+class PasskeyById(MethodView):
+    @bp.protected()
+    @bp.arguments(PasskeyRenameSchema)
+    @bp.response(200, PasskeySchema)
+    @bp.alt_response(404, description="No such passkey of yours")
+    def patch(self, data, passkey):
+        """Rename one of the caller's passkeys."""
+        return passkeys.rename(passkey, strip_name(data))
 
-
-@bp.route("/auth/passkeys/<int:passkey_id>", methods=["DELETE"])
-@bp.protected()
-@bp.arguments(ReauthSchema)
-@bp.response(204)
-@bp.alt_response(400, description="Current password is incorrect")
-@bp.alt_response(404, description="No such passkey of yours")
-@bp.alt_response(429, description="Too many failures for this account")
-def remove_passkey(data, passkey):
-    """Remove one of the caller's passkeys; needs the password."""
-    confirm_current_password(current_user, data["current_password"])
-    passkeys.remove(current_user, passkey)
+    @bp.protected()
+    @bp.arguments(ReauthSchema)
+    @bp.response(204)
+    @bp.alt_response(400, description="Current password is incorrect")
+    @bp.alt_response(404, description="No such passkey of yours")
+    @bp.alt_response(429, description="Too many failures for this account")
+    def delete(self, data, passkey):
+        """Remove one of the caller's passkeys; needs the password."""
+        confirm_current_password(current_user, data["current_password"])
+        passkeys.remove(current_user, passkey)
 
 
 @bp.route("/auth/passkeys/login/options", methods=["POST"])
