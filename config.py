@@ -106,6 +106,9 @@ class Config:
     CORS_ORIGINS = env_list("CORS_ORIGINS")  # empty: CORS off
     API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
     DOCS_PATH_PREFIXES = ("/docs", "/redoc")
+    ACCOUNT_PATH_PREFIX = "/account"
+    ACCOUNT_CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
     DOCS_CONTENT_SECURITY_POLICY = os.environ.get(
         "DOCS_CONTENT_SECURITY_POLICY",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -127,6 +130,9 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None  # None: instance/outbox
     # Where links in mails point (a front end); unset: mails carry the token and the API route.
     FRONTEND_URL = (os.environ.get("FRONTEND_URL") or "").rstrip("/") or None
+    # The account pages taskapi serves itself (/account/): mails link there when FRONTEND_URL is unset.
+    # An absolute base from configuration, never from the request's Host; set it empty for token-only mails.
+    ACCOUNT_PAGES_URL = os.environ.get("ACCOUNT_PAGES_URL", "http://localhost:8000/account").rstrip("/") or None
 
     # Background jobs (Huey): SQLite under instance/ by default, Redis when REDIS_URL is set.
     JOBS_NAME = os.environ.get("JOBS_NAME", "taskapi")  # the queue's name in its storage
@@ -151,6 +157,12 @@ class Config:
     EMAIL_VERIFICATION_MAX_AGE = timedelta(hours=env_int("EMAIL_VERIFICATION_HOURS", 24))
     PASSWORD_RESET_MAX_AGE = timedelta(minutes=env_int("PASSWORD_RESET_MINUTES", 60))
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "taskapi")
+    # Passkeys (WebAuthn): the relying party is a domain (not an IP address); origins are the exact
+    # scheme://host[:port] the pages are served from. The defaults work for `make run` on localhost.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+    WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "taskapi")
+    WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+    WEBAUTHN_CHALLENGE_MAX_AGE = timedelta(seconds=env_int("WEBAUTHN_CHALLENGE_SECONDS", 300))
     # Security events older than this are removed by `flask tokens purge` (and the daily housekeeping).
     SECURITY_EVENT_RETENTION = timedelta(days=env_int("SECURITY_EVENT_RETENTION_DAYS", 365))
     RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP", "5/minute;30/hour")

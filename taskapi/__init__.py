@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_from_env
-from taskapi import cli, ops, tasks, users
+from taskapi import cli, ops, pages, tasks, users
 from taskapi.auth import tokens
 from taskapi.auth.failure_budget import check_budget_config
 from taskapi.auth.keys import ensure_secret_key
@@ -68,7 +68,8 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    """Mount the API blueprints (documented in /openapi.json) and Swagger UI's assets."""
+    """Mount the API blueprints (documented in /openapi.json), Swagger UI's assets and the account pages."""
     for blueprint in (auth_bp, tasks.bp, users.bp, ops.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
+    app.register_blueprint(pages.bp)

@@ -12,6 +12,7 @@ import pytest
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED, protection_of
 from taskapi.models import User
+from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import OPERATIONS, operations, operations_of, params
 
@@ -27,7 +28,7 @@ INVALID_BODIES = {
                        "application/json"),
     "wrong media type": ("role=emperor", "text/plain"),
 }
-UNDOCUMENTED_ENDPOINTS = re.compile(r"^(static|api-docs\.|docs_assets\.)")
+UNDOCUMENTED_ENDPOINTS = re.compile(r"^(static|api-docs\.|docs_assets\.|pages\.)")
 
 
 def key(operation):
@@ -95,7 +96,9 @@ def world(client, auth, admin_headers, create_task):
     ada = auth.headers("ada")
     task = create_task(ada)
     ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
-    return {"user": ada, "admin": admin_headers, "ids": {"task_id": task["id"], "user_id": ada_id}}
+    _, passkey = add_passkey(client, ada)
+    return {"user": ada, "admin": admin_headers,
+            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"]}}
 
 
 def body_params(selected, without_body=False):

@@ -4,13 +4,16 @@ import json
 
 import pytest
 
+from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import operations, params
 
 # Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
 ROUTES = operations(body="json")
-# Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out).
-OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout"}
+# Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out;
+# passkey sign-in options, discoverable).
+OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout",
+                 "POST /auth/passkeys/login/options"}
 HOSTILE = {
     "nul byte": '{"title": "a\\u0000b", "username": "a\\u0000b", "password": "p\\u0000w", "email": "x\\u0000@y.z"}',
     "lone surrogate": '{"title": "\\ud800", "username": "\\udfff", "password": "\\ud800\\ud800", "email": "\\ud800"}',
@@ -36,13 +39,14 @@ def world(client, auth, admin_headers, create_task):
     headers = auth.headers("ada")
     task = create_task(headers, "survivor", description="keep me")
     bob_id = client.get("/auth/me", headers=auth.headers("bob")).get_json()["id"]
-    return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id}
+    _, passkey = add_passkey(client, headers)
+    return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"]}
 
 
 def send(client, world, operation, body, content_type):
     """``body`` to an operation: as ada, who owns the task, or as the admin where only an admin may (on bob)."""
     headers = world["admin"] if operation.admin_only else world["headers"]
-    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"]})
+    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"]})
     return client.open(url, method=operation.method, data=body, content_type=content_type, headers=headers)
 
 

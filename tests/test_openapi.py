@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-UNDOCUMENTED = {"static", "docs_assets.swagger_ui_asset", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
+UNDOCUMENTED = {"static", "docs_assets.swagger_ui_asset", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
+                "pages.static", "pages.index", "pages.verify_email", "pages.reset_password",
+                "pages.confirm_email_change"}
 
 
 @pytest.fixture
@@ -41,11 +43,12 @@ def test_protected_operations_declare_security_and_a_401_problem(spec):
     public = {("/auth/register", "post"), ("/register", "post"), ("/auth/login", "post"), ("/auth/token", "post"),
               ("/token", "post"), ("/healthz", "get"), ("/readyz", "get"), ("/auth/refresh", "post"),
               ("/auth/verify-email", "post"), ("/auth/password-reset/request", "post"),
-              ("/auth/password-reset", "post"), ("/auth/email-change", "post")}
+              ("/auth/password-reset", "post"), ("/auth/email-change", "post"),
+              ("/auth/passkeys/login/options", "post"), ("/auth/passkeys/login", "post")}
     for path, method, operation in operations(spec):
         if (path, method) in public:
             assert "401" not in operation["responses"] or path in {"/auth/login", "/auth/token", "/token",
-                                                                   "/auth/refresh"}
+                                                                   "/auth/refresh", "/auth/passkeys/login"}
             continue
         assert operation.get("security"), f"{method} {path} declares no security"
         assert "application/problem+json" in operation["responses"]["401"]["content"]

@@ -17,7 +17,8 @@ EVENT_TYPES = frozenset({
     "login.succeeded", "login.failed", "logout", "logout.all", "logout.others", "session.revoked",
     "refresh.reuse_detected", "password.changed", "password.reset", "email.change_requested",
     "email.changed", "email.verified", "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin",
-    "recovery_code.used", "account.disabled", "account.enabled", "role.changed", "account.deleted",
+    "recovery_code.used", "passkey.added", "passkey.removed", "account.disabled", "account.enabled",
+    "role.changed", "account.deleted",
 })
 USER_AGENT_MAX = 200
 

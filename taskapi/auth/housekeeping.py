@@ -8,6 +8,7 @@ from huey import crontab
 from taskapi.auth.activity import purge_old_events
 from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.mailed_tokens import purge_expired_tokens
+from taskapi.auth.passkeys import purge_spent_challenges
 from taskapi.auth.sessions import purge_expired
 from taskapi.extensions import db
 from taskapi.jobs import periodic_job
@@ -17,11 +18,11 @@ log = logging.getLogger("taskapi.jobs")
 
 @periodic_job(crontab(hour="3", minute="17"))
 def purge_expired_rows():
-    """Delete expired or revoked sessions and tokens, ended failure windows, and events past retention.
+    """Delete expired or revoked sessions and tokens, ended failure windows, spent passkey challenges, old events.
 
     Returns ``(rows, events)``: how many expired or revoked rows and how many security events went.
     """
-    removed = purge_expired() + purge_expired_tokens() + purge_ended_windows()
+    removed = purge_expired() + purge_expired_tokens() + purge_ended_windows() + purge_spent_challenges()
     events = purge_old_events(current_app.config["SECURITY_EVENT_RETENTION"])
     db.session.commit()
     log.info("housekeeping removed %d expired or revoked rows and %d security events", removed, events)

@@ -59,6 +59,14 @@ def check_login_factors(user, otp):
     :raises DomainError 403: email not verified while REQUIRE_VERIFIED_EMAIL is on (admins are exempt)
     :raises DomainError 401: see ``require_second_factor``
     """
+    require_verified_email(user)
+    require_second_factor(user, otp)
+
+
+def require_verified_email(user):
+    """Refuse a sign-in while REQUIRE_VERIFIED_EMAIL is on and ``user``'s email is unverified (admins are exempt).
+
+    :raises DomainError 403: ``error: email_not_verified``
+    """
     if current_app.config["REQUIRE_VERIFIED_EMAIL"] and not user.email_verified and not user.is_admin:
         raise DomainError(403, EMAIL_NOT_VERIFIED, error="email_not_verified")
-    require_second_factor(user, otp)

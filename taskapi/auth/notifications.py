@@ -18,7 +18,8 @@ from taskapi.mail.messages import send_security_notice
 from taskapi.models import SecurityEvent, User
 
 NOTIFIED = frozenset({"password.changed", "password.reset", "email.changed", "2fa.enabled", "2fa.disabled",
-                      "2fa.reset_by_admin", "recovery_code.used", "refresh.reuse_detected"})
+                      "2fa.reset_by_admin", "recovery_code.used", "refresh.reuse_detected", "passkey.added",
+                      "passkey.removed"})
 PENDING = "security_notices"
 
 log = logging.getLogger("taskapi.jobs")

@@ -8,15 +8,23 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # for answers th
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"]
 
 
+def policy_for(path):
+    """The config key of the CSP for ``path``: the account pages, the API docs, or the bare API."""
+    config = current_app.config
+    if path == config["ACCOUNT_PATH_PREFIX"] or path.startswith(config["ACCOUNT_PATH_PREFIX"] + "/"):
+        return "ACCOUNT_CONTENT_SECURITY_POLICY"
+    if path.startswith(config["DOCS_PATH_PREFIXES"]):
+        return "DOCS_CONTENT_SECURITY_POLICY"
+    return "API_CONTENT_SECURITY_POLICY"
+
+
 def add_security_headers(response):
     """nosniff, no referrer, no framing, a CSP, and no caching of anything sent with credentials."""
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
-    docs = request.path.startswith(current_app.config["DOCS_PATH_PREFIXES"])
-    policy = current_app.config["DOCS_CONTENT_SECURITY_POLICY" if docs else "API_CONTENT_SECURITY_POLICY"]
-    headers.setdefault("Content-Security-Policy", policy)
+    headers.setdefault("Content-Security-Policy", current_app.config[policy_for(request.path)])
     if "Authorization" in request.headers and "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"
     return response

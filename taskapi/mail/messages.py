@@ -16,8 +16,11 @@ def render(name, **context):
 
 
 def action_link(page, token):
-    """A front-end link carrying the token in the fragment (never sent to a server or a Referer)."""
-    base = current_app.config["FRONTEND_URL"]
+    """A front-end link carrying the token in the fragment (never sent to a server or a Referer).
+
+    FRONTEND_URL when set, else taskapi's own account pages (ACCOUNT_PAGES_URL); None if both are unset.
+    """
+    base = current_app.config["FRONTEND_URL"] or current_app.config["ACCOUNT_PAGES_URL"]
     return f"{base}/{page}#token={token}" if base else None
 
 
@@ -82,6 +85,10 @@ NOTICES = {
     "recovery_code.used": ("A recovery code was used", "A two-factor recovery code of your taskapi account was used."),
     "refresh.reuse_detected": ("A signed-in session was ended", "A refresh token of your taskapi account was used "
                                "twice, a sign that it was copied; that session was ended."),
+    "passkey.added": ("A passkey was added", "A passkey was added to your taskapi account: it can now sign in "
+                      "without the password."),
+    "passkey.removed": ("A passkey was removed", "A passkey was removed from your taskapi account: it can no "
+                        "longer sign in."),
 }
 
 

@@ -12,6 +12,7 @@ import time
 import pyotp
 import pytest
 
+from tests.auth.passkey_helpers import add_passkey
 from tests.auth.test_failure_budget import TOO_MANY, WRONG
 from tests.conftest import PASSWORD
 
@@ -50,6 +51,7 @@ class Account:
         token = client.post("/auth/login", json={"username": name, "password": PASSWORD}).get_json()["access_token"]
         self.headers = {"Authorization": f"Bearer {token}"}
         self.id = client.get("/auth/me", headers=self.headers).get_json()["id"]
+        self.path_ids = {"user": self.id, "passkey": add_passkey(client, self.headers)[1]["id"]}
         self.secret = client.post("/auth/2fa/setup", json={"current_password": PASSWORD},
                                   headers=self.headers).get_json()["secret"]
         if enable:
@@ -79,7 +81,7 @@ class Account:
         if {"password", "current_password"} <= set(properties):  # legacy alias: exactly one may be given
             wanted.discard("password")
         body = {name: self.value(name, prop) for name, prop in properties.items() if name in wanted}
-        url = re.sub(r"\{[^}]*\}", lambda match: str(self.id) if "user" in match.group() else "1", path)
+        url = re.sub(r"\{([a-z]+)_id\}", lambda match: str(self.path_ids.get(match.group(1), 1)), path)
         headers = self.headers if operation.get("security") else {}
         payload = {"data": body} if content_type == "application/x-www-form-urlencoded" else {"json": body}
         return client.open(url, method=method, headers=headers, **payload)

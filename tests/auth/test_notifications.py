@@ -9,6 +9,7 @@ from taskapi.auth.events import record
 from taskapi.auth.notifications import PENDING
 from taskapi.extensions import db
 from taskapi.models import User
+from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import ADA_EMAIL, PASSWORD
 from tests.smtp import token_in
 
@@ -138,3 +139,17 @@ def test_a_confirmed_email_change_is_told_to_the_old_and_the_new_address(client,
     changed = [message for message in inbox.wait_for(5)[3:] if message["Subject"] == "Your email address was changed"]
     told = {message["To"] for message in changed}
     assert told == {ADA_EMAIL, "ada@new.example"}
+
+
+def test_adding_and_removing_a_passkey_sends_a_notice_each(client, auth, smtp_server):
+    inbox = smtp_server.inbox
+    assert auth.register("ada", email=ADA_EMAIL).status_code == 201
+    inbox.wait_for(1)
+    headers = {"Authorization": f"Bearer {auth.token()}"}
+    _, passkey = add_passkey(client, headers)
+    assert subjects_since(inbox, 1, 1) == ["A passkey was added"]
+    assert "can now sign in" in body(inbox.messages[1])
+    assert client.delete(f"/auth/passkeys/{passkey['id']}", headers=headers,
+                         json={"current_password": PASSWORD}).status_code == 204
+    assert subjects_since(inbox, 2, 1) == ["A passkey was removed"]
+    wait_quietly(inbox, 3)

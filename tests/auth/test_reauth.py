@@ -3,13 +3,15 @@
 import pyotp
 import pytest
 
+from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 
 WRONG = "not the password at all"
 NEW_PASSWORD = "violet mountain river clock"
-# Every operation that changes how an account signs in: password, email, 2FA on or off, deletion.
+# Every operation that changes how an account signs in: password, email, 2FA on or off, passkeys, deletion.
 SIGN_IN_CHANGES = [("POST", "/auth/password"), ("PATCH", "/users/me"), ("POST", "/auth/2fa/setup"),
-                   ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"), ("DELETE", "/users/me")]
+                   ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"), ("DELETE", "/users/me"),
+                   ("POST", "/auth/passkeys/register/options"), ("DELETE", "/auth/passkeys/{passkey_id}")]
 LEGACY_PASSWORD = {("POST", "/auth/2fa/disable"), ("DELETE", "/users/me")}
 
 
@@ -31,6 +33,9 @@ def enable(client, headers):
 
 def prepare(client, headers, method, path):
     """Put ada where ``method path`` can succeed; its body without any password."""
+    if path == "/auth/passkeys/{passkey_id}":
+        add_passkey(client, headers)
+        return {}
     if path == "/auth/password":
         return {"new_password": NEW_PASSWORD}
     if path == "/users/me" and method == "PATCH":
@@ -47,7 +52,15 @@ def state(client, auth):
     login = auth.login("ada")
     if login.status_code != 200:
         return login.status_code, login.get_json().get("error")
-    return client.get("/auth/me", headers=bearer(login.get_json()["access_token"])).get_json()
+    headers = bearer(login.get_json()["access_token"])
+    return client.get("/auth/me", headers=headers).get_json(), client.get("/auth/passkeys", headers=headers).get_json()
+
+
+def concrete(client, headers, path):
+    """``path`` with ada's first passkey in place of ``{passkey_id}``."""
+    if "{passkey_id}" not in path:
+        return path
+    return path.replace("{passkey_id}", str(client.get("/auth/passkeys", headers=headers).get_json()[0]["id"]))
 
 
 @pytest.fixture
@@ -88,6 +101,7 @@ def test_openapi_documents_current_password_and_the_legacy_name(client, method, 
 @pytest.mark.parametrize("method, path", SIGN_IN_CHANGES)
 def test_without_the_current_password_nothing_changes(client, auth, ada, method, path):
     body = prepare(client, ada, method, path)
+    path = concrete(client, ada, path)
     before = state(client, auth)
     missing = client.open(path, method=method, json=body, headers=ada)
     assert missing.status_code == 422, missing.get_json()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from taskapi.auth.events import EVENT_TYPES
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent
+from tests.auth.passkey_helpers import add_passkey, passkey_login
 from tests.conftest import ADA_EMAIL, PASSWORD
 from tests.smtp import token_in
 
@@ -21,7 +22,7 @@ PRODUCED_HERE = {
     "refresh.reuse_detected", "password.changed", "password.reset", "email.change_requested", "email.changed",
     "email.verified",
     "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin", "recovery_code.used", "account.disabled",
-    "account.enabled", "role.changed", "account.deleted",
+    "account.enabled", "role.changed", "account.deleted", "passkey.added", "passkey.removed",
 }
 
 
@@ -106,6 +107,11 @@ def test_every_event_type_is_produced_and_no_secret_is_stored_or_logged(app, cli
                            json={"password": RESET_PASSWORD, "code": recovery[1]})
     assert disabled.status_code == 204, disabled.get_json()
     secrets_used += [secret, code, *recovery]
+    authenticator, passkey = add_passkey(client, bearer(access), password=RESET_PASSWORD)
+    assert passkey_login(client, authenticator, "ada").status_code == 200
+    removed = client.delete(f"/auth/passkeys/{passkey['id']}", headers=bearer(access),
+                            json={"current_password": RESET_PASSWORD})
+    assert removed.status_code == 204
 
     ada_id = client.get("/auth/me", headers=bearer(access)).get_json()["id"]
     assert client.patch(f"/users/{ada_id}", headers=admin, json={"role": "admin"}).status_code == 200

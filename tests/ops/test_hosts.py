@@ -72,6 +72,7 @@ def test_forwarded_host_is_ignored_behind_a_trusted_proxy_too(make_app, auth):
 
 
 def test_a_mail_is_not_sent_for_an_untrusted_host_and_links_never_use_the_host(mail_app, smtp_server):
+    mail_app.config["ACCOUNT_PAGES_URL"] = "https://accounts.example/account"  # configured, not the request's
     client = mail_app.test_client()
     response = client.post("/auth/register", json={"username": "ada", "password": "correct horse battery staple",
                                                    "email": ADA_EMAIL}, headers={"Host": EVIL})
@@ -79,7 +80,9 @@ def test_a_mail_is_not_sent_for_an_untrusted_host_and_links_never_use_the_host(m
     assert client.post("/auth/register", json={"username": "ada", "password": "correct horse battery staple",
                                                "email": ADA_EMAIL}, headers={"Host": "127.0.0.1"}).status_code == 201
     (mail,) = smtp_server.inbox.wait_for(1)
-    assert "127.0.0.1" not in mail.as_string() and "http://localhost" not in mail.as_string()
+    text = mail.get_body(("plain",)).get_content()
+    assert "127.0.0.1" not in mail.as_string() and "localhost" not in text
+    assert "https://accounts.example/account/verify-email#token=" in text
 
 
 def test_production_refuses_to_start_without_trusted_hosts():

@@ -1,0 +1,173 @@
+"""Passkeys (WebAuthn via py_webauthn): challenges kept in the database, registration, renaming, removal.
+
+Challenges live in the database, not in a worker's memory or a cookie, so every worker and node
+agrees on them; each is spent with one conditional UPDATE, so of two requests presenting the same
+challenge at most one gets past it. A challenge is bound to its ceremony and, when issued to a
+signed-in account or for a named one, to that account.
+"""
+
+import hashlib
+import json
+import secrets
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from webauthn import generate_registration_options, options_to_json, verify_registration_response
+from webauthn.helpers import (
+    base64url_to_bytes,
+    bytes_to_base64url,
+    parse_client_data_json,
+    parse_registration_credential_json,
+)
+from webauthn.helpers.exceptions import WebAuthnException
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    AuthenticatorTransport,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+from taskapi.auth.events import record
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.models import Passkey, WebAuthnChallenge, utcnow
+
+# What a malformed credential can raise while py_webauthn parses it (bad base64url, bad JSON, bad types).
+PARSE_ERRORS = (WebAuthnException, ValueError, TypeError, KeyError)
+NOT_REGISTERED = "The passkey could not be registered: start again with POST /auth/passkeys/register/options"
+ALREADY_REGISTERED = "This passkey is already registered"
+NOT_FOUND = "Passkey not found"
+TIMEOUT_MS = 120_000
+TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
+
+
+def user_handle(user):
+    """The WebAuthn user handle of ``user``: stable, opaque, and no personal data."""
+    return hashlib.sha256(f"taskapi passkey user {user.id}".encode()).digest()[:32]
+
+
+def issue_challenge(ceremony, user_id=None):
+    """A new random challenge for ``ceremony`` (``register`` or ``login``), stored until it expires; no commit."""
+    now = utcnow()
+    purge_spent_challenges()
+    challenge = secrets.token_bytes(64)
+    db.session.add(WebAuthnChallenge(id=secrets.token_urlsafe(32), challenge=bytes_to_base64url(challenge),
+                                     ceremony=ceremony, user_id=user_id, created_at=now,
+                                     expires_at=now + current_app.config["WEBAUTHN_CHALLENGE_MAX_AGE"]))
+    return challenge
+
+
+def purge_spent_challenges():
+    """Delete challenges that are spent or expired (no longer answerable either way); returns how many. No commit."""
+    return db.session.execute(delete(WebAuthnChallenge).where(
+        or_(WebAuthnChallenge.expires_at <= utcnow(), WebAuthnChallenge.used_at.is_not(None)))).rowcount
+
+
+def spend_challenge(challenge, ceremony, user_id=None):
+    """Spend a live challenge of ``ceremony`` (and, when given, of ``user_id``). Commits.
+
+    :returns: the account the challenge was bound to (None if none) wrapped in a 1-tuple, or None
+        when the challenge is unknown, spent, expired, or of another ceremony or account
+    """
+    now = utcnow()
+    statement = (update(WebAuthnChallenge)
+                 .where(WebAuthnChallenge.challenge == bytes_to_base64url(challenge),
+                        WebAuthnChallenge.ceremony == ceremony, WebAuthnChallenge.used_at.is_(None),
+                        WebAuthnChallenge.expires_at > now)
+                 .values(used_at=now).returning(WebAuthnChallenge.user_id)
+                 .execution_options(synchronize_session=False))
+    if user_id is not None:
+        statement = statement.where(WebAuthnChallenge.user_id == user_id)
+    row = db.session.execute(statement).first()
+    db.session.commit()
+    return None if row is None else (row.user_id,)
+
+
+def relying_party():
+    """The (RP id, allowed origins) from the configuration."""
+    return current_app.config["WEBAUTHN_RP_ID"], list(current_app.config["WEBAUTHN_ORIGINS"])
+
+
+def descriptor(passkey):
+    """The PublicKeyCredentialDescriptor of a stored passkey."""
+    transports = [AuthenticatorTransport(name) for name in passkey.transports or [] if name in TRANSPORTS]
+    return PublicKeyCredentialDescriptor(id=base64url_to_bytes(passkey.credential_id), transports=transports or None)
+
+
+def passkeys_of(user):
+    """``user``'s passkeys, oldest first."""
+    return db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)).all()
+
+
+def registration_options(user):
+    """Creation options for a new passkey of ``user`` (its existing ones excluded), as JSON data. Commits."""
+    rp_id, _ = relying_party()
+    options = generate_registration_options(
+        rp_id=rp_id, rp_name=current_app.config["WEBAUTHN_RP_NAME"], user_name=user.username,
+        user_id=user_handle(user), challenge=issue_challenge("register", user.id), timeout=TIMEOUT_MS,
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.PREFERRED, user_verification=UserVerificationRequirement.REQUIRED),
+        exclude_credentials=[descriptor(passkey) for passkey in passkeys_of(user)])
+    db.session.commit()
+    return json.loads(options_to_json(options))
+
+
+def register(user, credential, name):
+    """Verify a new credential against a register challenge of ``user`` and store it. Commits.
+
+    :raises DomainError 400: malformed credential, spent/expired/foreign challenge, failed verification
+    :raises DomainError 409: the credential is registered already
+    """
+    try:
+        parsed = parse_registration_credential_json(credential)
+        challenge = parse_client_data_json(parsed.response.client_data_json).challenge
+    except PARSE_ERRORS:
+        raise DomainError(400, NOT_REGISTERED) from None
+    if spend_challenge(challenge, "register", user.id) is None:
+        raise DomainError(400, NOT_REGISTERED)
+    rp_id, origins = relying_party()
+    try:
+        verified = verify_registration_response(credential=parsed, expected_challenge=challenge, expected_rp_id=rp_id,
+                                                expected_origin=origins, require_user_verification=True)
+    except PARSE_ERRORS:
+        raise DomainError(400, NOT_REGISTERED) from None
+    passkey = Passkey(user_id=user.id, credential_id=bytes_to_base64url(verified.credential_id),
+                      public_key=verified.credential_public_key, sign_count=verified.sign_count, name=name,
+                      transports=[str(t.value) for t in parsed.response.transports or []], created_at=utcnow())
+    db.session.add(passkey)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the exclusion list asks the browser not to; a racing twin can still get here
+        db.session.rollback()
+        raise DomainError(409, ALREADY_REGISTERED) from None
+    record("passkey.added", user, passkey_id=passkey.id, name=name)
+    db.session.commit()
+    return passkey
+
+
+def find_passkey(user, passkey_id):
+    """``user``'s passkey ``passkey_id``.
+
+    :raises DomainError 404: no such passkey, or another account's (ids leak nothing)
+    """
+    passkey = db.session.get(Passkey, passkey_id)
+    if passkey is None or passkey.user_id != user.id:
+        raise DomainError(404, NOT_FOUND)
+    return passkey
+
+
+def rename(passkey, name):
+    """Give ``passkey`` a new name. Commits."""
+    passkey.name = name
+    db.session.commit()
+    return passkey
+
+
+def remove(user, passkey):
+    """Delete ``passkey`` of ``user`` and record it. Commits."""
+    passkey_id, name = passkey.id, passkey.name
+    db.session.delete(passkey)
+    record("passkey.removed", user, passkey_id=passkey_id, name=name)
+    db.session.commit()
