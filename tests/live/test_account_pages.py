@@ -15,7 +15,6 @@ import requests
 
 from tests.conftest import PASSWORD
 from tests.live import PROJECT_ROOT, consumer_process, free_port, start_gunicorn, stop
-from tests.live.test_browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.smtp import SmtpServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -46,17 +45,6 @@ def site(database_url, make_app, queue_settings):
     make_app()  # empties the tables afterwards
     with live_site(database_url, queue_settings) as running:
         yield running
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"BROWSER TEST NOT RUN: {CHROMIUM} is missing (apt-get install -y chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="BROWSER TEST NOT RUN: playwright missing")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

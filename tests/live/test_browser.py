@@ -1,7 +1,5 @@
 """Swagger UI in a real Chromium: Authorize with the OAuth2 password flow, then Try it out on GET /tasks."""
 
-import os
-
 import pytest
 import requests
 
@@ -9,20 +7,6 @@ from tests.conftest import PASSWORD
 from tests.live import gunicorn_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"BROWSER TEST NOT RUN: {CHROMIUM} is missing (apt-get install -y chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="BROWSER TEST NOT RUN: playwright missing")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_authorize_and_try_get_tasks_in_swagger_ui(database_url, make_app, browser, tmp_path):
