@@ -21,7 +21,7 @@ def two_nodes(database_url, make_app):
         pytest.skip("multi-node test needs Redis on 127.0.0.1:6379")
     make_app()  # empties the tables afterwards
     prefix = f"taskapi-test-{uuid.uuid4().hex}"
-    env = {"REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix, "RATELIMIT_LOGIN_PER_USERNAME": "5/minute",
+    env = {"REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix, "RATELIMIT_ACCOUNT_FAILURES": "5/minute",
            "RATELIMIT_LOGIN_PER_IP": "1000/minute", "RATELIMIT_REGISTER_PER_IP": "1000/minute"}
     with gunicorn_server(database_url, workers=1, env=env) as node_a, \
             gunicorn_server(database_url, workers=1, env=env) as node_b:
