@@ -24,6 +24,17 @@ function descriptors(list) {
   return (list || []).map((item) => ({ ...item, id: fromBase64url(item.id) }));
 }
 
+function credentialJson(credential, response) {
+  return {
+    id: credential.id,
+    rawId: toBase64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment || undefined,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    response,
+  };
+}
+
 export async function createPasskey(optionsJson) {
   const options = unwrap(optionsJson);
   const publicKey = {
@@ -34,18 +45,11 @@ export async function createPasskey(optionsJson) {
   };
   const credential = await navigator.credentials.create({ publicKey });
   const response = credential.response;
-  return {
-    id: credential.id,
-    rawId: toBase64url(credential.rawId),
-    type: credential.type,
-    authenticatorAttachment: credential.authenticatorAttachment || undefined,
-    clientExtensionResults: credential.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toBase64url(response.clientDataJSON),
-      attestationObject: toBase64url(response.attestationObject),
-      transports: response.getTransports ? response.getTransports() : [],
-    },
-  };
+  return credentialJson(credential, {
+    clientDataJSON: toBase64url(response.clientDataJSON),
+    attestationObject: toBase64url(response.attestationObject),
+    transports: response.getTransports ? response.getTransports() : [],
+  });
 }
 
 export async function getPasskey(optionsJson) {
@@ -57,17 +61,10 @@ export async function getPasskey(optionsJson) {
   };
   const credential = await navigator.credentials.get({ publicKey });
   const response = credential.response;
-  return {
-    id: credential.id,
-    rawId: toBase64url(credential.rawId),
-    type: credential.type,
-    authenticatorAttachment: credential.authenticatorAttachment || undefined,
-    clientExtensionResults: credential.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toBase64url(response.clientDataJSON),
-      authenticatorData: toBase64url(response.authenticatorData),
-      signature: toBase64url(response.signature),
-      userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
-    },
-  };
+  return credentialJson(credential, {
+    clientDataJSON: toBase64url(response.clientDataJSON),
+    authenticatorData: toBase64url(response.authenticatorData),
+    signature: toBase64url(response.signature),
+    userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
+  });
 }
