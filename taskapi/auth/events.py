@@ -32,8 +32,8 @@ def client_ip():
 
 def client_user_agent():
     """The User-Agent header cut to 200 characters, or None outside a request."""
-    return (request.user_agent.string or None)[:USER_AGENT_MAX] if has_request_context() and \
-        request.user_agent.string else None
+    agent = request.user_agent.string if has_request_context() else ""
+    return agent[:USER_AGENT_MAX] or None
 
 
 def record(event_type, user=None, *, session_id=None, user_id=None, **details):
