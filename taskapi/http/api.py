@@ -79,6 +79,13 @@ class Blueprint(SmorestBlueprint):
             return view
         return decorator
 
+    def arguments(self, schema, **kwargs):
+        """flask-smorest's ``arguments``, with a schema class made an instance once, here.
+
+        Given a class, webargs builds a new schema (deep-copying every field) on every request.
+        """
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
     def view_arg_loader(self, name, replacement):
         """Register ``loader(value)`` to turn URL argument ``name`` into ``replacement`` before the view."""
         def decorator(loader):
