@@ -80,6 +80,8 @@ class Config:
     SESSION_MAX_AGE = timedelta(days=env_int("SESSION_MAX_DAYS", 30))
     # Ordered signing keys, newest first: sign with the first, verify with any (by kid).
     JWT_SECRET_KEYS = env_list("JWT_SECRET_KEYS")
+    # Token strings each worker remembers as verified (signature, iss, aud, claims); 0 switches it off.
+    JWT_VERIFIED_TOKENS = env_int("JWT_VERIFIED_TOKENS", 1024)
 
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Wrong passwords, TOTP codes and recovery codes per account (logins and re-authentication

@@ -11,9 +11,10 @@ from taskapi.auth import tokens
 from taskapi.auth.failure_budget import check_budget_config
 from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.notifications import install_notification_hooks
+from taskapi.auth.verified_tokens import jwt
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
-from taskapi.extensions import db, jwt, limiter
+from taskapi.extensions import db, limiter
 from taskapi.http import limited_routes  # noqa: F401  (Flask-Limiter checks declared limits only)
 from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets

@@ -1,6 +1,5 @@
 """Third-party extension objects, created unbound and bound to the app in create_app()."""
 
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
@@ -12,5 +11,4 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)

@@ -25,3 +25,92 @@ def test_module_level_mutable_state_is_only_known_per_process_caches():
             if isinstance(value, CONTAINERS) and not name.isupper() and not name.startswith("__"):
                 found.add((module_info.name, name))
     assert found == set(PER_PROCESS_CACHES)
+
+
+# Per-app caches in app.extensions, and why each is safe.
+PER_APP_CACHES = {
+    "taskapi.verified_tokens": "token strings whose signature and fixed claims were verified; expiry and "
+                               "not-before are checked against the clock on every use, and the session and "
+                               "user (logout, revocation, disabling, password change) are read from the "
+                               "database on every request, cached or not",
+}
+
+
+def test_the_only_per_app_cache_is_the_verified_token_memory(app):
+    from taskapi.auth.verified_tokens import VerifiedTokens
+
+    caches = {name for name, value in app.extensions.items() if isinstance(value, VerifiedTokens)}
+    assert caches == set(PER_APP_CACHES)
+
+
+def test_a_remembered_token_is_served_without_decoding_it_again(app, client, user_headers, monkeypatch):
+    import jwt as pyjwt
+
+    assert client.get("/auth/me", headers=user_headers).status_code == 200
+    token = user_headers["Authorization"].split()[1]
+    assert app.extensions["taskapi.verified_tokens"].get(token) is not None
+
+    def refuse(*args, **kwargs):
+        raise pyjwt.InvalidTokenError("decoded again")
+
+    monkeypatch.setattr(pyjwt, "decode", refuse)
+    assert client.get("/auth/me", headers=user_headers).status_code == 200
+
+
+def test_a_remembered_token_still_stops_working_at_logout(client, auth):
+    auth.register()
+    headers = {"Authorization": f"Bearer {auth.login().get_json()['access_token']}"}
+    assert client.get("/auth/me", headers=headers).status_code == 200
+    assert client.post("/auth/logout", headers=headers).status_code == 204
+    assert client.get("/auth/me", headers=headers).status_code == 401
+
+
+def test_a_remembered_token_still_expires(make_app):
+    import time
+    from datetime import timedelta
+
+    from tests.conftest import PASSWORD
+
+    app = make_app(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=1))
+    client = app.test_client()
+    client.post("/auth/register", json={"username": "ada", "password": PASSWORD})
+    token = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/auth/me", headers=headers).status_code == 200
+    time.sleep(1.2)
+    assert client.get("/auth/me", headers=headers).status_code == 401
+
+
+def test_a_remembered_token_is_not_used_before_its_nbf():
+    import time
+
+    from taskapi.auth.verified_tokens import VerifiedTokens
+
+    verified = VerifiedTokens(3)
+    verified.add("early", {"exp": time.time() + 60, "nbf": time.time() + 30})
+    assert verified.get("early") is None
+
+
+def test_a_token_differing_from_a_remembered_one_is_verified_afresh(client, user_headers):
+    token = user_headers["Authorization"].split()[1]
+    assert client.get("/auth/me", headers=user_headers).status_code == 200
+    last = token[-1]
+    tampered = token[:-1] + ("A" if last != "A" else "B")
+    assert client.get("/auth/me", headers={"Authorization": f"Bearer {tampered}"}).status_code == 401
+
+
+def test_the_memory_is_bounded_and_forgets_the_oldest_first():
+    from taskapi.auth.verified_tokens import VerifiedTokens
+
+    verified = VerifiedTokens(3)
+    claims = {"exp": 2**40, "nbf": 0}
+    for number in range(5):
+        verified.add(f"token-{number}", claims)
+    assert len(verified) == 3
+    assert verified.get("token-0") is None and verified.get("token-1") is None
+    assert verified.get("token-4") == claims
+
+
+def test_each_app_has_its_own_memory(make_app):
+    first, second = make_app(), make_app()
+    assert first.extensions["taskapi.verified_tokens"] is not second.extensions["taskapi.verified_tokens"]

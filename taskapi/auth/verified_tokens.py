@@ -1,0 +1,76 @@
+"""flask-jwt-extended's JWTManager with a bounded, per-app memory of token strings it has verified.
+
+A token's signature, issuer, audience and required claims cannot change, so they are checked
+once per worker: decoding a token through PyJWT costs more than a third of an authenticated
+request's own work (bench/README.md). What can change is still checked on every request:
+expiry and not-before here, against the clock; the login session (logout, revocation, its
+lifetime) and the user (deleted, disabled, password changed, role) by ``tokens.session_revoked``
+and ``tokens.load_user``, which flask-jwt-extended calls after decoding, cached or not.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+from flask import current_app
+from flask_jwt_extended import JWTManager
+
+EXTENSION = "taskapi.verified_tokens"
+
+
+class VerifiedTokens:
+    """At most ``size`` verified token strings with their claims; the oldest goes first when full."""
+
+    def __init__(self, size, leeway=0):
+        self.size = size
+        self.leeway = leeway.total_seconds() if isinstance(leeway, timedelta) else leeway
+        self._claims = {}
+        self._lock = threading.Lock()
+
+    def __len__(self):
+        return len(self._claims)
+
+    def get(self, token):
+        """A copy of the claims of ``token`` if it was verified and is still inside its validity window."""
+        claims = self._claims.get(token)
+        if claims is None:
+            return None
+        now = time.time()
+        # PyJWT's own tests: expired when exp <= now - leeway, not yet valid when nbf > now + leeway.
+        if claims["exp"] <= now - self.leeway or claims["nbf"] > now + self.leeway:
+            with self._lock:
+                self._claims.pop(token, None)
+            return None
+        return dict(claims)
+
+    def add(self, token, claims):
+        """Remember that ``token`` verified to ``claims``."""
+        with self._lock:
+            if token not in self._claims and len(self._claims) >= self.size:
+                del self._claims[next(iter(self._claims))]
+            self._claims[token] = dict(claims)
+
+
+class CachingJWTManager(JWTManager):
+    """JWTManager that verifies each token string once per app and worker (``JWT_VERIFIED_TOKENS``, 0 = off)."""
+
+    def init_app(self, app, add_context_processor=False):
+        """Bind to ``app`` and give it its own memory, so apps with different keys never share one."""
+        super().init_app(app, add_context_processor)
+        size = app.config.get("JWT_VERIFIED_TOKENS", 0)
+        app.extensions[EXTENSION] = VerifiedTokens(size, app.config["JWT_DECODE_LEEWAY"]) if size else None
+
+    # flask-jwt-extended has no documented hook around decoding. This method is the one both
+    # verify_jwt_in_request() and decode_token() go through; errors still come from it alone.
+    def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
+        verified = current_app.extensions.get(EXTENSION)
+        if verified is None or csrf_value or allow_expired:
+            return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        claims = verified.get(encoded_token)
+        if claims is None:
+            claims = super()._decode_jwt_from_config(encoded_token)
+            verified.add(encoded_token, claims)
+        return claims
+
+
+jwt = CachingJWTManager()
