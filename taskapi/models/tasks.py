@@ -12,6 +12,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    bindparam,
     event,
     false,
     update,
@@ -56,10 +57,14 @@ class Task(db.Model):
         return f"<Task {self.id} owner={self.owner_id}>"
 
 
+# Built once: on a create, building the statement cost about as much as running it.
+ADJUST_TASK_COUNT = (update(User.__table__).where(User.__table__.c.id == bindparam("owner_id"))
+                     .values(task_count=User.__table__.c.task_count + bindparam("delta")))
+
+
 def adjust_task_count(connection, owner_id, delta):
     """Keep users.task_count exact in the same transaction as the insert or delete."""
-    connection.execute(update(User.__table__).where(User.__table__.c.id == owner_id)
-                       .values(task_count=User.__table__.c.task_count + delta))
+    connection.execute(ADJUST_TASK_COUNT, {"owner_id": owner_id, "delta": delta})
 
 
 @event.listens_for(Task, "after_insert")
