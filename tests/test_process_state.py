@@ -1,10 +1,21 @@
-"""No process-local state that decides anything: module-level containers are constants or per-process caches."""
+"""Process state: nothing local decides an answer (module-level containers are constants or known caches,
+per-app caches are named), and a serving worker loads only what it uses."""
 
 import importlib
+import os
 import pkgutil
+import subprocess
+import sys
+import time
 import weakref
+from datetime import timedelta
+
+import jwt as pyjwt
 
 import taskapi
+from taskapi.auth.verified_tokens import VerifiedTokens
+from tests.conftest import PASSWORD
+from tests.live import PROJECT_ROOT
 
 CONTAINERS = (dict, set, list, weakref.WeakKeyDictionary, weakref.WeakValueDictionary)
 
@@ -37,15 +48,11 @@ PER_APP_CACHES = {
 
 
 def test_the_only_per_app_cache_is_the_verified_token_memory(app):
-    from taskapi.auth.verified_tokens import VerifiedTokens
-
     caches = {name for name, value in app.extensions.items() if isinstance(value, VerifiedTokens)}
     assert caches == set(PER_APP_CACHES)
 
 
 def test_a_remembered_token_is_served_without_decoding_it_again(app, client, user_headers, monkeypatch):
-    import jwt as pyjwt
-
     assert client.get("/auth/me", headers=user_headers).status_code == 200
     token = user_headers["Authorization"].split()[1]
     assert app.extensions["taskapi.verified_tokens"].get(token) is not None
@@ -66,11 +73,6 @@ def test_a_remembered_token_still_stops_working_at_logout(client, auth):
 
 
 def test_a_remembered_token_still_expires(make_app):
-    import time
-    from datetime import timedelta
-
-    from tests.conftest import PASSWORD
-
     app = make_app(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=1))
     client = app.test_client()
     client.post("/auth/register", json={"username": "ada", "password": PASSWORD})
@@ -82,10 +84,6 @@ def test_a_remembered_token_still_expires(make_app):
 
 
 def test_a_remembered_token_is_not_used_before_its_nbf():
-    import time
-
-    from taskapi.auth.verified_tokens import VerifiedTokens
-
     verified = VerifiedTokens(3)
     verified.add("early", {"exp": time.time() + 60, "nbf": time.time() + 30})
     assert verified.get("early") is None
@@ -100,8 +98,6 @@ def test_a_token_differing_from_a_remembered_one_is_verified_afresh(client, user
 
 
 def test_the_memory_is_bounded_and_forgets_the_oldest_first():
-    from taskapi.auth.verified_tokens import VerifiedTokens
-
     verified = VerifiedTokens(3)
     claims = {"exp": 2**40, "nbf": 0}
     for number in range(5):
@@ -114,3 +110,20 @@ def test_the_memory_is_bounded_and_forgets_the_oldest_first():
 def test_each_app_has_its_own_memory(make_app):
     first, second = make_app(), make_app()
     assert first.extensions["taskapi.verified_tokens"] is not second.extensions["taskapi.verified_tokens"]
+
+
+# Loaded on first use only, so a serving worker that never needs them never pays for them.
+LOADED_ON_FIRST_USE = {
+    "alembic": "a worker never migrates (Flask-Migrate and Alembic, about 12 MB)",
+    "flask_migrate": "as alembic",
+    "webauthn": "py_webauthn and its ASN.1 and CBOR parsers (about 5 MB), only for passkey ceremonies",
+    "segno": "QR codes (about 1 MB), only when two-factor setup starts",
+}
+
+
+def test_serving_the_app_does_not_import_what_loads_on_first_use():
+    probe = f"import sys, wsgi; print(sorted({set(LOADED_ON_FIRST_USE)!r} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "TASKAPI_ENV": "testing"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

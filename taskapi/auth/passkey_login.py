@@ -9,19 +9,17 @@ the account's failure budget, like a password check.
 import json
 
 from sqlalchemy import select
-from webauthn import generate_authentication_options, options_to_json, verify_authentication_response
-from webauthn.helpers import bytes_to_base64url, parse_authentication_credential_json, parse_client_data_json
-from webauthn.helpers.structs import UserVerificationRequirement
 
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.events import record_failure, record_if_locked
 from taskapi.auth.failure_budget import account_key, within_budget
 from taskapi.auth.login import ACCOUNT_DISABLED, require_verified_email
 from taskapi.auth.passkeys import (
-    PARSE_ERRORS,
     TIMEOUT_MS,
+    base64url,
     descriptor,
     issue_challenge,
+    parse_errors,
     passkeys_of,
     relying_party,
     spend_challenge,
@@ -39,6 +37,9 @@ def authentication_options(username=None):
 
     Commits.
     """
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     user = find_user_by_username(username) if username else None
     rp_id, _ = relying_party()
     options = generate_authentication_options(
@@ -64,16 +65,19 @@ def authenticate_passkey(credential):
     :raises DomainError 403: disabled account, or unverified email when that is required
     :raises DomainError 429: the account's failure budget is spent
     """
+    from webauthn import verify_authentication_response
+    from webauthn.helpers import parse_authentication_credential_json, parse_client_data_json
+
     try:
         parsed = parse_authentication_credential_json(credential)
         challenge = parse_client_data_json(parsed.response.client_data_json).challenge
-    except PARSE_ERRORS:
+    except parse_errors():
         raise refuse() from None
     spent = spend_challenge(challenge, "login")
     if spent is None:
         raise refuse()
     named = db.session.get(User, spent[0]) if spent[0] is not None else None
-    passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == bytes_to_base64url(parsed.raw_id)))
+    passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == base64url(parsed.raw_id)))
     if passkey is None or (named is not None and passkey.user_id != named.id):
         raise refuse(named)
     user = db.session.get(User, passkey.user_id)
@@ -87,7 +91,7 @@ def authenticate_passkey(credential):
                 credential=parsed, expected_challenge=challenge, expected_rp_id=rp_id, expected_origin=origins,
                 credential_public_key=passkey.public_key, credential_current_sign_count=passkey.sign_count,
                 require_user_verification=True)
-        except PARSE_ERRORS:
+        except parse_errors():
             return False
         passkey.sign_count = result.new_sign_count
         passkey.last_used_at = utcnow()

@@ -6,6 +6,7 @@ challenge at most one gets past it. A challenge is bound to its ceremony and, wh
 signed-in account or for a named one, to that account.
 """
 
+import base64
 import hashlib
 import json
 import secrets
@@ -13,34 +14,31 @@ import secrets
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from webauthn import generate_registration_options, options_to_json, verify_registration_response
-from webauthn.helpers import (
-    base64url_to_bytes,
-    bytes_to_base64url,
-    parse_client_data_json,
-    parse_registration_credential_json,
-)
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from taskapi.auth.events import record
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import Passkey, WebAuthnChallenge, utcnow
 
-# What a malformed credential can raise while py_webauthn parses it (bad base64url, bad JSON, bad types).
-PARSE_ERRORS = (WebAuthnException, ValueError, TypeError, KeyError)
 NOT_REGISTERED = "The passkey could not be registered: start again with POST /auth/passkeys/register/options"
 ALREADY_REGISTERED = "This passkey is already registered"
 NOT_FOUND = "Passkey not found"
 TIMEOUT_MS = 120_000
-TRANSPORTS = {transport.value for transport in AuthenticatorTransport}
+
+# py_webauthn is imported where it is used: importing it costs a worker about 5 MB, and most
+# workers never see a passkey ceremony (bench/README.md).
+
+
+def parse_errors():
+    """What a malformed credential can raise while py_webauthn parses it (bad base64url, JSON, types)."""
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    return WebAuthnException, ValueError, TypeError, KeyError
+
+
+def base64url(data):
+    """``data`` as unpadded base64url, as py_webauthn writes challenges and credential ids."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def user_handle(user):
@@ -53,7 +51,7 @@ def issue_challenge(ceremony, user_id=None):
     now = utcnow()
     purge_spent_challenges()
     challenge = secrets.token_bytes(64)
-    db.session.add(WebAuthnChallenge(id=secrets.token_urlsafe(32), challenge=bytes_to_base64url(challenge),
+    db.session.add(WebAuthnChallenge(id=secrets.token_urlsafe(32), challenge=base64url(challenge),
                                      ceremony=ceremony, user_id=user_id, created_at=now,
                                      expires_at=now + current_app.config["WEBAUTHN_CHALLENGE_MAX_AGE"]))
     return challenge
@@ -73,7 +71,7 @@ def spend_challenge(challenge, ceremony, user_id=None):
     """
     now = utcnow()
     statement = (update(WebAuthnChallenge)
-                 .where(WebAuthnChallenge.challenge == bytes_to_base64url(challenge),
+                 .where(WebAuthnChallenge.challenge == base64url(challenge),
                         WebAuthnChallenge.ceremony == ceremony, WebAuthnChallenge.used_at.is_(None),
                         WebAuthnChallenge.expires_at > now)
                  .values(used_at=now).returning(WebAuthnChallenge.user_id)
@@ -92,7 +90,11 @@ def relying_party():
 
 def descriptor(passkey):
     """The PublicKeyCredentialDescriptor of a stored passkey."""
-    transports = [AuthenticatorTransport(name) for name in passkey.transports or [] if name in TRANSPORTS]
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
+    known = {transport.value for transport in AuthenticatorTransport}
+    transports = [AuthenticatorTransport(name) for name in passkey.transports or [] if name in known]
     return PublicKeyCredentialDescriptor(id=base64url_to_bytes(passkey.credential_id), transports=transports or None)
 
 
@@ -103,6 +105,13 @@ def passkeys_of(user):
 
 def registration_options(user):
     """Creation options for a new passkey of ``user`` (its existing ones excluded), as JSON data. Commits."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     rp_id, _ = relying_party()
     options = generate_registration_options(
         rp_id=rp_id, rp_name=current_app.config["WEBAUTHN_RP_NAME"], user_name=user.username,
@@ -120,10 +129,13 @@ def register(user, credential, name):
     :raises DomainError 400: malformed credential, spent/expired/foreign challenge, failed verification
     :raises DomainError 409: the credential is registered already
     """
+    from webauthn import verify_registration_response
+    from webauthn.helpers import parse_client_data_json, parse_registration_credential_json
+
     try:
         parsed = parse_registration_credential_json(credential)
         challenge = parse_client_data_json(parsed.response.client_data_json).challenge
-    except PARSE_ERRORS:
+    except parse_errors():
         raise DomainError(400, NOT_REGISTERED) from None
     if spend_challenge(challenge, "register", user.id) is None:
         raise DomainError(400, NOT_REGISTERED)
@@ -131,9 +143,9 @@ def register(user, credential, name):
     try:
         verified = verify_registration_response(credential=parsed, expected_challenge=challenge, expected_rp_id=rp_id,
                                                 expected_origin=origins, require_user_verification=True)
-    except PARSE_ERRORS:
+    except parse_errors():
         raise DomainError(400, NOT_REGISTERED) from None
-    passkey = Passkey(user_id=user.id, credential_id=bytes_to_base64url(verified.credential_id),
+    passkey = Passkey(user_id=user.id, credential_id=base64url(verified.credential_id),
                       public_key=verified.credential_public_key, sign_count=verified.sign_count, name=name,
                       transports=[str(t.value) for t in parsed.response.transports or []], created_at=utcnow())
     db.session.add(passkey)

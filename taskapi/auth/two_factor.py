@@ -15,7 +15,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -64,6 +63,8 @@ def decrypt_secret(stored):
 
 def start_setup(user):
     """Give ``user`` a new (not yet enabled) secret; returns the setup document. Commits."""
+    import segno  # QR codes only here, at setup: not loaded by workers that never see one
+
     secret = pyotp.random_base32()
     user.totp_secret = encrypt_secret(secret)
     user.totp_last_step = None
