@@ -58,7 +58,7 @@ class Config:
     BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)
     # Hashes at once per worker: the core count, because gunicorn may hand one worker every connection.
     BCRYPT_CONCURRENCY = env_int("BCRYPT_CONCURRENCY", os.cpu_count() or 1)
-    BCRYPT_NICE = env_int("BCRYPT_NICE", 5)  # CPU niceness of the hashing threads (Linux)
+    BCRYPT_NICE = env_int("BCRYPT_NICE", 3)  # CPU niceness of the hashing threads (Linux)
     # Password policy (NIST SP 800-63B): length, blocklist, context; no composition rules.
     PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)  # 15 recommended for single-factor accounts
     PASSWORD_MAX_LENGTH = 1024
