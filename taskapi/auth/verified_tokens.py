@@ -1,11 +1,12 @@
 """flask-jwt-extended's JWTManager with a bounded, per-app memory of token strings it has verified.
 
-A token's signature, issuer, audience and required claims cannot change, so they are checked
-once per worker: decoding a token through PyJWT cost about 1.3 M instructions, an eighth of a
-list request and a fifth of a create (bench/README.md). What can change is still checked on every request:
-expiry and not-before here, against the clock; the login session (logout, revocation, its
-lifetime) and the user (deleted, disabled, password changed, role) by ``tokens.session_revoked``
-and ``tokens.load_user``, which flask-jwt-extended calls after decoding, cached or not.
+A token's signature, issuer, audience and required claims cannot change, so they are checked once
+per worker: decoding a token through PyJWT cost about 1.3 M instructions, an eighth of a list
+request and a fifth of a create (bench/README.md). What can change is still checked on every
+request: expiry and not-before here, against the clock; the login session (logout, revocation,
+its lifetime) and the user (deleted, disabled, password changed, role) by
+``tokens.session_revoked`` and ``tokens.load_user``, which flask-jwt-extended calls after
+decoding, cached or not.
 """
 
 import threading
