@@ -8,9 +8,9 @@ it never carries a token or a link that grants anything.
 
 import logging
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from taskapi.db.events import listen_once
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import enqueue, job
@@ -63,6 +63,4 @@ LISTENERS = (("after_flush", collect_notified), ("after_commit", queue_notices),
 
 def install_notification_hooks():
     """Hook notices into every ORM session (idempotent)."""
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_once(Session, LISTENERS)

@@ -3,8 +3,9 @@
 import os
 import sqlite3
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from taskapi.db.events import listen_once
 
 
 def configure_database(app):
@@ -42,8 +43,7 @@ def casefold(text):
 
 def install_sqlite_tuning():
     """Tune every new SQLite connection (idempotent: apps built later share the listener)."""
-    if not event.contains(Engine, "connect", tune_sqlite_connection):
-        event.listen(Engine, "connect", tune_sqlite_connection)
+    listen_once(Engine, [("connect", tune_sqlite_connection)])
 
 
 def escape_like(text):

@@ -13,8 +13,9 @@ import os
 import threading
 import weakref
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from taskapi.db.events import listen_once
 
 HELD = "sqlite_write_lock"
 _locks = weakref.WeakKeyDictionary()
@@ -89,6 +90,4 @@ LISTENERS = (("before_flush", before_flush), ("do_orm_execute", before_bulk_writ
 
 def install_write_lock():
     """Hook the write lock into every ORM session (idempotent; PostgreSQL sessions pass through)."""
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    listen_once(Session, LISTENERS)
