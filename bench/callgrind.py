@@ -25,6 +25,7 @@ from pathlib import Path
 
 WARMUP, MEASURED = 40, 40
 KINDS = ("GET /tasks?per_page=50", "POST /tasks", "GET /healthz")
+STATUS = {"GET /tasks?per_page=50": 200, "POST /tasks": 201, "GET /healthz": 200}
 TARGETS_M = {"GET /tasks?per_page=50": 9.5, "POST /tasks": 6.0, "GET /healthz": 1.3}
 RESULTS = Path(__file__).parent / "results"
 APP_ALONE = "app alone: "
@@ -57,28 +58,36 @@ class Callgrind:
         self.request(DUMP_STATS_AT, ctypes.addressof(label))
 
 
+def request_body(kind, number):
+    """The JSON body of request ``number`` of ``kind`` (None when it has none)."""
+    return {"title": f"new {number}", "priority": "high"} if kind == "POST /tasks" else None
+
+
+def headers_for(kind, headers):
+    """The user's Authorization headers, except for the unauthenticated probe."""
+    return {} if kind == "GET /healthz" else headers
+
+
 def child():
     """Under valgrind: warm up, then count MEASURED requests of each kind, one dump per kind."""
     from bench.inprocess import PROD_LIKE, seeded_client
 
     callgrind = Callgrind()
     with seeded_client(**PROD_LIKE) as (client, headers):
-        def ok(response, status):
-            assert response.status_code == status, response.get_data(as_text=True)
-
-        sends = {
-            "GET /tasks?per_page=50": lambda n: ok(client.get("/tasks?per_page=50", headers=headers), 200),
-            "POST /tasks": lambda n: ok(client.post("/tasks", json={"title": f"new {n}", "priority": "high"},
-                                                    headers=headers), 201),
-            "GET /healthz": lambda n: ok(client.get("/healthz"), 200),
-        }
         assert len(client.get("/tasks?per_page=50", headers=headers).get_json()) == 50
+
+        def send(kind, method, path, number):
+            response = client.open(path, method=method, headers=headers_for(kind, headers),
+                                   json=request_body(kind, number))
+            assert response.status_code == STATUS[kind], response.get_data(as_text=True)
+
         for kind in KINDS:
+            method, path = kind.split(" ", 1)
             for number in range(WARMUP):
-                sends[kind](number)
+                send(kind, method, path, number)
             callgrind.toggle_collect()
             for number in range(MEASURED):
-                sends[kind](WARMUP + number)
+                send(kind, method, path, WARMUP + number)
             callgrind.toggle_collect()
             callgrind.dump(kind)
         count_app_alone(callgrind, client.application, headers)
@@ -88,15 +97,10 @@ def count_app_alone(callgrind, app, headers):
     """The same requests handed to the WSGI app as a server would: environs built before counting starts."""
     from werkzeug.test import EnvironBuilder
 
-    requests = {
-        "GET /tasks?per_page=50": ("GET", "/tasks?per_page=50", headers, None, "200 OK"),
-        "POST /tasks": ("POST", "/tasks", headers, {"title": "new", "priority": "high"}, "201 CREATED"),
-        "GET /healthz": ("GET", "/healthz", {}, None, "200 OK"),
-    }
     statuses = []
 
     def start_response(status, response_headers, exc_info=None):
-        statuses.append(status)
+        statuses.append(int(status.split()[0]))
 
     def serve(environ):
         body = app.wsgi_app(environ, start_response)
@@ -104,9 +108,10 @@ def count_app_alone(callgrind, app, headers):
         body.close()
 
     for kind in KINDS:
-        method, path, request_headers, body, expected = requests[kind]
-        environs = [EnvironBuilder(path=path, method=method, headers=request_headers, json=body).get_environ()
-                    for _ in range(WARMUP + MEASURED)]
+        method, path = kind.split(" ", 1)
+        environs = [EnvironBuilder(path=path, method=method, headers=headers_for(kind, headers),
+                                   json=request_body(kind, number)).get_environ()
+                    for number in range(WARMUP + MEASURED)]
         for environ in environs[:WARMUP]:
             serve(environ)
         callgrind.toggle_collect()
@@ -114,7 +119,7 @@ def count_app_alone(callgrind, app, headers):
             serve(environ)
         callgrind.toggle_collect()
         callgrind.dump(f"{APP_ALONE}{kind}")
-        assert statuses == [expected] * len(environs), statuses
+        assert statuses == [STATUS[kind]] * len(environs), statuses
         statuses.clear()
 
 
