@@ -14,7 +14,7 @@ import jwt as pyjwt
 
 import taskapi
 from taskapi.auth.verified_tokens import VerifiedTokens
-from tests.conftest import PASSWORD
+from tests.conftest import AuthActions
 from tests.live import PROJECT_ROOT
 
 CONTAINERS = (dict, set, list, weakref.WeakKeyDictionary, weakref.WeakValueDictionary)
@@ -65,19 +65,15 @@ def test_a_remembered_token_is_served_without_decoding_it_again(app, client, use
 
 
 def test_a_remembered_token_still_stops_working_at_logout(client, auth):
-    auth.register()
-    headers = {"Authorization": f"Bearer {auth.login().get_json()['access_token']}"}
+    headers = auth.headers()
     assert client.get("/auth/me", headers=headers).status_code == 200
     assert client.post("/auth/logout", headers=headers).status_code == 204
     assert client.get("/auth/me", headers=headers).status_code == 401
 
 
 def test_a_remembered_token_still_expires(make_app):
-    app = make_app(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=1))
-    client = app.test_client()
-    client.post("/auth/register", json={"username": "ada", "password": PASSWORD})
-    token = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    client = make_app(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=1)).test_client()
+    headers = AuthActions(client, runner=None).headers()
     assert client.get("/auth/me", headers=headers).status_code == 200
     time.sleep(1.2)
     assert client.get("/auth/me", headers=headers).status_code == 401
