@@ -14,12 +14,10 @@ from taskapi.db.events import listen_once
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import enqueue, job
-from taskapi.mail.messages import send_security_notice
+from taskapi.mail.messages import NOTICES, send_security_notice
 from taskapi.models import SecurityEvent, User
 
-NOTIFIED = frozenset({"password.changed", "password.reset", "email.changed", "2fa.enabled", "2fa.disabled",
-                      "2fa.reset_by_admin", "recovery_code.used", "refresh.reuse_detected", "passkey.added",
-                      "passkey.removed"})
+NOTIFIED = frozenset(NOTICES)  # the events a notice is written for, and only those
 PENDING = "security_notices"
 
 log = logging.getLogger("taskapi.jobs")
