@@ -1,5 +1,6 @@
 """Fixtures: a migrated database per session (SQLite, or PostgreSQL via TEST_DATABASE_URL), apps, clients, users."""
 
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from config import TestConfig
 from taskapi import create_app
 from taskapi.extensions import db
+from taskapi.http.shallow_json import nesting_depth
 from taskapi.jobs import current_jobs
 from taskapi.jobs.worker import make_consumer, start_heartbeat
 
@@ -197,6 +199,23 @@ def create_task(client):
         return response.get_json()
 
     return create
+
+
+@pytest.fixture
+def decoded_depths(monkeypatch):
+    """The nesting depth of every document the standard JSON decoder is given during the test, by anyone.
+
+    json.loads, ours or a library's (PyJWT, py_webauthn), ends in JSONDecoder.raw_decode.
+    """
+    depths = []
+    raw_decode = json.JSONDecoder.raw_decode
+
+    def watched(decoder, text, *args, **kwargs):
+        depths.append(nesting_depth(text))
+        return raw_decode(decoder, text, *args, **kwargs)
+
+    monkeypatch.setattr(json.JSONDecoder, "raw_decode", watched)
+    return depths
 
 
 @pytest.fixture

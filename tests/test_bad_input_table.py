@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from taskapi.http.shallow_json import MAX_DEPTH
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import operations, params
@@ -69,12 +70,15 @@ def test_table_covers_every_json_write_route(client):
 
 @pytest.mark.parametrize("kind", list(HOSTILE))
 @pytest.mark.parametrize("operation", params(ROUTES))
-def test_hostile_body(client, world, operation, kind):
+def test_hostile_body(client, world, operation, kind, decoded_depths):
     response = send(client, world, operation, HOSTILE[kind], "application/json")
     text = response.get_data(as_text=True)
     assert 400 <= response.status_code < 500, f"{operation} {kind}: {response.status_code} {text[:200]}"
     assert response.mimetype == "application/problem+json"
     assert "Traceback" not in text
+    assert max(decoded_depths, default=0) <= MAX_DEPTH  # refused before any decoder recursed into it
+    if kind == "deep nesting":
+        assert response.status_code == 400 and f"more than {MAX_DEPTH} levels deep" in response.get_json()["detail"]
     assert_task_unchanged(client, world, "headers")  # ada's session survived the refused request too
     assert client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).status_code == 200
 

@@ -19,6 +19,7 @@ from taskapi.auth.passkeys import (
     base64url,
     descriptor,
     issue_challenge,
+    parse_credential,
     parse_errors,
     passkeys_of,
     relying_party,
@@ -66,11 +67,10 @@ def authenticate_passkey(credential):
     :raises DomainError 429: the account's failure budget is spent
     """
     from webauthn import verify_authentication_response
-    from webauthn.helpers import parse_authentication_credential_json, parse_client_data_json
+    from webauthn.helpers import parse_authentication_credential_json
 
     try:
-        parsed = parse_authentication_credential_json(credential)
-        challenge = parse_client_data_json(parsed.response.client_data_json).challenge
+        parsed, challenge = parse_credential(credential, parse_authentication_credential_json)
     except parse_errors():
         raise refuse() from None
     spent = spend_challenge(challenge, "login")

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from taskapi.auth.events import record
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.http.shallow_json import refuse_deep
 from taskapi.models import Passkey, WebAuthnChallenge, utcnow
 
 NOT_REGISTERED = "The passkey could not be registered: start again with POST /auth/passkeys/register/options"
@@ -34,6 +35,19 @@ def parse_errors():
     from webauthn.helpers.exceptions import WebAuthnException
 
     return WebAuthnException, ValueError, TypeError, KeyError
+
+
+def parse_credential(credential, parse):
+    """``parse(credential)`` (a py_webauthn credential parser) and the challenge its client data answers.
+
+    :raises parse_errors(): a malformed credential, client data nested too deeply included
+    """
+    from webauthn.helpers import parse_client_data_json
+
+    parsed = parse(credential)
+    client_data = parsed.response.client_data_json
+    refuse_deep(client_data)  # py_webauthn decodes it with json.loads, which recurses
+    return parsed, parse_client_data_json(client_data).challenge
 
 
 def base64url(data):
@@ -130,11 +144,10 @@ def register(user, credential, name):
     :raises DomainError 409: the credential is registered already
     """
     from webauthn import verify_registration_response
-    from webauthn.helpers import parse_client_data_json, parse_registration_credential_json
+    from webauthn.helpers import parse_registration_credential_json
 
     try:
-        parsed = parse_registration_credential_json(credential)
-        challenge = parse_client_data_json(parsed.response.client_data_json).challenge
+        parsed, challenge = parse_credential(credential, parse_registration_credential_json)
     except parse_errors():
         raise DomainError(400, NOT_REGISTERED) from None
     if spend_challenge(challenge, "register", user.id) is None:

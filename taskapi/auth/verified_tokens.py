@@ -7,14 +7,22 @@ request: expiry and not-before here, against the clock; the login session (logou
 its lifetime) and the user (deleted, disabled, password changed, role) by
 ``tokens.session_revoked`` and ``tokens.load_user``, which flask-jwt-extended calls after
 decoding, cached or not.
+
+PyJWT decodes a token's header and claims with json.loads before it checks the signature, so a
+token whose JSON nests too deeply is refused before it gets there (``taskapi.http.shallow_json``).
 """
 
+import base64
+import binascii
 import threading
 import time
 from datetime import timedelta
 
 from flask import current_app
 from flask_jwt_extended import JWTManager
+from jwt import DecodeError
+
+from taskapi.http.shallow_json import TooDeep, refuse_deep
 
 EXTENSION = "taskapi.verified_tokens"
 
@@ -52,8 +60,25 @@ class VerifiedTokens:
             self._claims[token] = dict(claims)
 
 
+def refuse_deep_token(encoded_token):
+    """Raise PyJWT's DecodeError when the header or claims of ``encoded_token`` nest too deeply to decode.
+
+    What is not base64url or text is left to PyJWT, which refuses it with the same error.
+    """
+    for segment in encoded_token.split(".", 2)[:2]:
+        try:
+            refuse_deep(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        except TooDeep as error:
+            raise DecodeError(f"Invalid token: {error}") from None
+        except (binascii.Error, ValueError):
+            return
+
+
 class CachingJWTManager(JWTManager):
-    """JWTManager that verifies each token string once per app and worker (``JWT_VERIFIED_TOKENS``, 0 = off)."""
+    """JWTManager that verifies each token string once per app and worker (``JWT_VERIFIED_TOKENS``, 0 = off).
+
+    Tokens nested too deeply are refused before PyJWT decodes them.
+    """
 
     def init_app(self, app, add_context_processor=False):
         """Bind to ``app`` and give it its own memory, so apps with different keys never share one."""
@@ -65,12 +90,13 @@ class CachingJWTManager(JWTManager):
     # verify_jwt_in_request() and decode_token() go through; errors still come from it alone.
     def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
         verified = current_app.extensions.get(EXTENSION)
-        if verified is None or csrf_value or allow_expired:
-            return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
-        claims = verified.get(encoded_token)
+        cacheable = verified is not None and not (csrf_value or allow_expired)
+        claims = verified.get(encoded_token) if cacheable else None
         if claims is None:
-            claims = super()._decode_jwt_from_config(encoded_token)
-            verified.add(encoded_token, claims)
+            refuse_deep_token(encoded_token)
+            claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+            if cacheable:
+                verified.add(encoded_token, claims)
         return claims
 
 

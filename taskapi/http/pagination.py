@@ -16,6 +16,7 @@ from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, tuple_
 
+from taskapi.http import shallow_json
 from taskapi.http.parsing import UNSAFE_TEXT
 
 # A cursor holds only what encode_cursor wrote: integers a database column can hold, UTC timestamps,
@@ -75,12 +76,12 @@ def decode_cursor(cursor, sort_key):
     """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        content = json.loads(raw)
+        content = shallow_json.loads(raw)
         if not (isinstance(content, dict) and content.keys() == {"s", "v"} and content["s"] == sort_key.name
                 and isinstance(content["v"], list) and len(content["v"]) == len(sort_key.value_types)):
             raise ValueError("cursor does not match this listing")
         return [decode_value(kind, value) for kind, value in zip(sort_key.value_types, content["v"], strict=True)]
-    except (ValueError, TypeError, binascii.Error, RecursionError):  # JSON and UTF-8 errors are ValueErrors
+    except (ValueError, TypeError, binascii.Error):  # JSON and UTF-8 errors are ValueErrors
         abort(422, message="Invalid cursor: use the Link header's next URL as given.",
               errors={"cursor": ["Invalid cursor."]})
 

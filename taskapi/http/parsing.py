@@ -1,10 +1,11 @@
 """Strict request input: JSON only where JSON is expected, no duplicate keys, only storable text anywhere."""
 
-import json
 import re
 
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, abort
+
+from taskapi.http import shallow_json
 
 JSON_MIMETYPES = {"application/json"}
 # NUL and unpaired surrogates: valid JSON escapes, but no database can store them as text.
@@ -74,13 +75,13 @@ class ApiParser(FlaskParser):
         if not (req.mimetype in JSON_MIMETYPES or req.mimetype.endswith("+json")):
             abort(400, message="Request body must be JSON (Content-Type: application/json)")
         try:
-            data = json.loads(raw, object_pairs_hook=reject_duplicate_keys)
+            data = shallow_json.loads(raw, object_pairs_hook=reject_duplicate_keys)
         except DuplicateKeyError as error:
             abort(400, message=f"Invalid JSON body: the member {error} appears more than once.")
+        except shallow_json.TooDeep:
+            abort(400, message=f"Invalid JSON body: nested more than {shallow_json.MAX_DEPTH} levels deep.")
         except ValueError:  # includes UnicodeDecodeError
             abort(400, message="Invalid JSON body.")
-        except RecursionError:
-            abort(400, message="Invalid JSON body: nested too deeply.")
         unsafe = unsafe_text_paths(data)
         if unsafe:
             abort(422, message="Text may not contain NUL characters or unpaired surrogates.",
