@@ -18,6 +18,7 @@ from redis import RedisError
 
 from taskapi.errors import DomainError
 from taskapi.jobs.reliability import install_reliability
+from taskapi.jobs.signing import job_serializer
 
 log = logging.getLogger("taskapi.jobs")
 EXTENSION = "taskapi.jobs"
@@ -59,7 +60,8 @@ def periodic_job(schedule):
 
 def make_huey(config, instance_path):
     """A Huey on Redis when REDIS_URL is set, otherwise on a SQLite file (JOBS_SQLITE_PATH or instance/)."""
-    options = {"results": False, "utc": True, "immediate": config["JOBS_IMMEDIATE"]}
+    options = {"results": False, "utc": True, "immediate": config["JOBS_IMMEDIATE"],
+               "serializer": job_serializer(config)}
     if config.get("REDIS_URL"):
         return RedisHuey(config["JOBS_NAME"], url=config["REDIS_URL"], **options), "redis"
     path = config["JOBS_SQLITE_PATH"] or os.path.join(instance_path, "jobs.sqlite")

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import requests
 
+from config import TestConfig
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 FLASK = Path(sys.executable).with_name("flask")
-TEST_SECRET = "live-test-secret-key-long-enough-for-hs256-0123456789"
+# The in-process apps' key: they share job queues with live processes, and jobs are signed with it.
+TEST_SECRET = TestConfig.SECRET_KEY
 SCRATCH = tempfile.mkdtemp(prefix="taskapi-live-")  # throwaway job queues of live processes
 atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 

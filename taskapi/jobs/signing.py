@@ -1,0 +1,39 @@
+"""Stored jobs carry an HMAC, checked before anything is unpickled.
+
+Huey stores a job as a pickle, and unpickling runs code: without this, whoever could write the
+queue (its SQLite file, or a Redis shared or exposed by mistake) could run code in every
+consumer. Jobs are signed with SECRET_KEY by itsdangerous, Flask's own signer; the keys in
+SECRET_KEY_FALLBACKS still verify, so jobs queued before a key rotation still run.
+"""
+
+import hashlib
+
+from huey.serializer import Serializer
+from itsdangerous import Signer
+
+SALT = "taskapi.jobs"
+
+
+class SignedPickles(Serializer):
+    """Huey's pickle serializer, with every stored job signed and verified (itsdangerous, HMAC-SHA256)."""
+
+    def __init__(self, secret_key, fallbacks=()):
+        super().__init__()
+        # itsdangerous signs with the last key and verifies with any; Flask orders its session keys so too.
+        self.signer = Signer([*fallbacks, secret_key], salt=SALT, digest_method=hashlib.sha256)
+
+    def serialize(self, data):
+        """``data`` pickled, then signed."""
+        return self.signer.sign(super().serialize(data))
+
+    def deserialize(self, data):
+        """The job in ``data``, if this app signed it.
+
+        :raises itsdangerous.BadSignature: unsigned, or signed with another key (nothing is unpickled)
+        """
+        return super().deserialize(self.signer.unsign(data))
+
+
+def job_serializer(config):
+    """The serializer of the app's queue, keyed by its SECRET_KEY and SECRET_KEY_FALLBACKS."""
+    return SignedPickles(config["SECRET_KEY"], config.get("SECRET_KEY_FALLBACKS") or ())
