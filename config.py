@@ -215,3 +215,9 @@ def config_from_env():
     if name not in CONFIGS:
         raise RuntimeError(f"TASKAPI_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     return CONFIGS[name]
+
+
+def instance_path_from_env():
+    """TASKAPI_INSTANCE_PATH made absolute, or None for Flask's default (instance/ in the project)."""
+    path = os.environ.get("TASKAPI_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None

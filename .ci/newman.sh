@@ -8,7 +8,8 @@ BIN=.venv/bin
 scratch=$(mktemp -d)
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export TASKAPI_ENV=production SECRET_KEY="newman-run-secret-$(date +%s)-0123456789abcdef" \
-       DATABASE_URL="sqlite:///$scratch/newman.sqlite" RATELIMIT_ENABLED=false BCRYPT_LOG_ROUNDS=4 \
+       DATABASE_URL="sqlite:///$scratch/newman.sqlite" TASKAPI_INSTANCE_PATH="$scratch" \
+       RATELIMIT_ENABLED=false BCRYPT_LOG_ROUNDS=4 \
        TRUSTED_HOSTS=127.0.0.1 BIND="127.0.0.1:$port" WEB_CONCURRENCY=2 FLASK_APP=wsgi
 admin_user=$("$BIN/python" -c 'import json; e = json.load(open("postman/local.postman_environment.json")); print({v["key"]: v["value"] for v in e["values"]}["adminUsername"])')
 admin_password=$("$BIN/python" -c 'import json; e = json.load(open("postman/local.postman_environment.json")); print({v["key"]: v["value"] for v in e["values"]}["adminPassword"])')

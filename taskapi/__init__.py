@@ -5,7 +5,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import config_from_env
+from config import config_from_env, instance_path_from_env
 from taskapi import cli, ops, pages, tasks, users
 from taskapi.auth import tokens
 from taskapi.auth.failure_budget import check_budget_config
@@ -31,7 +31,7 @@ __version__ = "1.0.0"
 
 def create_app(config_class=None):
     """Build the Flask app; ``config_class`` defaults to the one TASKAPI_ENV names."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_path_from_env(), instance_relative_config=True)
     app.config.from_object(config_class or config_from_env())
     app.config["API_VERSION"] = __version__
     install_fast_paths(app)  # orjson responses, no cookie session

@@ -1,10 +1,14 @@
 """The app factory: configuration, secrets, and what it refuses."""
 
+from pathlib import Path
+
 import pytest
 
 from config import Config, ProductionConfig, TestConfig
 from taskapi import create_app
 from taskapi.auth.keys import load_or_create_local_secret
+from tests.conftest import SCRATCH_INSTANCE
+from tests.live import PROJECT_ROOT
 
 
 def test_testing_config(app):
@@ -15,6 +19,23 @@ def test_testing_config(app):
 def test_default_config_is_not_testing(tmp_path, monkeypatch):
     settings = type("Dev", (Config,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
     assert not create_app(settings).testing
+
+
+def test_taskapi_instance_path_moves_the_secret_the_database_and_the_queue(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TASKAPI_INSTANCE_PATH", "state")  # relative to the working directory
+    app = create_app(type("Dev", (Config,), {"SECRET_KEY": None, "JWT_SECRET_KEY": None,
+                                             "SQLALCHEMY_DATABASE_URI": None}))
+    assert app.instance_path == str(tmp_path / "state")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'state' / 'taskapi.sqlite'}"
+    assert (tmp_path / "state" / "secret_key").read_text() == app.config["SECRET_KEY"]
+    assert (tmp_path / "state" / "jobs.sqlite").exists()
+
+
+def test_the_suite_keeps_out_of_the_projects_instance_folder(app):
+    """A test run leaves nothing in instance/ for `make run` to find: no secret, no queued job, no mail."""
+    assert Path(app.instance_path) == Path(SCRATCH_INSTANCE)
+    assert PROJECT_ROOT not in Path(app.instance_path).parents
 
 
 def test_production_refuses_missing_secret():
