@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -32,10 +33,34 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # `make run` sets RUN_JOBS_CONSUMER=1: the master starts one jobs consumer beside its workers and
 # stops it when it exits, so Ctrl-C stops both. Production runs consumers as processes of their own.
 def on_starting(server):
+    refuse_an_address_in_use(server)
     if os.environ.get("RUN_JOBS_CONSUMER") == "1":
         # A session of its own: the terminal's Ctrl-C reaches gunicorn, which then stops it once.
         server.jobs_consumer = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
                                                 start_new_session=True)
+
+
+def refuse_an_address_in_use(server):
+    """Exit when something already listens on a bind address.
+
+    SO_REUSEPORT lets a second server of the same user bind it too, and the kernel would then
+    split connections between them: a forgotten `make run`, or an old version, silently serving
+    half the requests. The probe sets only SO_REUSEADDR, so connections left in TIME_WAIT by a
+    server that just stopped do not count.
+    """
+    if os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS"):
+        return  # sockets handed over by a re-executing master or systemd: ours already
+    for address in server.cfg.address:
+        if not isinstance(address, tuple):
+            continue  # a unix socket path: gunicorn itself refuses one that is in use
+        host, port = address
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as error:
+                raise SystemExit(f"{host}:{port} is already in use ({error.strerror}): is taskapi running?") from None
 
 
 def on_exit(server):

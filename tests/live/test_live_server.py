@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from tests.conftest import PASSWORD
-from tests.live import gunicorn_server
+from tests.live import GUNICORN, gunicorn_server, live_environment, server_output, spawn, stop
 
 pytestmark = pytest.mark.live
 
@@ -51,3 +51,15 @@ def test_logout_on_one_worker_is_refused_by_every_worker(live_url):
     assert refused == [401] * 30
     assert requests.post(f"{live_url}/auth/refresh",
                          json={"refresh_token": pair["refresh_token"]}).status_code == 401
+
+
+def test_a_second_server_on_the_same_address_refuses_to_start(live_url, database_url):
+    """SO_REUSEPORT would let it bind too, and the kernel would split connections between the two."""
+    second = spawn([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
+                   {**live_environment(database_url), "BIND": live_url.removeprefix("http://")})
+    try:
+        assert second.wait(timeout=30) != 0
+        assert "is already in use" in server_output(second)
+    finally:
+        stop(second)
+    assert all(requests.get(f"{live_url}/healthz", timeout=5).status_code == 200 for _ in range(20))
