@@ -102,10 +102,20 @@ def consumer_process(database_url, env=None):
 
 
 def kill_hard(process):
-    """SIGKILL the master and every worker at once, as a crash would."""
+    """SIGKILL the master and every worker at once, as a crash would; return once the group is gone.
+
+    A server started next on the same address refuses to while a dying worker still listens there.
+    """
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     process.output.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
 
 
 def server_output(process):
