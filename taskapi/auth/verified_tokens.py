@@ -12,7 +12,6 @@ PyJWT decodes a token's header and claims with json.loads before it checks the s
 token whose JSON nests too deeply is refused before it gets there (``taskapi.http.shallow_json``).
 """
 
-import base64
 import binascii
 import threading
 import time
@@ -21,6 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_jwt_extended import JWTManager
 from jwt import DecodeError
+from jwt.utils import base64url_decode
 
 from taskapi.http.shallow_json import TooDeep, refuse_deep
 
@@ -67,7 +67,7 @@ def refuse_deep_token(encoded_token):
     """
     for segment in encoded_token.split(".", 2)[:2]:
         try:
-            refuse_deep(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+            refuse_deep(base64url_decode(segment))
         except TooDeep as error:
             raise DecodeError(f"Invalid token: {error}") from None
         except (binascii.Error, ValueError):
