@@ -5,10 +5,12 @@ from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
+from taskapi.db.request_session import RequestSession
+
 
 class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
 limiter = Limiter(key_func=get_remote_address)

@@ -1,0 +1,48 @@
+"""The class behind ``db.session``: on PostgreSQL, a request with a safe method reads outside a transaction.
+
+At PostgreSQL's default isolation (READ COMMITTED) every statement sees what was committed when it
+began, inside a transaction or not, so a request that only reads gains nothing from one and pays
+two round trips for it: psycopg's ``BEGIN`` and the ``ROLLBACK`` when the connection goes back to
+the pool. GET, HEAD and OPTIONS requests therefore get the engine with ``isolation_level`` AUTOCOMMIT
+(SQLAlchemy's per-engine execution option: the same pool, and the level is restored when the
+connection is returned). Every other request, job and command keeps its transaction. Safe methods
+never write: ``tests/test_safe_methods_read_only.py`` walks every such route from /openapi.json and
+fails on any INSERT, UPDATE or DELETE. SQLite is left as it is: Python's sqlite3 driver already
+reads outside a transaction (it sends BEGIN only before a write), and costs no round trips.
+"""
+
+import threading
+import weakref
+
+from flask import has_request_context, request
+from flask_sqlalchemy.session import Session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_autocommit_engines = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def autocommit_engine(engine):
+    """``engine`` with AUTOCOMMIT isolation, one per engine so that a session uses one connection."""
+    found = _autocommit_engines.get(engine)
+    if found is None:
+        with _lock:
+            found = _autocommit_engines.setdefault(engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+    return found
+
+
+def reads_without_transaction(engine):
+    """True when the current request may use ``engine`` without a transaction."""
+    return engine.dialect.name == "postgresql" and has_request_context() and request.method in SAFE_METHODS
+
+
+class RequestSession(Session):
+    """Flask-SQLAlchemy's session (its documented ``class_`` option), binding safe requests to autocommit."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        """The engine Flask-SQLAlchemy chooses; its autocommit twin for a safe request on PostgreSQL."""
+        engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+        if bind is None and reads_without_transaction(engine):
+            return autocommit_engine(engine)
+        return engine
