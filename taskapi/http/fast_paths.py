@@ -1,10 +1,13 @@
-"""Flask's documented extension points, made cheaper: orjson behind the JSON provider, no cookie session.
+"""Flask's documented extension points, made cheaper: orjson behind the JSON provider, no cookie session,
+and ``ensure_sync`` remembering the functions it has already found plain.
 
-Both were measured with ``python -m bench.callgrind`` (bench/README.md): the JSON encoding of a
-50-task page and Flask's cookie session, which taskapi never uses, on every request.
+Each was measured with ``python -m bench.callgrind`` (bench/README.md): the JSON encoding of a
+50-task page, Flask's cookie session, which taskapi never uses, and Flask asking ``inspect`` on
+every request whether each hook and view is a coroutine function.
 """
 
 import orjson
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SessionInterface
 
@@ -58,3 +61,27 @@ def install_fast_paths(app):
     """Use the orjson provider and the no-op session interface on ``app``."""
     app.json = OrjsonProvider(app)
     app.session_interface = NoSessionInterface()
+
+
+class TaskApiFlask(Flask):
+    """Flask whose ``ensure_sync`` (documented as the method to override) remembers plain functions.
+
+    Flask calls it for every hook and view of every request, about a dozen times; each call asks
+    ``inspect`` again. A function found plain once stays plain. A method is remembered by its
+    function, because a MethodView's handler is a new bound method on every request.
+    """
+
+    PLAIN_FUNCTIONS_KEPT = 4096  # far more than the app has hooks and views: never a growing cache
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plain_functions = set()
+
+    def ensure_sync(self, func):
+        key = getattr(func, "__func__", func)
+        if key in self.plain_functions:
+            return func
+        synchronous = super().ensure_sync(func)
+        if synchronous is func and len(self.plain_functions) < self.PLAIN_FUNCTIONS_KEPT:
+            self.plain_functions.add(key)
+        return synchronous

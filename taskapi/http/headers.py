@@ -6,6 +6,9 @@ EXPOSED_HEADERS = ["X-Total-Count", "Link", "ETag", "X-Request-ID", "Location", 
                    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # for answers that carry secrets
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"]
+FIXED_HEADERS = (("x-content-type-options", "X-Content-Type-Options", "nosniff"),
+                 ("referrer-policy", "Referrer-Policy", "no-referrer"),
+                 ("x-frame-options", "X-Frame-Options", "DENY"))
 
 
 def policy_for(path):
@@ -21,12 +24,15 @@ def policy_for(path):
 def add_security_headers(response):
     """nosniff, no referrer, no framing, a CSP, and no caching of anything sent with credentials."""
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Content-Security-Policy", current_app.config[policy_for(request.path)])
-    if "Authorization" in request.headers and "Cache-Control" not in headers:
-        headers["Cache-Control"] = "no-store"
+    present = {name.lower() for name, _ in headers}  # one pass; a view's own value is kept
+    for lowered, name, value in FIXED_HEADERS:
+        if lowered not in present:
+            headers.add(name, value)
+    current = request._get_current_object()
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", current_app.config[policy_for(current.path)])
+    if "cache-control" not in present and "Authorization" in current.headers:
+        headers.add("Cache-Control", "no-store")
     return response
 
 

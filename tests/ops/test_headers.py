@@ -43,3 +43,26 @@ def test_cors_for_allowed_origins_only(make_app):
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_a_views_own_security_headers_are_kept_once_whatever_their_case(make_app):
+    app = make_app()
+
+    @app.get("/probe-own-headers")
+    def probe():
+        return "ok", 200, {"x-frame-options": "SAMEORIGIN", "content-security-policy": "default-src 'self'",
+                           "cache-control": "private, max-age=5"}
+
+    response = app.test_client().get("/probe-own-headers", headers={"Authorization": "Bearer x"})
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'self'"]
+    assert response.headers.getlist("Cache-Control") == ["private, max-age=5"]
+    assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]  # the rest still added
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+
+
+def test_each_security_header_appears_once(client, user_headers):
+    response = client.get("/tasks", headers=user_headers)
+    for name in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Content-Security-Policy",
+                 "Cache-Control"):
+        assert len(response.headers.getlist(name)) == 1, name

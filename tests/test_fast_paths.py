@@ -1,0 +1,52 @@
+"""Flask's extension points overridden for speed keep Flask's behaviour (taskapi/http/fast_paths.py)."""
+
+import pytest
+
+
+def test_plain_functions_are_remembered_by_function_not_by_bound_method(app, client, user_headers):
+    def requests():
+        assert client.get("/tasks", headers=user_headers).status_code == 200
+        assert client.get("/healthz").status_code == 200
+
+    requests()
+    remembered = set(app.plain_functions)
+    assert remembered, "nothing was remembered, so nothing was saved"
+    for _ in range(20):  # a MethodView's handler is a new bound method on every request
+        requests()
+    assert app.plain_functions == remembered
+
+
+def test_a_plain_function_is_returned_as_is(app):
+    def plain():
+        return "ok"
+
+    assert app.ensure_sync(plain) is plain
+    assert app.ensure_sync(plain) is plain
+    assert plain in app.plain_functions
+
+
+def test_a_coroutine_function_is_never_taken_for_plain(app):
+    async def coroutine():
+        return "ok"
+
+    for _ in range(2):
+        try:
+            wrapped = app.ensure_sync(coroutine)
+        except RuntimeError as error:  # Flask without its "async" extra refuses async views
+            assert "async" in str(error)
+        else:
+            assert wrapped is not coroutine
+    assert coroutine not in app.plain_functions
+
+
+def test_the_memory_is_bounded(app):
+    app.plain_functions.clear()
+    functions = [eval("lambda: None") for _ in range(app.PLAIN_FUNCTIONS_KEPT + 10)]  # noqa: S307
+    for function in functions:
+        assert app.ensure_sync(function) is function
+    assert len(app.plain_functions) == app.PLAIN_FUNCTIONS_KEPT
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/openapi.json"])
+def test_unauthenticated_routes_still_answer(client, path):
+    assert client.get(path).status_code == 200
