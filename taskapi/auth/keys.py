@@ -1,5 +1,6 @@
 """Secrets and signing keys: SECRET_KEY from the environment (or a generated local one outside
-production), and the JWT signing keys, newest first, each named by a ``kid`` fingerprint.
+production), keys derived from it for each purpose, and the JWT signing keys, newest first, each
+named by a ``kid`` fingerprint.
 """
 
 import hashlib
@@ -7,6 +8,8 @@ import logging
 import os
 import secrets
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,13 @@ def load_or_create_local_secret(instance_path):
         handle.write(secret)
     log.warning("SECRET_KEY not set: generated a local development secret in %s", path)
     return secret
+
+
+def derive_keys(purpose):
+    """32-byte keys for ``purpose``: from SECRET_KEY first, then from each of SECRET_KEY_FALLBACKS."""
+    secrets_newest_first = [current_app.config["SECRET_KEY"], *current_app.config["SECRET_KEY_FALLBACKS"]]
+    return [HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"taskapi {purpose} v1".encode())
+            .derive(secret.encode("utf-8")) for secret in secrets_newest_first]
 
 
 def key_id(key):

@@ -6,6 +6,8 @@ or biometric: it is multi-factor by itself, so no TOTP code is asked. Every refu
 the account's failure budget, like a password check.
 """
 
+import hashlib
+import hmac
 import json
 
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.events import record_failure, record_if_locked
 from taskapi.auth.failure_budget import account_key, within_budget
+from taskapi.auth.keys import derive_keys
 from taskapi.auth.login import ACCOUNT_DISABLED, require_verified_email
 from taskapi.auth.passkeys import (
     TIMEOUT_MS,
@@ -31,24 +34,39 @@ from taskapi.extensions import db
 from taskapi.models import Passkey, User, utcnow
 
 NOT_ACCEPTED = "Passkey not accepted"
+IMAGINARY_ID_LENGTHS = (16, 20, 32)  # lengths platform authenticators give their credential ids
+IMAGINARY_TRANSPORTS = ("hybrid", "internal")
 
 
 def authentication_options(username=None):
-    """Request options: for ``username``'s passkeys, or (no username, or nobody has it) any discoverable one.
+    """Request options: for ``username``'s passkeys, or without a username for any discoverable one.
 
-    Commits.
+    A name with no passkeys (nobody has it, or its account has none) gets an imaginary credential,
+    so the options never tell whether an account exists or has passkeys. Commits.
     """
     from webauthn import generate_authentication_options, options_to_json
     from webauthn.helpers.structs import UserVerificationRequirement
 
     user = find_user_by_username(username) if username else None
+    allowed = [descriptor(passkey) for passkey in passkeys_of(user)] if user is not None else []
+    if username and not allowed:
+        allowed = [imaginary_descriptor(username)]
     rp_id, _ = relying_party()
     options = generate_authentication_options(
         rp_id=rp_id, challenge=issue_challenge("login", user.id if user is not None else None), timeout=TIMEOUT_MS,
-        allow_credentials=[descriptor(passkey) for passkey in passkeys_of(user)] if user is not None else [],
-        user_verification=UserVerificationRequirement.REQUIRED)
+        allow_credentials=allowed, user_verification=UserVerificationRequirement.REQUIRED)
     db.session.commit()
     return json.loads(options_to_json(options))
+
+
+def imaginary_descriptor(username):
+    """A credential no authenticator holds, the same for the same name under this SECRET_KEY (WebAuthn §14.6.2)."""
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
+    digest = hmac.new(derive_keys("imaginary-passkey")[0], username.lower().encode("utf-8"), hashlib.sha512).digest()
+    length = IMAGINARY_ID_LENGTHS[digest[0] % len(IMAGINARY_ID_LENGTHS)]
+    return PublicKeyCredentialDescriptor(id=digest[1:1 + length],
+                                         transports=[AuthenticatorTransport(name) for name in IMAGINARY_TRANSPORTS])
 
 
 def refuse(user=None):

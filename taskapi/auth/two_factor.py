@@ -16,13 +16,12 @@ import time
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from taskapi.auth.events import record, record_failure, record_if_locked
 from taskapi.auth.failure_budget import account_key, within_budget
+from taskapi.auth.keys import derive_keys
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
@@ -34,13 +33,6 @@ TOTP_CODE = re.compile(r"^\d{6}$")
 VALID_WINDOW = 1  # accept the previous and next 30-second step too (clock drift)
 MFA_REQUIRED = "Two-factor code required: send the code from your authenticator app as otp"
 MFA_INVALID = "Incorrect or already used two-factor code"
-
-
-def derive_keys(purpose):
-    """32-byte keys for ``purpose``: from SECRET_KEY first, then from each of SECRET_KEY_FALLBACKS."""
-    secrets_newest_first = [current_app.config["SECRET_KEY"], *current_app.config["SECRET_KEY_FALLBACKS"]]
-    return [HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"taskapi {purpose} v1".encode())
-            .derive(secret.encode("utf-8")) for secret in secrets_newest_first]
 
 
 def fernet():

@@ -174,3 +174,26 @@ def test_a_disabled_account_cannot_sign_in_with_its_passkey(app, client, auth, u
     client.patch(f"/users/{ada_id(client, user_headers)}", headers=admin, json={"is_active": False})
     assert passkey_login(client, authenticator).status_code == 403
     assert last_event(app)[:2] == ("login.failed", {"reason": "disabled"})
+
+
+def credential_id_length(descriptor):
+    return len(base64.urlsafe_b64decode(descriptor["id"] + "=" * (-len(descriptor["id"]) % 4)))
+
+
+@pytest.mark.parametrize("name", ["nobody-by-this-name", "bob"])
+def test_options_for_a_name_without_passkeys_look_like_options_for_one_with(client, auth, user_headers, name):
+    auth.register("bob")  # an account with no passkey
+    add_passkey(client, user_headers)
+    (real,) = login_options(client, "ada")["allowCredentials"]
+    (imaginary,) = login_options(client, name)["allowCredentials"]
+    assert imaginary.keys() == real.keys() and imaginary["type"] == real["type"] == "public-key"
+    assert credential_id_length(imaginary) in (16, 20, 32) and imaginary["transports"]
+    assert imaginary != real
+    assert login_options(client, name.upper())["allowCredentials"] == [imaginary]  # the same every time
+    assert login_options(client, name + "x")["allowCredentials"] != [imaginary]
+    assert login_options(client)["allowCredentials"] == []  # no name: any discoverable passkey
+
+
+def test_imaginary_credentials_depend_on_the_secret_key(make_app):
+    first, second = make_app().test_client(), make_app(SECRET_KEY="x" * 48).test_client()
+    assert login_options(first, "nobody")["allowCredentials"] != login_options(second, "nobody")["allowCredentials"]
