@@ -1,0 +1,97 @@
+"""Safe-method reads on PostgreSQL with and without a transaction: ``python -m bench.read_round_trips``.
+
+In-process (Flask's test client), prod-like, on a throwaway PostgreSQL database with one user and
+50 tasks: the round trips psycopg makes for one ``GET /tasks?per_page=50`` once warm (a libpq
+trace), then
+ROUNDS alternating rounds of REQUESTS sequential lists each way, wall and CPU milliseconds per
+list. "without" is today's path (taskapi/db/request_session.py); "with" binds every request to
+the transactional engine, as before that module.
+"""
+
+import statistics
+import tempfile
+import time
+
+from bench.__main__ import drop_postgres, fresh_postgres_url, postgres_available
+from bench.inprocess import PROD_LIKE, seeded_client
+
+ROUNDS, REQUESTS, WARMUP = 8, 300, 50
+LIST = "/tasks?per_page=50"
+
+
+def traced_round_trips(client, headers, engine):
+    """What psycopg sends for one list, one entry per round trip (a Query, or a Parse/Bind... up to Sync)."""
+    for _ in range(WARMUP):  # steady state: psycopg prepares a statement after its fifth use
+        client.get(LIST, headers=headers)
+    with engine.connect() as connection:  # the pooled connection the next request checks out
+        raw = connection.connection.dbapi_connection
+    with tempfile.TemporaryFile("w+") as trace:
+        raw.pgconn.trace(trace.fileno())
+        client.get(LIST, headers=headers)
+        raw.pgconn.untrace()
+        trace.seek(0)
+        messages = [line.rstrip("\n").split("\t") for line in trace]
+    trips, current = [], []
+    for fields in messages:
+        if len(fields) < 4 or fields[1] != "F" or fields[3] in ("Describe", "Execute", "Flush"):
+            continue
+        kind, detail = fields[3], fields[4].strip() if len(fields) > 4 else ""
+        if kind == "Query":
+            trips.append(f"Query {detail[:60]}")
+        elif kind == "Sync":
+            trips.append(" + ".join(current) or "Sync")
+            current = []
+        elif kind == "Bind":  # the statement's name only: never the parameters (a session id is one)
+            current.append(f"Bind {detail.split(' ')[1] if ' ' in detail else ''}".strip())
+        else:
+            current.append(f"{kind} {detail[:60]}".strip())
+    return trips
+
+
+def main():
+    if not postgres_available():
+        raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
+    from taskapi.db import request_session
+    from taskapi.extensions import db
+
+    without_transaction = request_session.reads_without_transaction
+    variants = {"without a transaction": without_transaction, "in a transaction": lambda engine: False}
+    url, name = fresh_postgres_url()
+    try:
+        one_connection = {"pool_pre_ping": True, "pool_size": 1}  # so the traced connection is the one used
+        settings = {**PROD_LIKE, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": one_connection}
+        with seeded_client(**settings) as (client, headers):
+            with client.application.app_context():
+                engine = db.engine
+            timings = {variant: [] for variant in variants}
+            for variant, decide in variants.items():
+                request_session.reads_without_transaction = decide
+                trips = traced_round_trips(client, headers, engine)
+                print(f"{variant}: {len(trips)} round trips")
+                for trip in trips:
+                    print(f"    {trip}")
+            for number in range(ROUNDS):
+                order = list(variants) if number % 2 == 0 else list(reversed(variants))
+                for variant in order:
+                    request_session.reads_without_transaction = variants[variant]
+                    for _ in range(WARMUP):
+                        client.get(LIST, headers=headers)
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    for _ in range(REQUESTS):
+                        client.get(LIST, headers=headers)
+                    timings[variant].append(((time.perf_counter() - wall) * 1000 / REQUESTS,
+                                             (time.process_time() - cpu) * 1000 / REQUESTS))
+            for variant, figures in timings.items():
+                print(f"{variant:<22} wall {statistics.median(w for w, _ in figures):.2f} ms, "
+                      f"CPU {statistics.median(c for _, c in figures):.2f} ms per list "
+                      f"(medians of {ROUNDS} rounds of {REQUESTS})")
+            with client.application.app_context():
+                db.session.remove()
+                engine.dispose()
+    finally:
+        request_session.reads_without_transaction = without_transaction
+        drop_postgres(name)
+
+
+if __name__ == "__main__":
+    main()
