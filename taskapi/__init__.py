@@ -17,7 +17,7 @@ from taskapi.extensions import db, limiter
 from taskapi.http import limited_routes  # noqa: F401  (Flask-Limiter checks declared limits only)
 from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets
-from taskapi.http.fast_paths import TaskApiFlask, install_fast_paths
+from taskapi.http.fast_paths import TaskApiFlask
 from taskapi.http.headers import register_headers
 from taskapi.http.hosts import ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
@@ -33,7 +33,6 @@ def create_app(config_class=None):
     app = TaskApiFlask(__name__, instance_path=instance_path_from_env(), instance_relative_config=True)
     app.config.from_object(config_class or config_from_env())
     app.config["API_VERSION"] = __version__
-    install_fast_paths(app)  # orjson responses, no cookie session
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     check_budget_config(app)

@@ -50,3 +50,12 @@ def test_the_memory_is_bounded(app):
 @pytest.mark.parametrize("path", ["/healthz", "/openapi.json"])
 def test_unauthenticated_routes_still_answer(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_app_class_brings_the_orjson_provider_and_no_cookie_session(app, client):
+    from taskapi.http.fast_paths import NoSessionInterface, OrjsonProvider
+
+    assert type(app.json) is OrjsonProvider and isinstance(app.session_interface, NoSessionInterface)
+    response = client.get("/healthz")
+    assert response.get_data() == b'{"status":"ok"}\n'  # orjson's compact output, as before
+    assert "Set-Cookie" not in response.headers

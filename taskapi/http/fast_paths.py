@@ -57,20 +57,18 @@ class NoSessionInterface(SessionInterface):
         return None
 
 
-def install_fast_paths(app):
-    """Use the orjson provider and the no-op session interface on ``app``."""
-    app.json = OrjsonProvider(app)
-    app.session_interface = NoSessionInterface()
-
-
 class TaskApiFlask(Flask):
-    """Flask whose ``ensure_sync`` (documented as the method to override) remembers plain functions.
+    """Flask with the orjson provider, no cookie session, and an ``ensure_sync`` that remembers plain functions.
 
-    Flask calls it for every hook and view of every request, about a dozen times; each call asks
-    ``inspect`` again. A function found plain once stays plain. A method is remembered by its
-    function, because a MethodView's handler is a new bound method on every request.
+    The first two are Flask's documented class attributes. ``ensure_sync`` is the method Flask
+    documents for overriding: it is called for every hook and view of every request, about a dozen
+    times, and each call asks ``inspect`` again. A function found plain once stays plain. A method
+    is remembered by its function, because a MethodView's handler is a new bound method on every
+    request.
     """
 
+    json_provider_class = OrjsonProvider
+    session_interface = NoSessionInterface()
     PLAIN_FUNCTIONS_KEPT = 4096  # far more than the app has hooks and views: never a growing cache
 
     def __init__(self, *args, **kwargs):

@@ -28,10 +28,9 @@ def add_security_headers(response):
     for lowered, name, value in FIXED_HEADERS:
         if lowered not in present:
             headers.add(name, value)
-    current = request._get_current_object()
     if "content-security-policy" not in present:
-        headers.add("Content-Security-Policy", current_app.config[policy_for(current.path)])
-    if "cache-control" not in present and "Authorization" in current.headers:
+        headers.add("Content-Security-Policy", current_app.config[policy_for(request.path)])
+    if "cache-control" not in present and "Authorization" in request.headers:
         headers.add("Cache-Control", "no-store")
     return response
 
