@@ -17,10 +17,8 @@ from tests.conftest import PASSWORD
 from tests.operations import OPERATIONS, operations, operations_of, params
 
 SECURED = operations(secured=True)
-# The refresh token may travel in the body instead of the Bearer header, so the body is read
-# before the credential is checked; a refresh token is the right token there.
-CREDENTIAL_IN_BODY = {("POST", "/auth/refresh")}
-TAKES_REFRESH_TOKEN = CREDENTIAL_IN_BODY
+# Secured by a refresh token (as the Bearer token or in the JSON body), not an access token.
+TAKES_REFRESH_TOKEN = {("POST", "/auth/refresh")}
 MISSING = 999_999
 INVALID_BODIES = {
     "malformed JSON": ("{not json", "application/json"),
@@ -138,8 +136,7 @@ def test_rejected_token_is_401(app, make_app, client, operation, kind):
     assert_401(response, rejected=True)
 
 
-@pytest.mark.parametrize("operation, kind", body_params(
-    [op for op in SECURED if key(op) not in CREDENTIAL_IN_BODY]))
+@pytest.mark.parametrize("operation, kind", body_params(SECURED))
 @pytest.mark.parametrize("authorization", [None, "Bearer not.a.jwt"])
 def test_authentication_comes_before_body_validation(client, operation, kind, authorization):
     headers = {"Authorization": authorization} if authorization else {}
@@ -199,5 +196,5 @@ def test_every_route_is_documented_and_protected_as_documented(app):
                 if mark["admin"]:
                     admin.add(route)
     assert served == set(by_key)
-    assert protected == {key(op) for op in SECURED} - CREDENTIAL_IN_BODY
+    assert protected == {key(op) for op in SECURED} - TAKES_REFRESH_TOKEN
     assert admin == {key(op) for op in operations(admin_only=True)}

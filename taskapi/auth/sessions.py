@@ -85,7 +85,14 @@ def rotate(encoded):
 
     :raises 401: invalid token, or a spent one (after revoking its family)
     """
-    user, claims = verify_refresh_token(encoded)
+    return spend(*verify_refresh_token(encoded))
+
+
+def spend(user, claims):
+    """Spend the refresh token that ``verify_refresh_token`` returned (user, claims) for; the next pair.
+
+    :raises 401: the token was already spent (its family is revoked first)
+    """
     spent = db.session.execute(
         update(RefreshToken)
         .where(RefreshToken.jti == claims["jti"], RefreshToken.family_id == claims["fam"],

@@ -88,6 +88,44 @@ def test_refresh_without_any_token_is_401(client):
     assert response.get_json()["detail"] == "Not authenticated"
 
 
+@pytest.mark.parametrize("data, content_type", [
+    ("{not json", "application/json"),
+    ('{"refresh_token": 5}', "application/json"),
+    ('{"refresh_token": ""}', "application/json"),
+    ("refresh_token=abc", "application/x-www-form-urlencoded"),
+], ids=["malformed JSON", "token not a string", "empty token", "form body"])
+def test_refresh_with_no_usable_token_is_401_before_the_body_is_validated(client, data, content_type):
+    response = client.post("/auth/refresh", data=data, content_type=content_type)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert response.get_json()["detail"] == "Not authenticated"
+
+
+@pytest.mark.parametrize("data, content_type", [
+    ("{not json", "application/json"),
+    ('{"refresh_token": 5}', "application/json"),
+    ('{"unknown": 1}', "application/json"),
+], ids=["malformed JSON", "token not a string", "unknown field"])
+def test_a_body_refused_after_a_good_bearer_token_leaves_the_token_unspent(client, pair, data, content_type):
+    response = client.post("/auth/refresh", data=data, content_type=content_type,
+                           headers=bearer(pair["refresh_token"]))
+    assert response.status_code in (400, 422), response.get_json()
+    assert refresh(client, pair["refresh_token"]).status_code == 200
+
+
+def test_a_good_body_token_with_an_unknown_field_is_422_and_stays_unspent(client, pair):
+    response = client.post("/auth/refresh", json={"refresh_token": pair["refresh_token"], "unknown": 1})
+    assert response.status_code == 422
+    assert "unknown" in response.get_json()["errors"]
+    assert refresh(client, pair["refresh_token"], "json").status_code == 200
+
+
+def test_the_body_token_wins_over_the_bearer_token(client, pair):
+    response = client.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]},
+                           headers=bearer("not.a.jwt"))
+    assert response.status_code == 200
+
+
 def test_refresh_grant_without_token_is_422(client):
     response = client.post("/auth/token", data={"grant_type": "refresh_token"})
     assert response.status_code == 422

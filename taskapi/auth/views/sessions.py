@@ -1,10 +1,13 @@
 """Sessions: refresh with rotation, logout, logout everywhere."""
 
+from functools import wraps
+
+from flask import g, request
 from flask_jwt_extended import current_user, get_jwt
 
 from taskapi.auth.events import record
 from taskapi.auth.limits import limit_refresh
-from taskapi.auth.sessions import public_session_id, revoke_all_sessions, revoke_family, rotate, verify_refresh_token
+from taskapi.auth.sessions import public_session_id, revoke_all_sessions, revoke_family, spend, verify_refresh_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
 from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
@@ -13,18 +16,38 @@ from taskapi.http.headers import NO_STORE
 from taskapi.http.security import BEARER_SECURITY, bearer_token
 
 
+def presented_refresh_token():
+    """The refresh token of the request: a string ``refresh_token`` in a JSON body, else the Bearer token."""
+    body = request.get_json(silent=True) if request.is_json else None
+    token = body.get("refresh_token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) and token else bearer_token()
+
+
+def refresh_token_verified(view):
+    """Verify the presented refresh token before the body is validated, so 401 comes first here too.
+
+    The verified (user, claims) wait in ``g.refresh_credential`` for the view to spend.
+    """
+    @wraps(view)
+    def verified_first(*args, **kwargs):
+        encoded = presented_refresh_token()
+        if not encoded:
+            raise unauthorized(NOT_AUTHENTICATED, token_rejected=False)
+        g.refresh_credential = verify_refresh_token(encoded)
+        return view(*args, **kwargs)
+    return verified_first
+
+
 @bp.route("/auth/refresh", methods=["POST"])
 @limit_refresh
+@refresh_token_verified
 @bp.arguments(RefreshSchema)
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, description="Missing, invalid, spent or revoked refresh token")
 @bp.doc(security=BEARER_SECURITY)  # the refresh token may come as the Bearer token
 def refresh(data):
-    """Trade a refresh token (Bearer, or JSON ``refresh_token``) for a new pair; the old one is spent."""
-    encoded = data.get("refresh_token") or bearer_token()
-    if not encoded:
-        raise unauthorized(NOT_AUTHENTICATED, token_rejected=False)
-    return rotate(encoded), 200, NO_STORE
+    """Trade a refresh token (JSON ``refresh_token``, or Bearer) for a new pair; the old one is spent."""
+    return spend(*g.refresh_credential), 200, NO_STORE
 
 
 @bp.route("/auth/logout", methods=["POST"])
