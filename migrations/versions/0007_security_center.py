@@ -59,7 +59,9 @@ def downgrade():
     op.drop_index('ix_security_events_type', table_name='security_events')
     op.drop_table('security_events')
     op.drop_index('uq_auth_sessions_public_id', table_name='auth_sessions')
-    with op.batch_alter_table('auth_sessions') as batch:
+    # resolve_fks=False: copy auth_sessions without reflecting users, whose expression indexes
+    # SQLAlchemy cannot reflect (and would warn about, though nothing touches them)
+    with op.batch_alter_table('auth_sessions', reflect_kwargs={"resolve_fks": False}) as batch:
         batch.drop_column('last_seen_at')
         batch.drop_column('user_agent')
         batch.drop_column('ip')
