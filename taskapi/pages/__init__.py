@@ -1,28 +1,30 @@
-"""The account pages under /account/: static HTML, CSS and JavaScript modules that call the bearer API.
+"""The account pages under /account/: HTML from Jinja templates, CSS and JavaScript modules that call the bearer API.
 
 Plain Flask (not flask-smorest): these are pages, not API operations, so they stay out of /openapi.json.
-The access token lives in the page's JavaScript memory only; see docs/account-pages.md.
+The templates take no request data, so every visitor gets the same bytes; the access token lives in
+the page's JavaScript memory only (docs/account-pages.md).
 """
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, render_template
 
-bp = Blueprint("pages", __name__, url_prefix="/account", static_folder="static", static_url_path="/static")
+bp = Blueprint("pages", __name__, url_prefix="/account", static_folder="static", static_url_path="/static",
+               template_folder="templates")
 
+# path under /account/ -> (template, its script module, the data-page name landing.js reads)
 PAGES = {
-    "": "index.html",  # sign in, then the security page, in one document (the token is never stored)
-    "verify-email": "verify-email.html",
-    "reset-password": "reset-password.html",
-    "confirm-email-change": "confirm-email-change.html",
+    "": ("index.html", "app.js", None),
+    "verify-email": ("verify-email.html", "landing.js", "verify-email"),
+    "reset-password": ("reset-password.html", "landing.js", "reset-password"),
+    "confirm-email-change": ("confirm-email-change.html", "landing.js", "confirm-email-change"),
 }
 
 
-def serve_page(name):
-    """One of the account pages (the same bytes for everyone: tokens arrive in the fragment, never here)."""
-    response = send_from_directory(bp.static_folder, PAGES[name], max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+def render_page(path):
+    """One of the account pages (tokens arrive in the fragment, never here)."""
+    template, script, page = PAGES[path]
+    return render_template(f"pages/{template}", script=script, page=page), 200, {"Cache-Control": "no-cache"}
 
 
-for path, filename in PAGES.items():
-    bp.add_url_rule(f"/{path}", endpoint=filename.removesuffix(".html").replace("-", "_"),
-                    view_func=lambda name=path: serve_page(name))
+for path, (template, _, _) in PAGES.items():
+    bp.add_url_rule(f"/{path}", endpoint=template.removesuffix(".html").replace("-", "_"),
+                    view_func=lambda path=path: render_page(path))
