@@ -11,8 +11,10 @@ import base64
 import json
 
 import pytest
+from flask import request
 from hypothesis import given
 from hypothesis import strategies as st
+from werkzeug.exceptions import BadRequest
 
 from taskapi.http.shallow_json import MAX_DEPTH, TooDeep, loads, nesting_depth
 from tests.auth.passkey_helpers import add_passkey, login_options, register_options
@@ -70,6 +72,27 @@ def test_a_body_at_the_limit_reaches_the_schema(client, user_headers):
     over = client.post("/tasks", headers=user_headers, data=f'{{"title": {nested(MAX_DEPTH)}}}',
                        content_type="application/json")
     assert over.status_code == 400 and f"more than {MAX_DEPTH} levels deep" in over.get_json()["detail"]
+
+
+def test_request_get_json_refuses_deep_json_silent_or_not(app, decoded_depths):
+    """Flask's own body parsing, which views, limits and libraries call, goes through the same check."""
+    with app.test_request_context("/", method="POST", data=TOO_DEEP, content_type="application/json"):
+        assert request.get_json(silent=True) is None
+    with app.test_request_context("/", method="POST", data=TOO_DEEP, content_type="application/json"):
+        with pytest.raises(BadRequest):
+            request.get_json()
+    with app.test_request_context("/", method="POST", data=nested(MAX_DEPTH), content_type="application/json"):
+        assert request.get_json() == json.loads(nested(MAX_DEPTH))
+    assert max(decoded_depths, default=0) <= MAX_DEPTH
+
+
+@pytest.mark.parametrize("path", ["/auth/refresh", "/auth/password-reset/request"])
+def test_routes_that_peek_at_the_body_before_parsing_it_refuse_deep_json(make_app, path, decoded_depths):
+    """The refresh token's lookup and the per-email limit's key read the body early (the limiter on)."""
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    response = client.post(path, data=TOO_DEEP, content_type="application/json")
+    assert 400 <= response.status_code < 500 and response.mimetype == "application/problem+json"
+    assert max(decoded_depths, default=0) <= MAX_DEPTH
 
 
 @pytest.mark.parametrize("operation", params(PAGED))

@@ -1,5 +1,6 @@
-"""Flask's documented extension points, made cheaper: orjson behind the JSON provider, no cookie session,
-and ``ensure_sync`` remembering the functions it has already found plain.
+"""Flask's documented extension points, made cheaper: orjson behind the JSON provider (whose parsing
+refuses deep client JSON), no cookie session, and ``ensure_sync`` remembering the functions it has
+already found plain.
 
 Each was measured with ``python -m bench.callgrind`` (bench/README.md): the JSON encoding of a
 50-task page, Flask's cookie session, which taskapi never uses, and Flask asking ``inspect`` on
@@ -11,6 +12,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SessionInterface
 
+from taskapi.http import shallow_json
+
 # Datetimes, dates and dataclasses go to Flask's own ``default`` (RFC 822 dates, asdict) as before.
 ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
@@ -20,8 +23,13 @@ class OrjsonProvider(DefaultJSONProvider):
 
     Anything orjson refuses (a lone surrogate, an integer over 64 bits, indentation asked for)
     takes the standard library path, so what encoded before still encodes. Non-ASCII text is
-    sent as UTF-8 rather than ``\\u`` escapes: the same JSON. Parsing stays on the standard library.
+    sent as UTF-8 rather than ``\\u`` escapes: the same JSON. Parsing stays on the standard library,
+    behind the depth check of ``shallow_json``: every ``request.get_json()``, silent or not, refuses
+    client JSON nested too deeply (a ValueError, so a 400, or None when silent) before it decodes.
     """
+
+    def loads(self, s, **kwargs):
+        return shallow_json.loads(s, **kwargs)
 
     def dumps(self, obj, **kwargs):
         if not kwargs or kwargs == {"separators": (",", ":")}:
