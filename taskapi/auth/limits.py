@@ -1,5 +1,7 @@
 """Per-IP rate limits on the auth endpoints (Flask-Limiter); every attempt counts, successful or not.
 
+The counts are shared by every worker: a SQLite file by default (taskapi/db/limit_counters.py), or Redis.
+
 Per-account limits are not here: wrong passwords and codes spend the account's failure budget in
 the database (``failure_budget``), exact across workers and nodes with or without Redis.
 """

@@ -61,6 +61,7 @@ def live_environment(database_url, env=None):
 
     Without JOBS_* settings in ``env`` the process gets a throwaway job queue of its own (never the
     project's instance/jobs.sqlite); give gunicorn and a consumer the same ``env`` to share one.
+    Each server counts its rate limits in a file of its own too, so no test spends another's budget.
     """
     return {
         **os.environ,
@@ -71,6 +72,7 @@ def live_environment(database_url, env=None):
         "TRUSTED_HOSTS": "127.0.0.1",  # requests here name the server by address
         "JOBS_NAME": f"taskapi_live_{uuid.uuid4().hex[:12]}",
         "JOBS_SQLITE_PATH": os.path.join(SCRATCH, f"{uuid.uuid4().hex[:12]}.sqlite"),
+        "RATELIMIT_SQLITE_PATH": os.path.join(SCRATCH, f"{uuid.uuid4().hex[:12]}-limits.sqlite"),
         **(env or {}),
     }
 

@@ -1,8 +1,9 @@
-"""The per-account failure budget is exact across gunicorn workers and nodes, with or without Redis.
+"""Limits that hold across gunicorn workers: the per-account budget (and nodes), the per-address limits.
 
 The budget lives in the database, which every worker and node already shares: the default
 deployment (several workers, SQLite, no Redis) must give exactly the budget of failures, then
-429 from every worker, the right password included.
+429 from every worker, the right password included. The per-address limits count in a file
+every worker of the machine shares (Redis, when set, for every node): exactly the limit, in all.
 """
 
 import re
@@ -119,3 +120,24 @@ def test_exactly_the_budget_then_429_on_both_nodes(two_nodes):
         assert_refused(login(node, PASSWORD))
     assert_refused(requests.delete(f"{node_b}/users/me", json={"password": PASSWORD}, headers=headers))
     assert requests.get(f"{node_a}/users/me", headers=headers).status_code == 200
+
+
+def register(url, number):
+    return requests.post(f"{url}/auth/register", json={"username": f"visitor{number}", "password": PASSWORD},
+                         headers={"Connection": "close"}, timeout=30)
+
+
+def test_a_per_address_limit_is_exact_over_every_worker(database_url, make_app, limiter_env):
+    make_app()  # empties the tables afterwards
+    limit = 6
+    env = {**limiter_env, "RATELIMIT_REGISTER_PER_IP": f"{limit}/minute"}
+    process, url = start_gunicorn(database_url, workers=3, env=env)
+    try:
+        responses = all_at_once(3 * limit, lambda number: register(url, number))
+        assert sorted(response.status_code for response in responses) == [201] * limit + [429] * (2 * limit)
+        refused = [response for response in responses if response.status_code == 429]
+        assert all(response.headers["X-RateLimit-Limit"] == str(limit) for response in refused)
+        workers = {pid for pid, _, path in ACCESS_LINE.findall(server_output(process)) if path == "/auth/register"}
+        assert len(workers) >= 2, "the registrations did not spread over the workers"
+    finally:
+        stop(process)
