@@ -12,9 +12,11 @@ from tests.operations import operations, params
 # Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
 ROUTES = operations(body="json")
 # Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out;
-# passkey sign-in options, discoverable).
+# passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token).
 OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout",
-                 "POST /auth/passkeys/login/options"}
+                 "POST /auth/passkeys/login/options", "POST /auth/refresh"}
+# Authenticated by a refresh token, so the body is parsed only after one is verified (401 first).
+REFRESH_TOKEN_ROUTES = {"POST /auth/refresh"}
 HOSTILE = {
     "nul byte": '{"title": "a\\u0000b", "username": "a\\u0000b", "password": "p\\u0000w", "email": "x\\u0000@y.z"}',
     "lone surrogate": '{"title": "\\ud800", "username": "\\udfff", "password": "\\ud800\\ud800", "email": "\\ud800"}',
@@ -41,12 +43,20 @@ def world(client, auth, admin_headers, create_task):
     task = create_task(headers, "survivor", description="keep me")
     bob_id = client.get("/auth/me", headers=auth.headers("bob")).get_json()["id"]
     _, passkey = add_passkey(client, headers)
-    return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"]}
+    refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
+    return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
+            "refresh": {"Authorization": f"Bearer {refresh}"}}
 
 
 def send(client, world, operation, body, content_type):
-    """``body`` to an operation: as ada, who owns the task, or as the admin where only an admin may (on bob)."""
-    headers = world["admin"] if operation.admin_only else world["headers"]
+    """``body`` to an operation: as ada, who owns the task, or as the admin where only an admin may (on bob).
+
+    The refresh route gets ada's refresh token, so its body reaches the parser.
+    """
+    if str(operation) in REFRESH_TOKEN_ROUTES:
+        headers = world["refresh"]
+    else:
+        headers = world["admin"] if operation.admin_only else world["headers"]
     url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"]})
     return client.open(url, method=operation.method, data=body, content_type=content_type, headers=headers)
 
