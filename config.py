@@ -145,6 +145,7 @@ class Config:
     JOBS_IMMEDIATE = False  # run jobs inline (unit tests of job bodies only)
     JOBS_WORKERS = env_int("JOBS_WORKERS", 2)  # worker threads per consumer process
     JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 1)  # longest wait between looks at an idle SQLite queue
+    JOBS_PERIODIC = env_bool("JOBS_PERIODIC", True)  # false: this consumer never starts the periodic jobs
     # A failed mail is tried again after 20 s, then x3.3 each time: 6 tries over about an hour.
     JOBS_RETRIES = env_int("JOBS_RETRIES", 5)
     JOBS_RETRY_DELAY_SECONDS = env_float("JOBS_RETRY_DELAY_SECONDS", 20)

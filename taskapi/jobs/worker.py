@@ -50,8 +50,9 @@ def start_heartbeat(app):
 
 
 def make_consumer(app, workers):
-    """Huey's consumer for the app's queue: ``workers`` threads, periodic jobs on."""
-    return app.extensions[EXTENSION].huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
+    """Huey's consumer for the app's queue: ``workers`` threads, periodic jobs on unless JOBS_PERIODIC is off."""
+    return app.extensions[EXTENSION].huey.create_consumer(workers=workers, worker_type="thread",
+                                                          periodic=app.config["JOBS_PERIODIC"],
                                                           max_delay=app.config["JOBS_POLL_SECONDS"])
 
 

@@ -2,6 +2,7 @@
 
 import time
 
+from taskapi.jobs.worker import make_consumer
 from tests.conftest import ADA_EMAIL, PASSWORD
 
 
@@ -50,3 +51,8 @@ def test_an_unreachable_queue_is_503_and_nothing_is_promised(make_app, caplog):
     assert response.headers["Retry-After"] == "5"
     assert response.get_json()["detail"] == "The job queue is unavailable; try again shortly"
     assert client.get("/readyz").status_code == 503
+
+
+def test_jobs_periodic_off_makes_a_consumer_that_never_starts_periodic_jobs(make_app):
+    assert make_consumer(make_app(), 1).periodic is True
+    assert make_consumer(make_app(JOBS_PERIODIC=False), 1).periodic is False
