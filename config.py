@@ -198,6 +198,7 @@ class TestConfig(Config):
     BCRYPT_LOG_ROUNDS = 4
     RATELIMIT_ENABLED = False  # the limiter's own tests switch it on (the account failure budget stays on)
     RATELIMIT_STORAGE_URI = "memory://"
+    JOBS_PERIODIC = False  # tests queue the periodic jobs themselves, with clocks of their own
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     MAIL_SERVER = None  # the SMTP tests point this at their own server
 

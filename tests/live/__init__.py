@@ -62,6 +62,8 @@ def live_environment(database_url, env=None):
     Without JOBS_* settings in ``env`` the process gets a throwaway job queue of its own (never the
     project's instance/jobs.sqlite); give gunicorn and a consumer the same ``env`` to share one.
     Each server counts its rate limits in a file of its own too, so no test spends another's budget.
+    Consumers run no periodic jobs: a reminder scan with the real clock would mail real digests
+    between 08:00 and 12:00 in a user's zone, so a test would pass or fail with the time of day.
     """
     return {
         **os.environ,
@@ -73,6 +75,7 @@ def live_environment(database_url, env=None):
         "JOBS_NAME": f"taskapi_live_{uuid.uuid4().hex[:12]}",
         "JOBS_SQLITE_PATH": os.path.join(SCRATCH, f"{uuid.uuid4().hex[:12]}.sqlite"),
         "RATELIMIT_SQLITE_PATH": os.path.join(SCRATCH, f"{uuid.uuid4().hex[:12]}-limits.sqlite"),
+        "JOBS_PERIODIC": "false",
         **(env or {}),
     }
 

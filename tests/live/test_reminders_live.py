@@ -67,8 +67,7 @@ def test_two_time_zones_each_get_one_digest_at_their_own_eight_oclock(database_u
     app = make_app()
     client = app.test_client()
     with SmtpServer() as smtp:
-        # No periodic scan with the real clock: between 08:00 and 12:00 in New York it would mail today's digest.
-        env = live_env(queue_settings, smtp.port, JOBS_PERIODIC="false")
+        env = live_env(queue_settings, smtp.port)  # consumers without the periodic scan (tests/live/__init__.py)
         with consumer_process(database_url, env), consumer_process(database_url, env):  # two consumers
             ny = sign_up(client, smtp, "nyc", "America/New_York", 1)
             tokyo = sign_up(client, smtp, "tokyo", "Asia/Tokyo", 2)
