@@ -6,10 +6,11 @@ Per-account limits are not here: wrong passwords and codes spend the account's f
 the database (``failure_budget``), exact across workers and nodes with or without Redis.
 """
 
-from flask import current_app, request
+from flask import current_app
 from flask_limiter.util import get_remote_address
 
 from taskapi.extensions import limiter
+from taskapi.http.parsing import peek_json_string
 
 
 def configured(name):
@@ -35,9 +36,8 @@ def limit_refresh(view):
 
 def requested_email():
     """The email in a JSON body, normalised, or None."""
-    body = request.get_json(silent=True) if request.is_json else None
-    email = body.get("email") if isinstance(body, dict) else None
-    return email.strip().lower() if isinstance(email, str) and email.strip() else None
+    email = peek_json_string("email")
+    return email.strip().lower() if email and email.strip() else None
 
 
 def limit_password_reset(view):

@@ -71,18 +71,21 @@ class SqliteCounters(Storage):
             connection.execute("DELETE FROM counters WHERE expires_at <= ?", (now,))
         return connection.execute(HIT, {"key": key, "amount": amount, "now": now, "expiry": expiry}).fetchone()[0]
 
+    def _open_window(self, key, now):
+        """(count, expires_at) of ``key``'s window if it is still open at ``now``, else None."""
+        return self._connection().execute("SELECT count, expires_at FROM counters WHERE key = ? AND expires_at > ?",
+                                          (key, now)).fetchone()
+
     def get(self, key):
         """The count in ``key``'s open window (0 when none is open)."""
-        row = self._connection().execute("SELECT count FROM counters WHERE key = ? AND expires_at > ?",
-                                          (key, time.time())).fetchone()
-        return row[0] if row else 0
+        window = self._open_window(key, time.time())
+        return window[0] if window else 0
 
     def get_expiry(self, key):
         """When ``key``'s open window ends (now when none is open), as a Unix time."""
         now = time.time()
-        row = self._connection().execute("SELECT expires_at FROM counters WHERE key = ? AND expires_at > ?",
-                                          (key, now)).fetchone()
-        return row[0] if row else now
+        window = self._open_window(key, now)
+        return window[1] if window else now
 
     def check(self):
         """True when the file answers."""

@@ -2,6 +2,7 @@
 
 import re
 
+from flask import request
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, abort
 
@@ -10,6 +11,16 @@ from taskapi.http import shallow_json
 JSON_MIMETYPES = {"application/json"}
 # NUL and unpaired surrogates: valid JSON escapes, but no database can store them as text.
 UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def peek_json_string(name):
+    """Member ``name`` of a JSON object body if it is a string, else None, read before the body is parsed.
+
+    For what must be known first (a credential, a rate-limit key); the parser still validates the body.
+    """
+    body = request.get_json(silent=True) if request.is_json else None
+    value = body.get(name) if isinstance(body, dict) else None
+    return value if isinstance(value, str) else None
 
 
 class DuplicateKeyError(ValueError):

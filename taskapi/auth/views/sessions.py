@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g, request
+from flask import g
 from flask_jwt_extended import current_user, get_jwt
 
 from taskapi.auth.events import record
@@ -13,14 +13,13 @@ from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
 from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
+from taskapi.http.parsing import peek_json_string
 from taskapi.http.security import BEARER_SECURITY, bearer_token
 
 
 def presented_refresh_token():
     """The refresh token of the request: a string ``refresh_token`` in a JSON body, else the Bearer token."""
-    body = request.get_json(silent=True) if request.is_json else None
-    token = body.get("refresh_token") if isinstance(body, dict) else None
-    return token if isinstance(token, str) and token else bearer_token()
+    return peek_json_string("refresh_token") or bearer_token()
 
 
 def refresh_token_verified(view):
