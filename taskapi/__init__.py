@@ -13,15 +13,14 @@ from taskapi.auth.notifications import install_notification_hooks
 from taskapi.auth.verified_tokens import jwt
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
-from taskapi.db.limit_counters import counters_uri
-from taskapi.extensions import db, limiter
-from taskapi.http import limited_routes  # noqa: F401  (Flask-Limiter checks declared limits only)
+from taskapi.extensions import db
 from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets
 from taskapi.http.fast_paths import TaskApiFlask
 from taskapi.http.headers import register_headers
 from taskapi.http.hosts import ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
+from taskapi.http.rate_limits import init_rate_limits
 from taskapi.http.request_log import register_request_logging
 from taskapi.http.security import normalize_bearer_scheme, register_security_schemes
 from taskapi.jobs import init_jobs
@@ -59,20 +58,12 @@ def register_extensions(app):
     init_db(app, db)
     jwt.init_app(app)
     tokens.register_callbacks(jwt)
-    limiter.init_app(with_limit_storage(app))
+    init_rate_limits(app)
     api.init_app(app)
     register_security_schemes(api)
     init_jobs(app)
     install_notification_hooks()
     app.before_request(normalize_bearer_scheme)
-
-
-def with_limit_storage(app):
-    """``app``, its limiter storage defaulting to a counters file the workers share (not per-worker memory)."""
-    if not app.config.get("RATELIMIT_STORAGE_URI"):
-        path = app.config["RATELIMIT_SQLITE_PATH"] or os.path.join(app.instance_path, "ratelimits.sqlite")
-        app.config["RATELIMIT_STORAGE_URI"] = counters_uri(path)
-    return app
 
 
 def register_blueprints(app):

@@ -1,7 +1,5 @@
 """Third-party extension objects, created unbound and bound to the app in create_app()."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
@@ -13,4 +11,3 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})
-limiter = Limiter(key_func=get_remote_address)

@@ -11,7 +11,7 @@ from limits.strategies import FixedWindowRateLimiter
 from config import TestConfig
 from taskapi import create_app
 from taskapi.db.limit_counters import SqliteCounters, counters_uri
-from taskapi.extensions import limiter
+from taskapi.http.rate_limits import rate_limiter
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def app_with(**settings):
 def test_the_default_storage_is_a_counters_file_in_the_instance_folder():
     app = app_with(RATELIMIT_STORAGE_URI=None, RATELIMIT_SQLITE_PATH=None)
     assert app.config["RATELIMIT_STORAGE_URI"] == counters_uri(f"{app.instance_path}/ratelimits.sqlite")
-    assert isinstance(limiter.storage, SqliteCounters)
+    assert isinstance(rate_limiter(app).storage, SqliteCounters)
 
 
 def test_the_counters_file_can_be_moved_and_a_storage_uri_wins(tmp_path):

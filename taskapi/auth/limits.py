@@ -1,4 +1,4 @@
-"""Per-IP rate limits on the auth endpoints (Flask-Limiter); every attempt counts, successful or not.
+"""Per-IP rate limits on the auth endpoints; every attempt counts, successful or not.
 
 The counts are shared by every worker: a SQLite file by default (taskapi/db/limit_counters.py), or Redis.
 
@@ -7,10 +7,9 @@ the database (``failure_budget``), exact across workers and nodes with or withou
 """
 
 from flask import current_app
-from flask_limiter.util import get_remote_address
 
-from taskapi.extensions import limiter
 from taskapi.http.parsing import peek_json_string
+from taskapi.http.rate_limits import rate_limit
 
 
 def configured(name):
@@ -20,18 +19,17 @@ def configured(name):
 
 def limit_login(view):
     """Per-IP budget shared by every login endpoint."""
-    return limiter.shared_limit(configured("RATELIMIT_LOGIN_PER_IP"), scope="login-ip",
-                                key_func=get_remote_address)(view)
+    return rate_limit(configured("RATELIMIT_LOGIN_PER_IP"), scope="login-ip")(view)
 
 
 def limit_register(view):
     """Per-IP budget for creating accounts."""
-    return limiter.limit(configured("RATELIMIT_REGISTER_PER_IP"), key_func=get_remote_address)(view)
+    return rate_limit(configured("RATELIMIT_REGISTER_PER_IP"))(view)
 
 
 def limit_refresh(view):
     """Per-IP budget for refreshing tokens."""
-    return limiter.limit(configured("RATELIMIT_REFRESH_PER_IP"), key_func=get_remote_address)(view)
+    return rate_limit(configured("RATELIMIT_REFRESH_PER_IP"))(view)
 
 
 def requested_email():
@@ -42,11 +40,11 @@ def requested_email():
 
 def limit_password_reset(view):
     """Per-IP and per-email budgets for reset mails, so nobody floods a mailbox or probes at speed."""
-    view = limiter.limit(configured("RATELIMIT_RESET_PER_EMAIL"), key_func=lambda: f"email:{requested_email()}",
-                         exempt_when=lambda: requested_email() is None)(view)
-    return limiter.limit(configured("RATELIMIT_RESET_PER_IP"), key_func=get_remote_address)(view)
+    view = rate_limit(configured("RATELIMIT_RESET_PER_EMAIL"), key=lambda: f"email:{requested_email()}",
+                      exempt_when=lambda: requested_email() is None)(view)
+    return rate_limit(configured("RATELIMIT_RESET_PER_IP"))(view)
 
 
 def limit_account_tokens(view):
     """Per-IP budget for redeeming mailed tokens and asking for verification mails."""
-    return limiter.limit(configured("RATELIMIT_VERIFY_PER_IP"), key_func=get_remote_address)(view)
+    return rate_limit(configured("RATELIMIT_VERIFY_PER_IP"))(view)

@@ -4,6 +4,8 @@ Per-account limits are the database failure budget (test_failure_budget.py); her
 two meet: the budget answers the same with the limiter on.
 """
 
+import time
+
 import pytest
 
 from tests.conftest import PASSWORD
@@ -95,3 +97,49 @@ def test_x_forwarded_for_counts_behind_one_trusted_proxy(make_app):
 def test_limits_can_be_switched_off(make_app):
     client = make_app(RATELIMIT_ENABLED=False, RATELIMIT_LOGIN_PER_IP="1/minute").test_client()
     assert [attempt(client, f"user{n}").status_code for n in range(4)] == [401] * 4
+
+
+def register(client, name, remote="10.6.6.6"):
+    return client.post("/auth/register", json={"username": name, "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": remote})
+
+
+def test_answers_show_the_smallest_window_then_the_spent_limit(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                      RATELIMIT_REGISTER_PER_IP="5/hour;2/minute").test_client()
+    answers = [register(client, f"shown{n}") for n in range(3)]
+    assert [answer.status_code for answer in answers] == [201, 201, 429]
+    assert [answer.headers["X-RateLimit-Limit"] for answer in answers] == ["2", "2", "2"]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == ["1", "0", "0"]
+    assert all(int(answer.headers["X-RateLimit-Reset"]) > time.time() for answer in answers)
+    assert "Retry-After" not in answers[0].headers
+    assert 0 < int(answers[2].headers["Retry-After"]) <= 60
+    assert answers[2].get_json()["detail"] == "Too many requests: the limit of 2 per 1 minute was reached; retry later."
+
+
+def test_a_spent_per_email_budget_is_the_one_shown(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", RATELIMIT_RESET_PER_IP="10/minute",
+                      RATELIMIT_RESET_PER_EMAIL="1/hour").test_client()
+    ask = [client.post("/auth/password-reset/request", json={"email": "ada@example.com"}) for _ in range(2)]
+    assert [answer.status_code for answer in ask] == [202, 429]
+    assert ask[0].headers["X-RateLimit-Limit"] == "10"  # both budgets had room: the smaller window is shown
+    assert ask[1].headers["X-RateLimit-Limit"] == "1" and ask[1].headers["X-RateLimit-Remaining"] == "0"
+    assert 3500 < int(ask[1].headers["Retry-After"]) <= 3600
+
+
+def test_every_app_counts_on_its_own(make_app):
+    first, second = (make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                              RATELIMIT_REGISTER_PER_IP="1/minute").test_client() for _ in range(2))
+    assert [register(first, "one").status_code, register(first, "two").status_code] == [201, 429]
+    assert register(second, "three").status_code == 201
+
+
+def test_a_storage_outage_lets_requests_through_and_is_logged(make_app, caplog):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                      RATELIMIT_REGISTER_PER_IP="1/minute").test_client()
+    with caplog.at_level("ERROR", logger="taskapi.rate_limits"):
+        answers = [register(client, f"through{n}") for n in range(2)]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert "X-RateLimit-Limit" not in answers[0].headers
+    assert [record.getMessage() for record in caplog.records] == \
+        ["the rate-limit storage failed; the request was let through"] * 2
