@@ -94,12 +94,13 @@ class Blueprint(SmorestBlueprint):
         return decorator
 
     def _authorize_then_load(self):
-        if request.method == "OPTIONS":
+        current = request._get_current_object()  # one proxy lookup for the five reads below
+        if current.method == "OPTIONS":
             return
-        protection = protection_of(current_app.view_functions.get(request.endpoint), request.method)
+        protection = protection_of(current_app.view_functions.get(current.endpoint), current.method)
         if protection is not None:
             require_access(admin=protection["admin"])
-        view_args = request.view_args or {}
+        view_args = current.view_args or {}
         for name, (replacement, loader) in self._loaders.items():
             if name in view_args:
                 view_args[replacement] = loader(view_args.pop(name))

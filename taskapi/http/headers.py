@@ -11,9 +11,8 @@ FIXED_HEADERS = (("x-content-type-options", "X-Content-Type-Options", "nosniff")
                  ("x-frame-options", "X-Frame-Options", "DENY"))
 
 
-def policy_for(path):
+def policy_for(config, path):
     """The config key of the CSP for ``path``: the account pages, the API docs, or the bare API."""
-    config = current_app.config
     if path == config["ACCOUNT_PATH_PREFIX"] or path.startswith(config["ACCOUNT_PATH_PREFIX"] + "/"):
         return "ACCOUNT_CONTENT_SECURITY_POLICY"
     if path.startswith(config["DOCS_PATH_PREFIXES"]):
@@ -23,14 +22,15 @@ def policy_for(path):
 
 def add_security_headers(response):
     """nosniff, no referrer, no framing, a CSP, and no caching of anything sent with credentials."""
-    headers = response.headers
+    headers, current = response.headers, request._get_current_object()  # one proxy lookup per request
     present = {name.lower() for name, _ in headers}  # one pass; a view's own value is kept
     for lowered, name, value in FIXED_HEADERS:
         if lowered not in present:
             headers.add(name, value)
     if "content-security-policy" not in present:
-        headers.add("Content-Security-Policy", current_app.config[policy_for(request.path)])
-    if "cache-control" not in present and "Authorization" in request.headers:
+        config = current_app.config
+        headers.add("Content-Security-Policy", config[policy_for(config, current.path)])
+    if "cache-control" not in present and "HTTP_AUTHORIZATION" in current.environ:
         headers.add("Cache-Control", "no-store")
     return response
 

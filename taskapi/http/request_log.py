@@ -2,9 +2,9 @@
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 
 import orjson
 from flask import g, has_request_context, request
@@ -55,20 +55,22 @@ def configure_logging(app):
 def start_request():
     """Adopt a well-formed X-Request-ID from the client, or make one; start the clock."""
     incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if REQUEST_ID_PATTERN.fullmatch(incoming) else uuid.uuid4().hex
-    g.request_started = time.perf_counter()
+    context = g._get_current_object()  # one proxy lookup, not one per attribute (every request pays them)
+    context.request_id = incoming if REQUEST_ID_PATTERN.fullmatch(incoming) else os.urandom(16).hex()
+    context.request_started = time.perf_counter()
 
 
 def finish_request(response):
     """Echo the request id and log one line: never a body, query string or header value."""
-    request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
+    context, current = g._get_current_object(), request._get_current_object()
+    request_id = context.get("request_id") or os.urandom(16).hex()
     response.headers["X-Request-ID"] = request_id
-    started = getattr(g, "request_started", None)
+    started = context.get("request_started")
     duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
-    access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": {
-        "method": request.method, "path": request.path, "status": response.status_code,
-        "duration_ms": duration_ms, "user_id": authenticated_user_id(), "request_id": request_id,
-        "remote_addr": request.remote_addr,
+    method, path, status = current.method, current.path, response.status_code
+    access_log.info("%s %s %s", method, path, status, extra={"fields": {
+        "method": method, "path": path, "status": status, "duration_ms": duration_ms,
+        "user_id": authenticated_user_id(), "request_id": request_id, "remote_addr": current.remote_addr,
     }})
     return response
 
