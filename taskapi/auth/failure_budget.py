@@ -11,7 +11,7 @@ A window opens with the first failure after the previous window ended and lasts 
 period. A unit is taken with one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING``
 (SQLite and PostgreSQL) and committed before the check, so a request that then fails cannot
 roll its failure back. The budget is always on: RATELIMIT_ENABLED switches off only the per-IP
-limits of Flask-Limiter.
+limits (taskapi/http/rate_limits.py).
 """
 
 import hashlib

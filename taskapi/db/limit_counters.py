@@ -4,8 +4,8 @@ With ``memory://`` each gunicorn worker counts on its own, so N workers would gi
 each per-address budget. The default deployment has no Redis, so by default the counters live in a
 small SQLite file (``instance/ratelimits.sqlite``): a hit is one atomic UPSERT, whichever worker
 takes it. The class registers the ``taskapi+sqlite`` scheme with `limits` when this module is
-imported (its documented way to add a storage); Flask-Limiter then takes it like any storage URI.
-Only the fixed-window strategy is supported, which is Flask-Limiter's default and taskapi's.
+imported (its documented way to add a storage); taskapi/http/rate_limits.py takes it like any storage
+URI. Only the fixed-window strategy is supported, which is the one taskapi counts with.
 """
 
 import os

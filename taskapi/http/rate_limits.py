@@ -1,7 +1,7 @@
 """Per-client rate limits declared on single views, counted by the ``limits`` library.
 
-A view opts in with ``rate_limit``; every other request runs no limiter code at all. (Flask-Limiter,
-used before, hooked every request of every route: about 0.29 M instructions each, bench/README.md.)
+A view opts in with ``rate_limit``, so a route without a limit runs no limiter code at all: no
+app-wide hook looks for limits that taskapi never declares.
 
 A request takes one unit of each limit its decorator names, smallest window first, and stops at the
 first one that is spent: that answer is a 429 with Retry-After. Every answer of a limited view says

@@ -26,9 +26,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             **getattr(record, "fields", {}),
         }
-        request_id = getattr(g, "request_id", None) if has_request_context() else None
-        if request_id and "request_id" not in entry:
-            entry["request_id"] = request_id
+        if "request_id" not in entry and has_request_context() and g.get("request_id"):
+            entry["request_id"] = g.request_id
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         try:  # orjson: the same line for a fraction of the instructions (bench/README.md)

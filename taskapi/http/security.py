@@ -12,7 +12,7 @@ BEARER_PATTERN = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 def bearer_token():
     """The token of the request's ``Authorization: Bearer`` header (any case of the scheme), or None."""
-    match = BEARER_PATTERN.match(request.headers.get("Authorization", ""))
+    match = BEARER_PATTERN.match(request.environ.get("HTTP_AUTHORIZATION", ""))  # the header, as WSGI keeps it
     return match.group(1) if match else None
 
 
