@@ -9,6 +9,7 @@ from taskapi import cli, ops, pages, tasks, users
 from taskapi.auth import tokens
 from taskapi.auth.failure_budget import check_budget_config
 from taskapi.auth.keys import ensure_secret_key
+from taskapi.auth.limits import check_limit_config
 from taskapi.auth.notifications import install_notification_hooks
 from taskapi.auth.verified_tokens import jwt
 from taskapi.auth.views import bp as auth_bp
@@ -36,6 +37,7 @@ def create_app(config_class=None):
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     check_budget_config(app)
+    check_limit_config(app)
     ensure_trusted_hosts(app)
     register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
     # /tasks and /tasks/ are one route, with no redirect (contract).

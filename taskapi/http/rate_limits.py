@@ -68,6 +68,11 @@ def rate_limit(limits, key=client_address, scope=None, exempt_when=None):
     return decorate
 
 
+def parse_limits(text):
+    """The limits a string such as ``5/minute;30/hour`` names, smallest window first; ValueError if none."""
+    return sorted(parse_many(text), key=lambda item: item.get_expiry())
+
+
 def spend_one(limit_string, key, scope):
     """Hit each limit, smallest window first; 429 at the first that is spent.
 
@@ -77,7 +82,7 @@ def spend_one(limit_string, key, scope):
     config = current_app.config
     identifiers = (config["RATELIMIT_KEY_PREFIX"], key, scope)
     limiter = rate_limiter()
-    items = sorted(parse_many(limit_string), key=lambda item: item.get_expiry())
+    items = parse_limits(limit_string)
     try:
         spent = next((item for item in items if not limiter.hit(item, *identifiers)), None)
         shown = spent or items[0]

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from taskapi.auth.limits import SETTINGS
 from tests.conftest import PASSWORD
 
 
@@ -143,3 +144,9 @@ def test_a_storage_outage_lets_requests_through_and_is_logged(make_app, caplog):
     assert "X-RateLimit-Limit" not in answers[0].headers
     assert [record.getMessage() for record in caplog.records] == \
         ["the rate-limit storage failed; the request was let through"] * 2
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_an_unreadable_limit_stops_the_app_from_starting(make_app, name):
+    with pytest.raises(RuntimeError, match=name):
+        make_app(**{name: "lots"})
