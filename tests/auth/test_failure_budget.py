@@ -1,6 +1,6 @@
 """Per-account failure budgets (database): logins and re-authentication share one budget per account.
 
-Flask-Limiter is off here (as in the rest of the suite), so every 429 comes from the budget,
+The per-address limits are off here (as in the rest of the suite), so every 429 comes from the budget,
 which is always on.
 """
 

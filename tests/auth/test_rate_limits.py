@@ -1,4 +1,4 @@
-"""Per-IP login, token and registration rate limits (Flask-Limiter ON here; off in the rest of the suite).
+"""Per-IP login, token and registration rate limits (switched on here; off in the rest of the suite).
 
 Per-account limits are the database failure budget (test_failure_budget.py); here only how the
 two meet: the budget answers the same with the limiter on.
