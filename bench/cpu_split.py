@@ -1,0 +1,86 @@
+"""Where the CPU of one wrk phase goes, by process: ``python -m bench.cpu_split [--phase create] [--seconds 10]``.
+
+Serves taskapi and the peer in turn on SQLite and on PostgreSQL (fresh databases, seeded as in
+``python -m bench``), runs one phase under wrk, and reads every process's CPU time from /proc
+before and after. Prints the rate and the server's CPU milliseconds per request, with the
+biggest other consumers (wrk among them). The PostgreSQL server may run outside this machine's process list
+(it does on these machines), so its own CPU need not show. Asserts nothing.
+"""
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench import servers, wrk
+from bench.__main__ import drop_postgres, fresh_postgres_url, postgres_available, seed
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_by_name():
+    """{process name: CPU seconds (user + system)} over every process this machine shows."""
+    totals = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        name = "postgres" if name.startswith("postgres") else name
+        totals[name] = totals.get(name, 0) + (int(rest[11]) + int(rest[12])) / TICKS
+    return totals
+
+
+def measure(kind, database_url, phase, seconds):
+    """(wrk result, {process name: CPU seconds}) of one ``phase`` against ``kind``."""
+    path = {"taskapi": {"list": "/tasks?per_page=50", "create": "/tasks"},
+            "peer": {"list": "/tasks/", "create": "/tasks/"}}[kind][phase]
+    with servers.serve(kind, database_url) as (base_url, _):
+        names, tokens = seed(base_url, kind)
+        before, children = cpu_seconds_by_name(), children_cpu_seconds()
+        result = wrk.run(base_url, phase, path, tokens, names, seconds=seconds)
+        after = cpu_seconds_by_name()
+        after["wrk"] = before.get("wrk", 0) + children_cpu_seconds() - children  # wrk has exited: its rusage
+    return result, {name: after[name] - before.get(name, 0) for name in after}
+
+
+def children_cpu_seconds():
+    """CPU seconds of this process's ended children (wrk, once it has finished)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--phase", choices=("list", "create"), default="create")
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    databases = ["sqlite"] + (["postgres"] if postgres_available() else [])
+    with tempfile.TemporaryDirectory() as scratch:
+        for database in databases:
+            for kind in ("taskapi", "peer"):
+                pg_name = None
+                if database == "postgres":
+                    url, pg_name = fresh_postgres_url()
+                else:
+                    url = f"sqlite:///{scratch}/{kind}-{uuid.uuid4().hex[:6]}.sqlite"
+                try:
+                    result, spent = measure(kind, url, args.phase, args.seconds)
+                finally:
+                    if pg_name:
+                        drop_postgres(pg_name)
+                server = "gunicorn" if kind == "taskapi" else max(spent, key=lambda name: spent[name])
+                per_request = spent.get(server, 0) / max(result["requests"], 1) * 1000
+                others = sorted(((cpu, name) for name, cpu in spent.items() if name != server), reverse=True)[:3]
+                print(f"{kind:8} {database:9} {args.phase}: {result['rps']:7.1f}/s, p99 {result['p99_ms']:7.1f} ms; "
+                      f"{server} {per_request:.2f} ms CPU per request; then "
+                      + ", ".join(f"{name} {cpu:.2f} s" for cpu, name in others))
+                time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
