@@ -53,14 +53,17 @@ def rate_limit(limits, key=client_address, scope=None, exempt_when=None):
     """Decorate a view so that each request spends one unit of every limit in ``limits()`` for ``key()``.
 
     ``limits`` returns a limit string such as ``5/minute;30/hour``, read at request time. ``scope``
-    names a budget that several views share; by default each endpoint has its own. A request for
-    which ``exempt_when()`` is true spends nothing.
+    names a budget that several views share; by default each view has its own, shared by every
+    path it is routed at (``/register`` and ``/auth/register`` are one budget, not two). A request
+    for which ``exempt_when()`` is true spends nothing.
     """
     def decorate(view):
+        budget = scope or f"{view.__module__}.{view.__qualname__}"
+
         @wraps(view)
         def limited(*args, **kwargs):
             if current_app.config["RATELIMIT_ENABLED"] and not (exempt_when and exempt_when()):
-                spend_one(limits(), key(), scope or request.endpoint)
+                spend_one(limits(), key(), budget)
             return view(*args, **kwargs)
 
         return limited

@@ -150,3 +150,12 @@ def test_a_storage_outage_lets_requests_through_and_is_logged(make_app, caplog):
 def test_an_unreadable_limit_stops_the_app_from_starting(make_app, name):
     with pytest.raises(RuntimeError, match=name):
         make_app(**{name: "lots"})
+
+
+def test_a_view_routed_at_two_paths_has_one_budget(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                      RATELIMIT_REGISTER_PER_IP="3/minute").test_client()
+    statuses = [client.post(path, json={"username": f"alias{n}", "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": "10.7.7.7"}).status_code
+                for n, path in enumerate(["/auth/register", "/register", "/auth/register", "/register"])]
+    assert statuses == [201, 201, 201, 429]
