@@ -40,6 +40,13 @@ def on_starting(server):
                                                 start_new_session=True)
 
 
+def when_ready(server):
+    """Log where taskapi answers: with reuse_port the workers hold the sockets, and "Listening at" names none."""
+    where = ", ".join(f"http://{address[0]}:{address[1]}" if isinstance(address, tuple) else f"unix:{address}"
+                      for address in server.cfg.address)
+    server.log.info("taskapi answers at %s (%d workers)", where, server.cfg.workers)
+
+
 def refuse_an_address_in_use(server):
     """Exit when something already listens on a bind address.
 

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from tests.conftest import PASSWORD
-from tests.live import GUNICORN, gunicorn_server, live_environment, server_output, spawn, stop
+from tests.live import GUNICORN, gunicorn_server, live_environment, server_output, spawn, start_gunicorn, stop
 
 pytestmark = pytest.mark.live
 
@@ -63,3 +63,13 @@ def test_a_second_server_on_the_same_address_refuses_to_start(live_url, database
     finally:
         stop(second)
     assert all(requests.get(f"{live_url}/healthz", timeout=5).status_code == 200 for _ in range(20))
+
+
+def test_the_log_says_where_the_server_answers(database_url, make_app):
+    """The workers hold the SO_REUSEPORT sockets, so gunicorn's own "Listening at" names none."""
+    make_app()
+    process, url = start_gunicorn(database_url, workers=2)
+    try:
+        assert f"taskapi answers at {url} (2 workers)" in server_output(process)
+    finally:
+        stop(process)
