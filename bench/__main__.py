@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import bcrypt
@@ -100,23 +101,27 @@ def drop_postgres(name):
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def fresh_database(database, scratch, label):
+    """The URL of a new database for the block: PostgreSQL (dropped afterwards) or a SQLite file in ``scratch``."""
+    if database != "postgres":
+        yield f"sqlite:///{scratch}/{label}-{uuid.uuid4().hex[:6]}.sqlite"
+        return
+    url, name = fresh_postgres_url()  # the peer takes the same psycopg URL
+    try:
+        yield url
+    finally:
+        drop_postgres(name)
+
+
 def bench_target(target, scratch, seconds):
     """Serve one target (``taskapi-sqlite``, ``peer-postgres``...) on a fresh database, seed it, run every phase."""
-    kind = "peer" if target.startswith("peer") else "taskapi"
-    pg_name = None
-    if target.endswith("postgres"):
-        url, pg_name = fresh_postgres_url()  # the peer takes the same psycopg URL
-    else:
-        url = f"sqlite:///{scratch}/{target}-{uuid.uuid4().hex[:6]}.sqlite"
-    try:
-        with servers.serve(kind, url) as (base_url, master_pid):
-            names, tokens = seed(base_url, kind)
-            phases = run_phases(base_url, kind, names, tokens, seconds)
-            phases["rss_mb_per_worker"] = [round(size, 1) for size in servers.worker_rss_mb(master_pid)]
-            return phases
-    finally:
-        if pg_name:
-            drop_postgres(pg_name)
+    kind, database = target.split("-")
+    with fresh_database(database, scratch, target) as url, servers.serve(kind, url) as (base_url, master_pid):
+        names, tokens = seed(base_url, kind)
+        phases = run_phases(base_url, kind, names, tokens, seconds)
+        phases["rss_mb_per_worker"] = [round(size, 1) for size in servers.worker_rss_mb(master_pid)]
+        return phases
 
 
 def paired_rounds(databases, rounds, seconds):

@@ -12,11 +12,10 @@ import os
 import resource
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from bench import servers, wrk
-from bench.__main__ import drop_postgres, fresh_postgres_url, postgres_available, seed
+from bench.__main__ import fresh_database, postgres_available, seed
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -63,16 +62,8 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for database in databases:
             for kind in ("taskapi", "peer"):
-                pg_name = None
-                if database == "postgres":
-                    url, pg_name = fresh_postgres_url()
-                else:
-                    url = f"sqlite:///{scratch}/{kind}-{uuid.uuid4().hex[:6]}.sqlite"
-                try:
+                with fresh_database(database, scratch, kind) as url:
                     result, spent = measure(kind, url, args.phase, args.seconds)
-                finally:
-                    if pg_name:
-                        drop_postgres(pg_name)
                 server = "gunicorn" if kind == "taskapi" else max(spent, key=lambda name: spent[name])
                 per_request = spent.get(server, 0) / max(result["requests"], 1) * 1000
                 others = sorted(((cpu, name) for name, cpu in spent.items() if name != server), reverse=True)[:3]

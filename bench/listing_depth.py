@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import servers, wrk
-from bench.__main__ import drop_postgres, fresh_postgres_url, postgres_available
+from bench.__main__ import fresh_database, postgres_available
 from tests.links import parse_links
 
 PASSWORD = "depth benchmark passphrase"
@@ -68,12 +68,7 @@ def walk_all_pages(base_url, token):
 def measure(database, sizes, seconds, scratch):
     results = {}
     for size in sizes:
-        pg_name = None
-        if database == "postgres":
-            url, pg_name = fresh_postgres_url()
-        else:
-            url = f"sqlite:///{scratch}/depth-{size}.sqlite"
-        try:
+        with fresh_database(database, scratch, f"depth-{size}") as url:
             with servers.serve("taskapi", url) as (base_url, _):
                 requests.post(f"{base_url}/auth/register", json={"username": "deep", "password": PASSWORD})
                 seed(url, size)
@@ -81,13 +76,10 @@ def measure(database, sizes, seconds, scratch):
                                       json={"username": "deep", "password": PASSWORD}).json()["access_token"]
                 first_page = wrk.run(base_url, "list", "/tasks", [token], ["deep"], seconds=seconds, connections=8)
                 first_ms, last_ms, pages = walk_all_pages(base_url, token)
-            results[size] = {"first_page_rps": first_page["rps"], "first_page_p99_ms": first_page["p99_ms"],
-                             "walk_first_100_pages_ms": first_ms, "walk_last_100_pages_ms": last_ms,
-                             "pages_walked": pages}
-            print(database, size, results[size], flush=True)
-        finally:
-            if pg_name:
-                drop_postgres(pg_name)
+        results[size] = {"first_page_rps": first_page["rps"], "first_page_p99_ms": first_page["p99_ms"],
+                         "walk_first_100_pages_ms": first_ms, "walk_last_100_pages_ms": last_ms,
+                         "pages_walked": pages}
+        print(database, size, results[size], flush=True)
     return results
 
 
