@@ -87,9 +87,9 @@ class Config:
     # Wrong passwords, TOTP codes and recovery codes per account (logins and re-authentication
     # together), counted in the database: exact across workers and nodes, always on.
     RATELIMIT_ACCOUNT_FAILURES = os.environ.get("RATELIMIT_ACCOUNT_FAILURES") or "5/minute;30/hour"
-    # Per-IP rate limits (taskapi/http/rate_limits.py). Without a storage URI or Redis, the counters live in a
-    # SQLite file every worker of the machine shares (taskapi/db/limit_counters.py); with Redis,
-    # every node shares them too.
+    # Per-IP rate limits (taskapi/http/rate_limits.py). Without a storage URI or Redis, the counters
+    # live in a SQLite file every worker of the machine shares (taskapi/db/limit_counters.py); with
+    # Redis, every node shares them too.
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or None
     RATELIMIT_SQLITE_PATH = os.environ.get("RATELIMIT_SQLITE_PATH") or None  # None: instance/ratelimits.sqlite

@@ -6,10 +6,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_from_env, instance_path_from_env
 from taskapi import cli, ops, pages, tasks, users
-from taskapi.auth import tokens
-from taskapi.auth.failure_budget import check_budget_config
+from taskapi.auth import limits, tokens
 from taskapi.auth.keys import ensure_secret_key
-from taskapi.auth.limits import check_limit_config
 from taskapi.auth.notifications import install_notification_hooks
 from taskapi.auth.verified_tokens import jwt
 from taskapi.auth.views import bp as auth_bp
@@ -21,7 +19,7 @@ from taskapi.http.fast_paths import TaskApiFlask
 from taskapi.http.headers import register_headers
 from taskapi.http.hosts import ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
-from taskapi.http.rate_limits import init_rate_limits
+from taskapi.http.rate_limits import check_limit_settings, init_rate_limits
 from taskapi.http.request_log import register_request_logging
 from taskapi.http.security import normalize_bearer_scheme, register_security_schemes
 from taskapi.jobs import init_jobs
@@ -36,8 +34,8 @@ def create_app(config_class=None):
     app.config["API_VERSION"] = __version__
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
-    check_budget_config(app)
-    check_limit_config(app)
+    # The account failure budget cannot be switched off, and a per-address limit is read per request.
+    check_limit_settings(app, ("RATELIMIT_ACCOUNT_FAILURES", *limits.SETTINGS))
     ensure_trusted_hosts(app)
     register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
     # /tasks and /tasks/ are one route, with no redirect (contract).

@@ -52,14 +52,6 @@ def budget_limits(spec):
     return allowed
 
 
-def check_budget_config(app):
-    """Refuse to start with a failure budget that cannot be parsed (the budget cannot be switched off)."""
-    try:
-        budget_limits(app.config["RATELIMIT_ACCOUNT_FAILURES"])
-    except ValueError as error:
-        raise RuntimeError(f"RATELIMIT_ACCOUNT_FAILURES is not a limit such as 5/minute;30/hour: {error}") from None
-
-
 def account_key(user):
     """Budget key of an existing account."""
     return f"user:{user.id}"

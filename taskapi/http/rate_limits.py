@@ -76,6 +76,15 @@ def parse_limits(text):
     return sorted(parse_many(text), key=lambda item: item.get_expiry())
 
 
+def check_limit_settings(app, names):
+    """Refuse to start when a setting in ``names`` is not a limit string: what it guards would fail or go unguarded."""
+    for name in names:
+        try:
+            parse_limits(app.config[name])
+        except ValueError as error:
+            raise RuntimeError(f"{name} is not a limit such as 5/minute;30/hour: {error}") from None
+
+
 def spend_one(limit_string, key, scope):
     """Hit each limit, smallest window first; 429 at the first that is spent.
 
