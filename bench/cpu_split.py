@@ -3,8 +3,8 @@
 Serves taskapi and the peer in turn on SQLite and on PostgreSQL (fresh databases, seeded as in
 ``python -m bench``), runs one phase under wrk, and reads every process's CPU time from /proc
 before and after. Prints the rate and the server's CPU milliseconds per request, with the
-biggest other consumers (wrk among them). The PostgreSQL server may run outside this machine's process list
-(it does on these machines), so its own CPU need not show. Asserts nothing.
+biggest other consumers (wrk among them). The PostgreSQL server may run outside this machine's
+process list (it does on these machines), so its own CPU need not show. Asserts nothing.
 """
 
 import argparse
@@ -20,8 +20,12 @@ from bench.__main__ import fresh_database, postgres_available, seed
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds_by_name():
-    """{process name: CPU seconds (user + system)} over every process this machine shows."""
+def cpu_seconds_by_name(server_group):
+    """{process name: CPU seconds (user + system)} over every process this machine shows.
+
+    The processes of ``server_group`` (the server's master and workers) count as "server". Kernel
+    workers count as one "kworker": their names carry the work queue they last ran, which changes.
+    """
     totals = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -29,7 +33,10 @@ def cpu_seconds_by_name():
         except OSError:  # the process ended while we looked
             continue
         name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
-        name = "postgres" if name.startswith("postgres") else name
+        if int(rest[2]) == server_group:
+            name = "server"
+        elif name.startswith(("postgres", "kworker")):
+            name = name.split("/")[0].split(":")[0]
         totals[name] = totals.get(name, 0) + (int(rest[11]) + int(rest[12])) / TICKS
     return totals
 
@@ -38,13 +45,14 @@ def measure(kind, database_url, phase, seconds):
     """(wrk result, {process name: CPU seconds}) of one ``phase`` against ``kind``."""
     path = {"taskapi": {"list": "/tasks?per_page=50", "create": "/tasks"},
             "peer": {"list": "/tasks/", "create": "/tasks/"}}[kind][phase]
-    with servers.serve(kind, database_url) as (base_url, _):
+    with servers.serve(kind, database_url) as (base_url, master_pid):  # the master leads its own group
         names, tokens = seed(base_url, kind)
-        before, children = cpu_seconds_by_name(), children_cpu_seconds()
+        before, children_before = cpu_seconds_by_name(master_pid), children_cpu_seconds()
         result = wrk.run(base_url, phase, path, tokens, names, seconds=seconds)
-        after = cpu_seconds_by_name()
-        after["wrk"] = before.get("wrk", 0) + children_cpu_seconds() - children  # wrk has exited: its rusage
-    return result, {name: after[name] - before.get(name, 0) for name in after}
+        after, children_after = cpu_seconds_by_name(master_pid), children_cpu_seconds()
+    spent = {name: after[name] - before.get(name, 0) for name in after}
+    spent["wrk"] = children_after - children_before  # wrk has exited, so only its rusage tells
+    return result, spent
 
 
 def children_cpu_seconds():
@@ -64,11 +72,10 @@ def main():
             for kind in ("taskapi", "peer"):
                 with fresh_database(database, scratch, kind) as url:
                     result, spent = measure(kind, url, args.phase, args.seconds)
-                server = "gunicorn" if kind == "taskapi" else max(spent, key=lambda name: spent[name])
-                per_request = spent.get(server, 0) / max(result["requests"], 1) * 1000
-                others = sorted(((cpu, name) for name, cpu in spent.items() if name != server), reverse=True)[:3]
+                per_request = spent.get("server", 0) / max(result["requests"], 1) * 1000
+                others = sorted(((cpu, name) for name, cpu in spent.items() if name != "server"), reverse=True)[:3]
                 print(f"{kind:8} {database:9} {args.phase}: {result['rps']:7.1f}/s, p99 {result['p99_ms']:7.1f} ms; "
-                      f"{server} {per_request:.2f} ms CPU per request; then "
+                      f"server {per_request:.2f} ms CPU per request; then "
                       + ", ".join(f"{name} {cpu:.2f} s" for cpu, name in others))
                 time.sleep(1)
 
