@@ -17,6 +17,7 @@ from taskapi.errors import DomainError
 from taskapi.http.docs import ProblemDocumentsPlugin
 from taskapi.http.parsing import ApiParser
 from taskapi.http.problems import problem_from_http_exception
+from taskapi.http.scopes import SCOPE_EXTENSION
 from taskapi.http.security import BEARER_SECURITY
 
 ADMIN_REQUIRED = "Admin privileges required"
@@ -68,11 +69,17 @@ class Blueprint(SmorestBlueprint):
         self._loaders = {}
         self.before_request(self._authorize_then_load)
 
-    def protected(self, admin=False):
-        """Require a valid access token (and the admin role with ``admin=True``); document both."""
+    def protected(self, admin=False, scope=None):
+        """Require a valid access token (and the admin role with ``admin=True``); document both.
+
+        ``scope`` is the ``Scope`` an access token needs for this operation, or ``INTERACTIVE``
+        for one only a signed-in session may call; it is declared as ``x-token-scope``.
+        """
         def decorator(view):
-            setattr(view, PROTECTION, {"admin": admin})
+            setattr(view, PROTECTION, {"admin": admin, "scope": scope})
             view = self.doc(security=BEARER_SECURITY)(view)
+            if scope is not None:
+                view = self.doc(**{SCOPE_EXTENSION: str(scope)})(view)
             view = self.alt_response(401, description="Missing, invalid, expired or revoked token")(view)
             if admin:
                 view = self.alt_response(403, description=ADMIN_REQUIRED)(view)

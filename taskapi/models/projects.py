@@ -1,0 +1,67 @@
+"""Shared projects and their members (each member holds one role)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taskapi.extensions import db
+from taskapi.models.types import UTCDateTime, utcnow
+
+
+class ProjectRole(StrEnum):
+    """A member's role; each role may do all that the ones before it may."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """0 for viewer, 1 for editor, 2 for admin."""
+        return PROJECT_ROLE_RANKS[self]
+
+    def allows(self, needed: "ProjectRole") -> bool:
+        """True when this role may do what ``needed`` may."""
+        return self.rank >= needed.rank
+
+
+PROJECT_ROLE_RANKS = {role: rank for rank, role in enumerate(ProjectRole)}
+
+
+class Project(db.Model):
+    """A list of tasks shared by its members."""
+
+    __tablename__ = "projects"
+    # Ids are never reused (SQLite would hand a deleted id to the next row without AUTOINCREMENT).
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self):
+        return f"<Project {self.id} {self.name!r}>"
+
+
+class ProjectMember(db.Model):
+    """One user's membership of one project, with its role."""
+
+    __tablename__ = "project_members"
+    __table_args__ = (
+        CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="ck_project_members_role"),
+        Index("ix_project_members_user", "user_id", "project_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(10))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+Index("uq_project_members_project_user", ProjectMember.project_id, ProjectMember.user_id, unique=True)

@@ -1,0 +1,1 @@
+"""Webhooks: signed project events delivered at least once, from an outbox, through a guarded client."""
