@@ -4,12 +4,12 @@ from enum import StrEnum
 
 from blinker import Namespace
 
-signals = Namespace()
+NAMESPACE = Namespace()
 
 # Sent (through announce()) by the service that changed a project or one of its tasks, inside the
 # request's transaction, before it commits. ``data`` is the document a project member would read.
 # Receivers write to the session (an audit row, a webhook outbox row) and never commit.
-project_event = signals.signal("project-event")
+project_event = NAMESPACE.signal("project-event")
 
 
 class ProjectEventType(StrEnum):
