@@ -25,9 +25,10 @@ run: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 	RUN_JOBS_CONSUMER=1 MALLOC_ARENA_MAX=2 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## test: install dev tools and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+## test: install dev tools and run the whole suite in parallel, one database per worker (PostgreSQL when TEST_DATABASE_URL is set)
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff over the code (migrations excluded), then the import-layer contracts in setup.cfg
 lint: $(VENV)/.dev
