@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from taskapi.auth.events import record
+from taskapi.auth.passkey_keys import load_cose_key
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.shallow_json import refuse_deep
@@ -31,10 +32,18 @@ TIMEOUT_MS = 120_000
 
 
 def parse_errors():
-    """What a malformed credential can raise while py_webauthn parses it (bad base64url, JSON, types)."""
+    """Every error family a malformed credential can raise inside py_webauthn and the libraries it parses with.
+
+    py_webauthn's own, cbor2's, cryptography's and pyOpenSSL's (attestation certificates), and the
+    built-in ones its parsers let through on odd shapes (``[]`` or ``"a"`` as a key: IndexError).
+    """
+    import cbor2
+    from cryptography.exceptions import InvalidKey, InvalidSignature, UnsupportedAlgorithm
+    from OpenSSL.crypto import Error as OpenSSLError
     from webauthn.helpers.exceptions import WebAuthnException
 
-    return WebAuthnException, ValueError, TypeError, KeyError
+    return (WebAuthnException, cbor2.CBORError, InvalidKey, InvalidSignature, UnsupportedAlgorithm, OpenSSLError,
+            ValueError, TypeError, LookupError, AttributeError, OverflowError, RecursionError)
 
 
 def parse_credential(credential, parse):
@@ -158,6 +167,7 @@ def register(user, credential, name):
                                                 expected_origin=origins, require_user_verification=True)
     except parse_errors():
         raise DomainError(400, NOT_REGISTERED) from None
+    load_cose_key(verified.credential_public_key)  # a key that could never sign in is not stored
     passkey = Passkey(user_id=user.id, credential_id=base64url(verified.credential_id),
                       public_key=verified.credential_public_key, sign_count=verified.sign_count, name=name,
                       transports=[str(t.value) for t in parsed.response.transports or []], created_at=utcnow())
