@@ -58,7 +58,7 @@ class StrictBoolean(fields.Boolean):
 
 
 class AwareDateTimeFilter(fields.AwareDateTime):
-    """An ISO 8601 datetime with an offset, loaded as UTC; one that has no UTC form (year 1 or 9999 shifted out) is a 422."""
+    """An ISO 8601 datetime with an offset, loaded as UTC; one with no UTC form (year 1 or 9999 shifted out): 422."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)

@@ -13,6 +13,7 @@ from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime,
 from taskapi.models.users import User
 
 __all__ = ["AccountToken", "AuthSession", "FailureBudget", "Passkey", "Project", "ProjectMember", "ProjectRole",
-           "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task", "User", "UTCDateTime", "utcnow",
+           "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task", "User",
+           "UTCDateTime", "utcnow",
            "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES", "CEREMONIES",
            "WebAuthnChallenge"]

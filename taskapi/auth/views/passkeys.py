@@ -93,7 +93,7 @@ def load_passkey(passkey_id):
 @bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
 @bp.alt_response(429, description="Too many failures for this account")
 def passkey_register_options(data):
-    """Creation options for a new passkey (resident key preferred, user verification required); needs the password (and otp with 2FA on)."""
+    """Creation options for a new passkey (resident key preferred, user verification required); re-authenticates."""
     reauthenticate(current_user, data, Purpose.PASSKEY_ADD)
     return passkeys.registration_options(current_user), 200, NO_STORE
 

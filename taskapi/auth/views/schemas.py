@@ -150,7 +150,7 @@ class TwoFactorEnableSchema(ReauthSchema):
 
 
 class TwoFactorDisableSchema(LegacyReauthSchema):
-    """POST /auth/2fa/disable body: the current password (or ``password``) and a TOTP or recovery code (``code`` or ``otp``)."""
+    """POST /auth/2fa/disable body: the current password (or ``password``) and a code (``code`` or ``otp``)."""
 
     code = fields.String(load_only=True, validate=validate.Length(min=1, max=64),
                          metadata={"description": "TOTP or recovery code (older name of otp: send one of the two)"})

@@ -57,7 +57,7 @@ def enable_two_factor(data):
 @bp.alt_response(400, description="Wrong password or code")
 @bp.alt_response(409, description="2FA is not enabled")
 def disable_two_factor(data):
-    """Turn 2FA off; needs the current password (``current_password``, or ``password``) and a TOTP or recovery code (``code`` or ``otp``)."""
+    """Turn 2FA off; needs the current password (or ``password``) and a TOTP or recovery code (``code`` or ``otp``)."""
     user = current_user
     if not user.totp_enabled:
         abort(409, message="Two-factor authentication is not enabled")
