@@ -153,13 +153,14 @@ class TwoFactorDisableSchema(LegacyReauthSchema):
     """POST /auth/2fa/disable body: the current password (or ``password``) and a code (``code`` or ``otp``)."""
 
     code = fields.String(load_only=True, validate=validate.Length(min=1, max=64),
-                         metadata={"description": "TOTP or recovery code (older name of otp: send one of the two)"})
+                         metadata={"description": "TOTP or recovery code: the older name of otp (without either: "
+                                                  "401, error mfa_required)"})
 
     @validates_schema
     def one_code(self, data, **kwargs):
-        """The code may come as ``code`` or as ``otp``, the name every re-authentication uses."""
-        if not data.get("code") and not data.get("otp"):
-            raise ValidationError(["Missing data for required field."], field_name="code")
+        """``code`` and ``otp`` are one value under two names: two different codes are ambiguous."""
+        if data.get("code") and data.get("otp") and data["code"] != data["otp"]:
+            raise ValidationError(["Send otp (older clients: code); not two different codes"], field_name="code")
 
     @post_load
     def as_otp(self, data, **kwargs):
