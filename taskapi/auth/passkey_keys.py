@@ -15,7 +15,7 @@ from taskapi.errors import DomainError
 UNUSABLE_KEY = "The passkey's public key is malformed, too weak or of an unsupported kind"
 OKP, EC2, RSA = 1, 2, 3
 KTY, ALG, CRV, X, Y, N, E = 1, 3, -1, -2, -3, -1, -2
-EC_CURVES = {1: (-7, ec.SECP256R1(), 32), 3: (-36, ec.SECP521R1(), 66)}  # crv: (its algorithm, curve, coordinate bytes)
+EC_CURVES = {1: (-7, ec.SECP256R1(), 32)}  # crv: (its algorithm, curve, coordinate bytes); P-256 with ES256 only
 ED25519, EDDSA = 6, -8
 RSA_ALGORITHMS = frozenset({-257, -258, -259, -37, -38, -39})  # PKCS#1 v1.5 and PSS, SHA-2 only
 RSA_MIN_BITS = 2048
