@@ -44,11 +44,12 @@ def test_protected_operations_declare_security_and_a_401_problem(spec):
               ("/token", "post"), ("/healthz", "get"), ("/readyz", "get"), ("/auth/refresh", "post"),
               ("/auth/verify-email", "post"), ("/auth/password-reset/request", "post"),
               ("/auth/password-reset", "post"), ("/auth/email-change", "post"),
-              ("/auth/passkeys/login/options", "post"), ("/auth/passkeys/login", "post")}
+              ("/auth/passkeys/login/options", "post"), ("/auth/passkeys/login", "post"), ("/auth/login/2fa", "post")}
     for path, method, operation in operations(spec):
         if (path, method) in public:
             assert "401" not in operation["responses"] or path in {"/auth/login", "/auth/token", "/token",
-                                                                   "/auth/refresh", "/auth/passkeys/login"}
+                                                                   "/auth/refresh", "/auth/passkeys/login",
+                                                                   "/auth/login/2fa"}
             continue
         assert operation.get("security"), f"{method} {path} declares no security"
         assert "application/problem+json" in operation["responses"]["401"]["content"]

@@ -57,6 +57,12 @@ def account_key(user):
     return f"user:{user.id}"
 
 
+def passkey_key(user):
+    """Budget key of an account's passkey sign-ins: apart from its passwords and codes, so a stranger
+    spending those cannot lock the phishing-resistant factor out too."""
+    return f"passkey:{user.id}"
+
+
 def unknown_name_key(username):
     """Budget key of a username nobody has: hashed, since people type passwords into username fields."""
     digest = hashlib.sha256(username.lower().encode("utf-8", "surrogatepass")).hexdigest()

@@ -27,6 +27,11 @@ def limit_login(view):
     return rate_limit(configured("RATELIMIT_LOGIN_PER_IP"), scope="login-ip")(view)
 
 
+def limit_second_step(view):
+    """Per-IP budget of the second step of a sign-in: the login limit, counted on its own."""
+    return rate_limit(configured("RATELIMIT_LOGIN_PER_IP"), scope="login-2fa-ip")(view)
+
+
 def limit_register(view):
     """Per-IP budget for creating accounts."""
     return rate_limit(configured("RATELIMIT_REGISTER_PER_IP"))(view)

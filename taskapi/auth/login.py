@@ -6,7 +6,8 @@ from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.events import record_failure, record_if_locked
 from taskapi.auth.failure_budget import account_key, unknown_name_key, within_budget
 from taskapi.auth.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
-from taskapi.auth.two_factor import require_second_factor
+from taskapi.auth.second_step import issue_mfa_token, open_mfa_token, spend_mfa_token
+from taskapi.auth.two_factor import MFA_INVALID, MFA_REQUIRED, accept_second_factor, require_second_factor
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 
@@ -57,10 +58,34 @@ def check_login_factors(user, otp):
     """After a correct password: a verified email when required, then the second factor if enabled.
 
     :raises DomainError 403: email not verified while REQUIRE_VERIFIED_EMAIL is on (admins are exempt)
-    :raises DomainError 401: see ``require_second_factor``
+    :raises DomainError 401: 2FA on and no ``otp`` (``error: mfa_required``, with an ``mfa_token`` for the
+        second step), or see ``require_second_factor``
     """
     require_verified_email(user)
+    if user.totp_enabled and not otp:  # the explicit second step: POST /auth/login/2fa with this token
+        raise DomainError(401, MFA_REQUIRED, headers=bearer_challenge(token_rejected=False), error="mfa_required",
+                          mfa_token=issue_mfa_token(user))
     require_second_factor(user, otp)
+
+
+def complete_second_step(mfa_token, otp):
+    """The user whose sign-in ``mfa_token`` started, once ``otp`` is right; no second password check. Commits.
+
+    :raises DomainError 401: a bad, expired or spent token (``error: mfa_token_invalid``); a wrong, spent or
+        replayed code (``error: mfa_invalid``)
+    :raises DomainError 403: the account was disabled meanwhile
+    :raises DomainError 429: the account's failure budget is spent; the code is not checked
+    """
+    step, user = open_mfa_token(mfa_token)
+    step_id = step.id
+    if not record_if_locked(user, lambda: within_budget(account_key(user), lambda: accept_second_factor(user, otp))):
+        record_failure("login.failed", user, reason="code")
+        raise DomainError(401, MFA_INVALID, headers=bearer_challenge(token_rejected=False), error="mfa_invalid")
+    if not user.is_active:
+        record_failure("login.failed", user, reason="disabled")
+        raise DomainError(403, ACCOUNT_DISABLED)
+    spend_mfa_token(step_id)
+    return user
 
 
 def require_verified_email(user):

@@ -3,7 +3,8 @@
 An assertion made with user verification proves possession of the device key and the user's PIN
 or biometric: it is multi-factor by itself, so no TOTP code is asked. Every refusal is the same
 401 and a ``login.failed`` event with reason ``passkey``; the verification itself takes a unit of
-the account's failure budget, like a password check.
+the account's passkey failure budget (``passkey_key``), kept apart from its password and code
+budget: wrong passwords sent by a stranger never lock the phishing-resistant factor out.
 """
 
 import hashlib
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.events import record_failure, record_if_locked
-from taskapi.auth.failure_budget import account_key, within_budget
+from taskapi.auth.failure_budget import passkey_key, within_budget
 from taskapi.auth.keys import derive_keys
 from taskapi.auth.login import ACCOUNT_DISABLED, require_verified_email
 from taskapi.auth.passkeys import (
@@ -34,39 +35,58 @@ from taskapi.extensions import db
 from taskapi.models import Passkey, User, utcnow
 
 NOT_ACCEPTED = "Passkey not accepted"
-IMAGINARY_ID_LENGTHS = (16, 20, 32)  # lengths platform authenticators give their credential ids
-IMAGINARY_TRANSPORTS = ("hybrid", "internal")
+SLOTS = 4  # the options for a name list a multiple of this many credentials, real ones first
+STAND_IN_ID_LENGTHS = (16, 32, 32, 64)  # lengths authenticators give their credential ids, 32 the commonest
 
 
 def authentication_options(username=None):
-    """Request options: for ``username``'s passkeys, or without a username for any discoverable one.
+    """Request options: for the name typed (whoever has it, if anybody), or without one for any discoverable passkey.
 
-    A name with no passkeys (nobody has it, or its account has none) gets an imaginary credential,
-    so the options never tell whether an account exists or has passkeys. Commits.
+    The challenge is bound to the name typed (its keyed hash), whether or not an account has it, so
+    only a passkey of that name's account can answer it. The list of credentials always has a
+    multiple of ``SLOTS`` entries of one shape: the account's passkeys, then stand-ins derived from
+    the name with a keyed hash (stable for the name, WebAuthn section 14.6.2), so a name with
+    passkeys, without, or unknown look alike. Commits.
     """
     from webauthn import generate_authentication_options, options_to_json
     from webauthn.helpers.structs import UserVerificationRequirement
 
     user = find_user_by_username(username) if username else None
-    allowed = [descriptor(passkey) for passkey in passkeys_of(user)] if user is not None else []
-    if username and not allowed:
-        allowed = [imaginary_descriptor(username)]
+    allowed = []
+    if username:
+        real = [descriptor(passkey, transports=False) for passkey in passkeys_of(user)] if user is not None else []
+        allowed = real + [stand_in(username, slot) for slot in range(len(real), -(-max(len(real), 1) // SLOTS) * SLOTS)]
     rp_id, _ = relying_party()
+    challenge = issue_challenge("login", user.id if user is not None else None,
+                                name_key=name_key(username) if username else None)
     options = generate_authentication_options(
-        rp_id=rp_id, challenge=issue_challenge("login", user.id if user is not None else None), timeout=TIMEOUT_MS,
-        allow_credentials=allowed, user_verification=UserVerificationRequirement.REQUIRED)
+        rp_id=rp_id, challenge=challenge, timeout=TIMEOUT_MS, allow_credentials=allowed,
+        user_verification=UserVerificationRequirement.REQUIRED)
     db.session.commit()
     return json.loads(options_to_json(options))
 
 
-def imaginary_descriptor(username):
-    """A credential no authenticator holds, the same for the same name under this SECRET_KEY (WebAuthn §14.6.2)."""
-    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+def name_key(username):
+    """The keyed hash a sign-in challenge stores for the name typed (never the name itself)."""
+    return hmac.new(derive_keys("passkey-login-name")[0], username.lower().encode("utf-8", "surrogatepass"),
+                    hashlib.sha256).hexdigest()
 
-    digest = hmac.new(derive_keys("imaginary-passkey")[0], username.lower().encode("utf-8"), hashlib.sha512).digest()
-    length = IMAGINARY_ID_LENGTHS[digest[0] % len(IMAGINARY_ID_LENGTHS)]
-    return PublicKeyCredentialDescriptor(id=digest[1:1 + length],
-                                         transports=[AuthenticatorTransport(name) for name in IMAGINARY_TRANSPORTS])
+
+def stand_in(username, slot):
+    """A credential no authenticator holds, the same for the same name and slot under this SECRET_KEY."""
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+    key, name = derive_keys("imaginary-passkey")[0], username.lower().encode("utf-8", "surrogatepass")
+    digest = hmac.new(key, name + b"\0" + str(slot).encode(), hashlib.sha512).digest()  # 64 bytes
+    return PublicKeyCredentialDescriptor(id=digest[:STAND_IN_ID_LENGTHS[digest[-1] % len(STAND_IN_ID_LENGTHS)]])
+
+
+def answers_the_name(passkey, owner, spent):
+    """True when a ceremony started for a name (or none) may be completed by ``passkey`` of ``owner``."""
+    named_id, key = spent
+    if key is None:
+        return named_id is None
+    return named_id == passkey.user_id and hmac.compare_digest(name_key(owner.username), key)
 
 
 def refuse(user=None):
@@ -96,9 +116,9 @@ def authenticate_passkey(credential):
         raise refuse()
     named = db.session.get(User, spent[0]) if spent[0] is not None else None
     passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == base64url(parsed.raw_id)))
-    if passkey is None or (named is not None and passkey.user_id != named.id):
+    user = db.session.get(User, passkey.user_id) if passkey is not None else None
+    if user is None or not answers_the_name(passkey, user, spent):  # the same 401 for a name nobody has
         raise refuse(named)
-    user = db.session.get(User, passkey.user_id)
     if parsed.response.user_handle is not None and parsed.response.user_handle != user_handle(user):
         raise refuse(user)
 
@@ -115,7 +135,7 @@ def authenticate_passkey(credential):
         passkey.last_used_at = utcnow()
         return True
 
-    if not record_if_locked(user, lambda: within_budget(account_key(user), verified)):
+    if not record_if_locked(user, lambda: within_budget(passkey_key(user), verified)):
         raise refuse(user)
     if not user.is_active:
         record_failure("login.failed", user, reason="disabled")

@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from taskapi.auth.events import record
+from taskapi.auth.passkey_keys import load_cose_key
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.shallow_json import refuse_deep
@@ -31,10 +32,18 @@ TIMEOUT_MS = 120_000
 
 
 def parse_errors():
-    """What a malformed credential can raise while py_webauthn parses it (bad base64url, JSON, types)."""
+    """Every error family a malformed credential can raise inside py_webauthn and the libraries it parses with.
+
+    py_webauthn's own, cbor2's, cryptography's and pyOpenSSL's (attestation certificates), and the
+    built-in ones its parsers let through on odd shapes (``[]`` or ``"a"`` as a key: IndexError).
+    """
+    import cbor2
+    from cryptography.exceptions import InvalidKey, InvalidSignature, UnsupportedAlgorithm
+    from OpenSSL.crypto import Error as OpenSSLError
     from webauthn.helpers.exceptions import WebAuthnException
 
-    return WebAuthnException, ValueError, TypeError, KeyError
+    return (WebAuthnException, cbor2.CBORError, InvalidKey, InvalidSignature, UnsupportedAlgorithm, OpenSSLError,
+            ValueError, TypeError, LookupError, AttributeError, OverflowError, RecursionError)
 
 
 def parse_credential(credential, parse):
@@ -60,13 +69,13 @@ def user_handle(user):
     return hashlib.sha256(f"taskapi passkey user {user.id}".encode()).digest()[:32]
 
 
-def issue_challenge(ceremony, user_id=None):
+def issue_challenge(ceremony, user_id=None, name_key=None):
     """A new random challenge for ``ceremony`` (``register`` or ``login``), stored until it expires; no commit."""
     now = utcnow()
     purge_spent_challenges()
     challenge = secrets.token_bytes(64)
     db.session.add(WebAuthnChallenge(id=secrets.token_urlsafe(32), challenge=base64url(challenge),
-                                     ceremony=ceremony, user_id=user_id, created_at=now,
+                                     ceremony=ceremony, user_id=user_id, name_key=name_key, created_at=now,
                                      expires_at=now + current_app.config["WEBAUTHN_CHALLENGE_MAX_AGE"]))
     return challenge
 
@@ -80,21 +89,21 @@ def purge_spent_challenges():
 def spend_challenge(challenge, ceremony, user_id=None):
     """Spend a live challenge of ``ceremony`` (and, when given, of ``user_id``). Commits.
 
-    :returns: the account the challenge was bound to (None if none) wrapped in a 1-tuple, or None
-        when the challenge is unknown, spent, expired, or of another ceremony or account
+    :returns: (the account it was bound to, the keyed hash of the name typed), either None if none; or
+        None when the challenge is unknown, spent, expired, or of another ceremony or account
     """
     now = utcnow()
     statement = (update(WebAuthnChallenge)
                  .where(WebAuthnChallenge.challenge == base64url(challenge),
                         WebAuthnChallenge.ceremony == ceremony, WebAuthnChallenge.used_at.is_(None),
                         WebAuthnChallenge.expires_at > now)
-                 .values(used_at=now).returning(WebAuthnChallenge.user_id)
+                 .values(used_at=now).returning(WebAuthnChallenge.user_id, WebAuthnChallenge.name_key)
                  .execution_options(synchronize_session=False))
     if user_id is not None:
         statement = statement.where(WebAuthnChallenge.user_id == user_id)
     row = db.session.execute(statement).first()
     db.session.commit()
-    return None if row is None else (row.user_id,)
+    return None if row is None else (row.user_id, row.name_key)
 
 
 def relying_party():
@@ -102,14 +111,14 @@ def relying_party():
     return current_app.config["WEBAUTHN_RP_ID"], list(current_app.config["WEBAUTHN_ORIGINS"])
 
 
-def descriptor(passkey):
-    """The PublicKeyCredentialDescriptor of a stored passkey."""
+def descriptor(passkey, transports=True):
+    """The PublicKeyCredentialDescriptor of a stored passkey (without its transport hints if not ``transports``)."""
     from webauthn.helpers import base64url_to_bytes
     from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
 
     known = {transport.value for transport in AuthenticatorTransport}
-    transports = [AuthenticatorTransport(name) for name in passkey.transports or [] if name in known]
-    return PublicKeyCredentialDescriptor(id=base64url_to_bytes(passkey.credential_id), transports=transports or None)
+    hints = [AuthenticatorTransport(name) for name in passkey.transports or [] if name in known and transports]
+    return PublicKeyCredentialDescriptor(id=base64url_to_bytes(passkey.credential_id), transports=hints or None)
 
 
 def passkeys_of(user):
@@ -158,6 +167,7 @@ def register(user, credential, name):
                                                 expected_origin=origins, require_user_verification=True)
     except parse_errors():
         raise DomainError(400, NOT_REGISTERED) from None
+    load_cose_key(verified.credential_public_key)  # a key that could never sign in is not stored
     passkey = Passkey(user_id=user.id, credential_id=base64url(verified.credential_id),
                       public_key=verified.credential_public_key, sign_count=verified.sign_count, name=name,
                       transports=[str(t.value) for t in parsed.response.transports or []], created_at=utcnow())

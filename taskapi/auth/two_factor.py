@@ -29,7 +29,7 @@ from taskapi.models import RecoveryCode, User, utcnow
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
-TOTP_CODE = re.compile(r"^\d{6}$")
+TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: \d would take "１２３４５６"
 VALID_WINDOW = 1  # accept the previous and next 30-second step too (clock drift)
 MFA_REQUIRED = "Two-factor code required: send the code from your authenticator app as otp"
 MFA_INVALID = "Incorrect or already used two-factor code"
@@ -67,7 +67,7 @@ def start_setup(user):
 
 def matching_step(secret, code, now=None):
     """The 30-second step ``code`` is valid for (within the window), or None."""
-    if not TOTP_CODE.match(code or ""):
+    if not isinstance(code, str) or not TOTP_CODE.fullmatch(code):
         return None
     totp = pyotp.TOTP(secret)
     step = int((now or time.time()) // totp.interval)
@@ -98,7 +98,7 @@ def accept_totp(user, code):
 
 def recovery_hash(code, key):
     """Keyed hash of a recovery code under ``key``, ignoring case, spaces and dashes."""
-    normalized = re.sub(r"[\s-]", "", code).lower().encode("utf-8")
+    normalized = re.sub(r"[\s-]", "", code).lower().encode("utf-8", "surrogatepass")
     return hmac.new(key, normalized, hashlib.sha256).hexdigest()
 
 
@@ -134,7 +134,7 @@ def accept_second_factor(user, code):
     if not isinstance(code, str) or not code.strip():
         return False
     code = code.strip()
-    return accept_totp(user, code) if TOTP_CODE.match(code) else accept_recovery_code(user, code)
+    return accept_totp(user, code) if TOTP_CODE.fullmatch(code) else accept_recovery_code(user, code)
 
 
 def require_second_factor(user, otp):

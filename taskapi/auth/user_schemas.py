@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from taskapi.auth.events import EVENT_TYPES
 from taskapi.auth.password_policy import password_problems
-from taskapi.http.fields import UTCTimestamp
+from taskapi.http.fields import AwareDateTimeFilter, UTCTimestamp
 from taskapi.http.pagination import PageArgsSchema
 
 
@@ -32,19 +32,31 @@ def CurrentPassword(description=CURRENT_PASSWORD, **kwargs):
     return fields.String(load_only=True, metadata={"description": description}, **kwargs)
 
 
+STEP_UP_CODE = ("TOTP code or recovery code: required beside current_password when the account has 2FA on "
+                "(without it: 401, error mfa_required)")
+
+
+def StepUpCode(**kwargs):
+    """The second factor of a re-authentication (write-only); ``reauthenticate`` decides when it is required."""
+    return fields.String(load_default=None, load_only=True, validate=validate.Length(max=64),
+                         metadata={"description": STEP_UP_CODE}, **kwargs)
+
+
 class ReauthSchema(Schema):
-    """A body that re-authenticates with ``current_password``."""
+    """A body that re-authenticates with ``current_password`` and, on a 2FA account, ``otp``."""
 
     current_password = CurrentPassword(required=True)
+    otp = StepUpCode()
 
 
 class LegacyReauthSchema(Schema):
-    """``current_password``, or ``password`` as clients older than it send: exactly one; loads as the first."""
+    """``current_password``, or ``password`` as clients older than it send: exactly one; loads as the first; ``otp``."""
 
     current_password = CurrentPassword(f"{CURRENT_PASSWORD}. Required, unless the deprecated password is sent")
     password = fields.String(load_only=True, metadata={
         "description": "Deprecated name of current_password, still accepted (send exactly one of the two)",
         "deprecated": True})
+    otp = StepUpCode()
 
     @validates_schema
     def exactly_one_password(self, data, **kwargs):
@@ -104,8 +116,8 @@ class EventArgsSchema(PageArgsSchema):
     """Filters of an event listing: one type, and a time range."""
 
     type = fields.String(load_default=None, validate=validate.OneOf(sorted(EVENT_TYPES)))
-    since = fields.AwareDateTime(load_default=None, metadata={"description": "at or after (ISO 8601 with offset)"})
-    until = fields.AwareDateTime(load_default=None, metadata={"description": "before (ISO 8601 with offset)"})
+    since = AwareDateTimeFilter(load_default=None, metadata={"description": "at or after (ISO 8601 with offset)"})
+    until = AwareDateTimeFilter(load_default=None, metadata={"description": "before (ISO 8601 with offset)"})
 
 
 class AllEventArgsSchema(EventArgsSchema):

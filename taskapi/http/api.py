@@ -36,6 +36,10 @@ class ProblemSchema(ma.Schema):
         values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Per-field validation messages (422 only)"},
     )
+    error = ma.fields.String(metadata={"description": "A machine-readable reason where one helps the client, "
+                                                      "e.g. mfa_required, mfa_invalid, mfa_token_invalid"})
+    mfa_token = ma.fields.String(metadata={"description": "With error mfa_required at a sign-in: the token of "
+                                                          "POST /auth/login/2fa (single use, five minutes)"})
 
 
 def require_access(admin=False):

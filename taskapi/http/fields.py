@@ -55,3 +55,14 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class AwareDateTimeFilter(fields.AwareDateTime):
+    """An ISO 8601 datetime with an offset, loaded as UTC; one with no UTC form (year 1 or 9999 shifted out): 422."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError("Out of range: the date must stay between years 1 and 9999 in UTC.") from None

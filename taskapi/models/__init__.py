@@ -5,6 +5,7 @@ from taskapi.models.failure_budgets import FailureBudget
 from taskapi.models.passkeys import CEREMONIES, Passkey, WebAuthnChallenge
 from taskapi.models.projects import Project, ProjectMember, ProjectRole
 from taskapi.models.reminders import REMINDER_CHOICES, ReminderDigest
+from taskapi.models.second_step import SecondStep
 from taskapi.models.security_events import SecurityEvent
 from taskapi.models.sessions import AuthSession, RefreshToken
 from taskapi.models.tasks import Task
@@ -12,6 +13,7 @@ from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime,
 from taskapi.models.users import User
 
 __all__ = ["AccountToken", "AuthSession", "FailureBudget", "Passkey", "Project", "ProjectMember", "ProjectRole",
-           "RecoveryCode", "RefreshToken", "ReminderDigest", "SecurityEvent", "Task", "User", "UTCDateTime", "utcnow",
+           "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task", "User",
+           "UTCDateTime", "utcnow",
            "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES", "CEREMONIES",
            "WebAuthnChallenge"]

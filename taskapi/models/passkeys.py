@@ -38,6 +38,8 @@ class WebAuthnChallenge(db.Model):
     ceremony: Mapped[str] = mapped_column(String(10))
     # Registration: the account it was issued to. Sign-in: the account named, or None (discoverable).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Sign-in for a typed name: its keyed hash, whether or not anybody has the name (no account oracle).
+    name_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from taskapi.auth import two_factor
 from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_email_change
 from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
-from taskapi.auth.reauth import confirm_current_password
+from taskapi.auth.reauth import Purpose, reauthenticate
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
@@ -55,14 +55,14 @@ class Me(MethodView):
     @bp.response(200, UserSchema)
     @bp.alt_response(202, schema=EmailChangeAcceptedSchema,
                      description="A new email: a confirmation token was mailed to it (same answer if it is taken)")
-    @bp.alt_response(400, description="Wrong current password")
+    @bp.alt_response(400, description="Wrong current password (or, with 2FA on, otp)")
     @bp.alt_response(503, description="The job queue cannot be written; nothing was changed, try again")
     def patch(self, data):
         """Change the caller's reminder preferences, or ask to change the email (null removes it); needs the password.
 
         A new email answers 202 and changes only when the token mailed to it is redeemed.
         """
-        confirm_current_password(current_user, data["current_password"])
+        reauthenticate(current_user, data, Purpose.ACCOUNT_UPDATE)
         apply_preferences(current_user, data)
         email = data.get("email", current_user.email)
         if email is None:
@@ -76,11 +76,11 @@ class Me(MethodView):
     @bp.protected()
     @bp.arguments(MeDeleteSchema)
     @bp.response(204)
-    @bp.alt_response(400, description="Wrong password")
+    @bp.alt_response(400, description="Wrong password (or, with 2FA on, otp)")
     @bp.alt_response(409, description="The last active admin cannot delete themselves")
     def delete(self, data):
         """Delete the caller's account and every task it owns (``current_password``, or ``password``)."""
-        confirm_current_password(current_user, data["current_password"])
+        reauthenticate(current_user, data, Purpose.ACCOUNT_DELETE)
         ensure_not_last_admin(current_user)
         record("account.deleted", current_user, by="owner", account_id=current_user.id)
         db.session.delete(current_user)

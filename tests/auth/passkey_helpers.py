@@ -8,16 +8,17 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def register_options(client, headers, password=PASSWORD):
-    response = client.post("/auth/passkeys/register/options", headers=headers, json={"current_password": password})
+def register_options(client, headers, password=PASSWORD, otp=None):
+    body = {"current_password": password, **({"otp": otp} if otp else {})}
+    response = client.post("/auth/passkeys/register/options", headers=headers, json=body)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
 
-def add_passkey(client, headers, name="Laptop", authenticator=None, password=PASSWORD):
-    """Register a new passkey through HTTP; returns (authenticator, the passkey document)."""
+def add_passkey(client, headers, name="Laptop", authenticator=None, password=PASSWORD, otp=None):
+    """Register a new passkey through HTTP (``otp`` for an account with 2FA on); returns (authenticator, document)."""
     authenticator = authenticator or SoftAuthenticator()
-    credential = authenticator.create(register_options(client, headers, password))
+    credential = authenticator.create(register_options(client, headers, password, otp))
     response = client.post("/auth/passkeys/register", headers=headers, json={"credential": credential, "name": name})
     assert response.status_code == 201, response.get_json()
     return authenticator, response.get_json()

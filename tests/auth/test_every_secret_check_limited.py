@@ -54,10 +54,14 @@ class Account:
         self.path_ids = {"user": self.id, "passkey": add_passkey(client, self.headers)[1]["id"]}
         self.secret = client.post("/auth/2fa/setup", json={"current_password": PASSWORD},
                                   headers=self.headers).get_json()["secret"]
+        self.mfa_token = "not a token"
         if enable:
             assert client.post("/auth/2fa/enable", json={"code": pyotp.TOTP(self.secret).now(),
                                                          "current_password": PASSWORD},
                                headers=self.headers).status_code == 200
+            # The second step of a sign-in checks a code: it needs the token the first step answers.
+            self.mfa_token = client.post("/auth/login", json={"username": name, "password": PASSWORD}
+                                         ).get_json()["mfa_token"]
 
     def value(self, name, schema):
         """The right value for a field: the password, a fresh code, the username; else something valid."""
@@ -67,6 +71,8 @@ class Account:
             return pyotp.TOTP(self.secret).at(time.time() + 30)  # valid and not used yet
         if name == "username":
             return self.name
+        if name == "mfa_token":
+            return self.mfa_token
         if name == "new_password":
             return NEW_PASSWORD
         if name == "email":
@@ -97,7 +103,7 @@ def test_the_generated_list_finds_the_known_secret_checks(client):
     # A lower bound only: the test below runs on whatever the document lists.
     assert {("POST", "/auth/login"), ("POST", "/auth/token"), ("POST", "/token"), ("POST", "/auth/password"),
             ("PATCH", "/users/me"), ("DELETE", "/users/me"), ("POST", "/auth/2fa/enable"),
-            ("POST", "/auth/2fa/disable")} <= found
+            ("POST", "/auth/2fa/disable"), ("POST", "/auth/login/2fa")} <= found
     assert SETS_A_SECRET <= {(method, path) for method, path, *_ in request_schemas(
         client.get("/openapi.json").get_json())}, "a route excluded here no longer exists"
 

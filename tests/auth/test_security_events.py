@@ -22,7 +22,7 @@ PRODUCED_HERE = {
     "refresh.reuse_detected", "password.changed", "password.reset", "email.change_requested", "email.changed",
     "email.verified",
     "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin", "recovery_code.used", "account.disabled",
-    "account.enabled", "role.changed", "account.deleted", "passkey.added", "passkey.removed",
+    "account.enabled", "role.changed", "account.deleted", "passkey.added", "passkey.removed", "reauth.failed",
 }
 
 
@@ -103,6 +103,12 @@ def test_every_event_type_is_produced_and_no_secret_is_stored_or_logged(app, cli
     recovery = enabled.get_json()["recovery_codes"]
     client.post("/auth/login", json={"username": "ada", "password": RESET_PASSWORD, "otp": "000000"})
     access = login(client, RESET_PASSWORD, otp=recovery[0])["access_token"]
+    mfa_token = client.post("/auth/login", json={"username": "ada", "password": RESET_PASSWORD}).get_json()["mfa_token"]
+    assert client.post("/auth/login/2fa", json={"mfa_token": mfa_token, "otp": recovery[2]}).status_code == 200
+    secrets_used.append(mfa_token)
+    wrong_reauth = client.post("/auth/password", headers=bearer(access), json={
+        "current_password": "wrong password!", "otp": recovery[3], "new_password": NEW_PASSWORD})
+    assert wrong_reauth.status_code == 400
     disabled = client.post("/auth/2fa/disable", headers=bearer(access),
                            json={"password": RESET_PASSWORD, "code": recovery[1]})
     assert disabled.status_code == 204, disabled.get_json()

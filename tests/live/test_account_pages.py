@@ -173,6 +173,8 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
 
     page.locator("#password-current_password").fill(PASSWORD)
     page.locator("#password-new_password").fill(NEW_PASSWORD)
+    assert page.locator("#password-otp").is_visible()  # 2FA is on: the change asks for a code too
+    page.locator("#password-otp").fill(pyotp.TOTP(secret).at(time.time() + 30))
     page.get_by_role("button", name="Change password").click()
     done = page.locator("#password .form-status")
     until(page, "document.querySelector('#password .form-status').textContent !== ''")
@@ -180,6 +182,7 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
 
     page.locator("#email-email").fill("ada.new@example.com")
     page.locator("#email-current_password").fill(NEW_PASSWORD)
+    page.locator("#email-otp").fill(codes[1])  # a recovery code: the app's code of this step is spent
     page.get_by_role("button", name="Send a confirmation link").click()
     page.locator("#email .form-status").filter(has_text=re.compile(r"\S")).wait_for()
 
@@ -188,7 +191,7 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
     page.get_by_label("Code from your authenticator app").fill(codes[0])  # second factor: a recovery code
     page.get_by_role("button", name="Verify").click()
     signed_in(page)
-    page.locator("#events li[data-type='recovery_code.used']").wait_for()
+    page.locator("#events li[data-type='recovery_code.used']").first.wait_for()  # email change, then sign-in
 
     # The email change: the link mailed to the new address, walked in the same browser.
     mail = wait_for_mail(inbox, "ada.new@example.com", "Confirm your new email address")
@@ -197,6 +200,40 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
     page.goto(link)
     page.get_by_text("Your new email address is confirmed").wait_for()
     assert "#token" not in page.url
+
+
+def test_two_step_sign_in_sends_the_password_once_and_drops_it(site, page):
+    url, _ = site
+    register(url)
+    token = requests.post(f"{url}/auth/login", json={"username": "ada", "password": PASSWORD}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    setup = requests.post(f"{url}/auth/2fa/setup", json={"current_password": PASSWORD}, headers=headers)
+    secret = setup.json()["secret"]
+    assert requests.post(f"{url}/auth/2fa/enable", headers=headers, json={
+        "current_password": PASSWORD, "code": pyotp.TOTP(secret).now()}).status_code == 200
+    sent = []
+    page.on("request", lambda request: request.method == "POST" and sent.append((request.url, request.post_data)))
+
+    sign_in(page, url)
+    page.get_by_label("Code from your authenticator app").wait_for()
+    assert page.locator("#signin-password").input_value() == ""  # dropped from the form
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("HeapProfiler.collectGarbage")
+    assert not heap_holds(cdp, PASSWORD), "the password is still in the page's memory after the first step"
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="Verify").click()
+    signed_in(page)
+    logins = [(target, body) for target, body in sent if "/auth/login" in target]
+    assert [target.removeprefix(url) for target, _ in logins] == ["/auth/login", "/auth/login/2fa"]
+    assert PASSWORD in logins[0][1] and PASSWORD not in logins[1][1] and "mfa_token" in logins[1][1]
+
+
+def heap_holds(cdp, text):
+    """True if a V8 heap snapshot of the page holds the string ``text``."""
+    chunks = []
+    cdp.on("HeapProfiler.addHeapSnapshotChunk", lambda event: chunks.append(event["chunk"]))
+    cdp.send("HeapProfiler.takeHeapSnapshot", {"reportProgress": False})
+    return text in "".join(chunks)
 
 
 def wait_for_mail(inbox, address, subject, timeout=20):

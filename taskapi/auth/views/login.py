@@ -5,12 +5,12 @@ from flask_smorest import abort
 
 from taskapi.auth.account_mails import queue_verification_mail
 from taskapi.auth.accounts import create_user
-from taskapi.auth.limits import limit_login, limit_register
-from taskapi.auth.login import authenticate, check_login_factors
+from taskapi.auth.limits import limit_login, limit_register, limit_second_step
+from taskapi.auth.login import authenticate, check_login_factors, complete_second_step
 from taskapi.auth.sessions import rotate, start_session
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.auth.views import bp
-from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema
+from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, SecondStepSchema, TokenFormSchema, TokenSchema
 from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.headers import NO_STORE
 
@@ -38,14 +38,28 @@ def register(data):
 @limit_login
 @bp.arguments(LoginSchema)
 @bp.response(200, TokenSchema)
-@bp.alt_response(401, description="Incorrect username or password; or a 2FA code is needed "
-                                  "(error: mfa_required) or wrong (error: mfa_invalid)")
+@bp.alt_response(401, description="Incorrect username or password; or a 2FA code is needed (error: mfa_required, "
+                                  "with an mfa_token for POST /auth/login/2fa) or wrong (error: mfa_invalid)")
 @bp.alt_response(403, description="Account disabled, or email not verified when that is required")
 @bp.alt_response(429, description="Too many attempts from this client, or too many failures for this account")
 def login(data):
     """Log in with a JSON body; answers a bearer token."""
     user = authenticate(data["username"], data["password"])
     check_login_factors(user, data["otp"])
+    return start_session(user, method="password"), 200, NO_STORE
+
+
+@bp.route("/auth/login/2fa", methods=["POST"])
+@limit_second_step
+@bp.arguments(SecondStepSchema)
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, description="A bad, expired or spent mfa_token (error: mfa_token_invalid), or a wrong, "
+                                  "spent or replayed code (error: mfa_invalid)")
+@bp.alt_response(403, description="The account was disabled meanwhile")
+@bp.alt_response(429, description="Too many attempts from this client, or too many failures for this account")
+def login_second_step(data):
+    """Complete a sign-in that answered 401 mfa_required: its mfa_token and a TOTP or recovery code."""
+    user = complete_second_step(data["mfa_token"], data["otp"])
     return start_session(user, method="password"), 200, NO_STORE
 
 

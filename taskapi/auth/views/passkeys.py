@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from taskapi.auth import passkeys
 from taskapi.auth.limits import limit_login
 from taskapi.auth.passkey_login import authenticate_passkey, authentication_options
-from taskapi.auth.reauth import confirm_current_password
+from taskapi.auth.reauth import Purpose, reauthenticate
 from taskapi.auth.sessions import start_session
 from taskapi.auth.user_schemas import ReauthSchema
 from taskapi.auth.views import bp
@@ -90,11 +90,11 @@ def load_passkey(passkey_id):
 @bp.protected()
 @bp.arguments(ReauthSchema)
 @bp.response(200, CreationOptionsSchema, description=OPTIONS)
-@bp.alt_response(400, description="Current password is incorrect")
+@bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
 @bp.alt_response(429, description="Too many failures for this account")
 def passkey_register_options(data):
-    """Creation options for a new passkey (resident key preferred, user verification required); needs the password."""
-    confirm_current_password(current_user, data["current_password"])
+    """Creation options for a new passkey (resident key preferred, user verification required); re-authenticates."""
+    reauthenticate(current_user, data, Purpose.PASSKEY_ADD)
     return passkeys.registration_options(current_user), 200, NO_STORE
 
 
@@ -130,12 +130,12 @@ class PasskeyById(MethodView):
     @bp.protected()
     @bp.arguments(ReauthSchema)
     @bp.response(204)
-    @bp.alt_response(400, description="Current password is incorrect")
+    @bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
     @bp.alt_response(404, description="No such passkey of yours")
     @bp.alt_response(429, description="Too many failures for this account")
     def delete(self, data, passkey):
         """Remove one of the caller's passkeys; needs the password."""
-        confirm_current_password(current_user, data["current_password"])
+        reauthenticate(current_user, data, Purpose.PASSKEY_REMOVE)
         passkeys.remove(current_user, passkey)
 
 

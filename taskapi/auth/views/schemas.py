@@ -1,7 +1,7 @@
 """Request and response schemas of the auth blueprint."""
 
 from flask_jwt_extended import current_user
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from taskapi.auth.user_schemas import LegacyReauthSchema, NewPassword, ReauthSchema, check_new_password
 from taskapi.http.fields import Email, Username
@@ -36,6 +36,16 @@ class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1), metadata={"example": "ada"})
     password = fields.String(required=True, load_only=True, metadata={"example": "correct horse battery staple"})
     otp = second_factor()
+
+
+class SecondStepSchema(Schema):
+    """POST /auth/login/2fa body: the ``mfa_token`` of a 401 ``mfa_required`` from a login, and a code."""
+
+    mfa_token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=512),
+                              metadata={"description": "From the 401 mfa_required answer of POST /auth/login "
+                                                       "(single use, five minutes)"})
+    otp = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64),
+                        metadata={"description": "TOTP code or recovery code"})
 
 
 class TokenFormSchema(Schema):
@@ -140,9 +150,23 @@ class TwoFactorEnableSchema(ReauthSchema):
 
 
 class TwoFactorDisableSchema(LegacyReauthSchema):
-    """POST /auth/2fa/disable body: the current password (or ``password``) and a TOTP or recovery code."""
+    """POST /auth/2fa/disable body: the current password (or ``password``) and a code (``code`` or ``otp``)."""
 
-    code = second_factor_code()
+    code = fields.String(load_only=True, validate=validate.Length(min=1, max=64),
+                         metadata={"description": "TOTP or recovery code: the older name of otp (without either: "
+                                                  "401, error mfa_required)"})
+
+    @validates_schema
+    def one_code(self, data, **kwargs):
+        """``code`` and ``otp`` are one value under two names: two different codes are ambiguous."""
+        if data.get("code") and data.get("otp") and data["code"] != data["otp"]:
+            raise ValidationError(["Send otp (older clients: code); not two different codes"], field_name="code")
+
+    @post_load
+    def as_otp(self, data, **kwargs):
+        """The re-authentication reads ``otp``."""
+        data["otp"] = data.get("otp") or data.pop("code", None)
+        return data
 
 
 class RecoveryCodesSchema(Schema):

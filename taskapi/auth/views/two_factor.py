@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 
 from taskapi.auth import two_factor
-from taskapi.auth.reauth import confirm_current_password, confirm_second_factor
+from taskapi.auth.reauth import Purpose, confirm_second_factor, reauthenticate
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import (
     RecoveryCodesSchema,
@@ -28,7 +28,7 @@ def setup_two_factor(data):
     """Create a new TOTP secret (not active until enabled with a code) and its QR code; needs the password."""
     if current_user.totp_enabled:
         abort(409, message=ALREADY_ENABLED)
-    confirm_current_password(current_user, data["current_password"])
+    reauthenticate(current_user, data, Purpose.TWO_FACTOR_SETUP)
     return two_factor.start_setup(current_user), 200, NO_STORE
 
 
@@ -45,8 +45,8 @@ def enable_two_factor(data):
         abort(409, message=ALREADY_ENABLED)
     if not user.totp_secret:
         abort(409, message="Start with POST /auth/2fa/setup")
-    confirm_current_password(user, data["current_password"])
-    confirm_second_factor(user, data["code"], totp_only=True)
+    reauthenticate(user, data, Purpose.TWO_FACTOR_ENABLE)
+    confirm_second_factor(user, data["code"], Purpose.TWO_FACTOR_ENABLE, totp_only=True)
     return {"recovery_codes": two_factor.enable(user)}, 200, NO_STORE
 
 
@@ -57,10 +57,9 @@ def enable_two_factor(data):
 @bp.alt_response(400, description="Wrong password or code")
 @bp.alt_response(409, description="2FA is not enabled")
 def disable_two_factor(data):
-    """Turn 2FA off; needs the current password (``current_password``, or ``password``) and a TOTP or recovery code."""
+    """Turn 2FA off; needs the current password (or ``password``) and a TOTP or recovery code (``code`` or ``otp``)."""
     user = current_user
     if not user.totp_enabled:
         abort(409, message="Two-factor authentication is not enabled")
-    confirm_current_password(user, data["current_password"])
-    confirm_second_factor(user, data["code"])
+    reauthenticate(user, data, Purpose.TWO_FACTOR_DISABLE)
     two_factor.disable(user)

@@ -9,7 +9,9 @@ const signinView = document.getElementById("signin-view");
 const securityView = document.getElementById("security-view");
 const signinForm = document.getElementById("signin");
 const otpForm = document.getElementById("otp");
-let pending = null; // username and password between the password step and the TOTP step
+// Between the password step and the code step only the server's mfa_token is kept: the password
+// is dropped (from this variable and the form) as soon as the first step answers.
+let pending = null;
 
 async function enter(pair) {
   keepTokens(pair);
@@ -37,8 +39,9 @@ onSubmit(signinForm, async ({ username, password }) => {
   try {
     await enter(await api("POST", "/auth/login", { username, password }));
   } catch (error) {
-    if (error.status === 401 && error.problem.error === "mfa_required") {
-      pending = { username, password };
+    if (error.status === 401 && error.problem.error === "mfa_required" && error.problem.mfa_token) {
+      pending = { mfa_token: error.problem.mfa_token };
+      signinForm.elements.namedItem("password").value = "";
       otpForm.hidden = false;
       status(otpForm, "Your account asks for a second factor.");
       document.getElementById("otp-otp").focus();
@@ -50,7 +53,19 @@ onSubmit(signinForm, async ({ username, password }) => {
 
 onSubmit(otpForm, async ({ otp }) => {
   if (!pending) throw new Error("Sign in with your password first.");
-  await enter(await api("POST", "/auth/login", { ...pending, otp }));
+  try {
+    await enter(await api("POST", "/auth/login/2fa", { ...pending, otp }));
+  } catch (error) {
+    if (error.status === 401 && error.problem.error === "mfa_token_invalid") { // expired or used: start again
+      pending = null;
+      otpForm.reset();
+      otpForm.hidden = true;
+      status(signinForm, error.message, "error");
+      document.getElementById("signin-password").focus();
+      return;
+    }
+    throw error;
+  }
 });
 
 document.getElementById("passkey-signin").addEventListener("click", async () => {

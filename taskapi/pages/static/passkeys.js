@@ -32,13 +32,17 @@ function passkeyRow(passkey) {
   const remove = element("form", null, { class: "inline", "aria-label": `Remove passkey ${passkey.name}` });
   const passwordId = `passkey-${passkey.id}-password`;
   remove.id = `passkey-${passkey.id}-remove`;
+  const otpId = `passkey-${passkey.id}-otp`;
+  const code = element("span", null, { class: "step-up" });
+  code.append(element("label", "Authenticator code", { for: otpId }),
+    element("input", null, { id: otpId, name: "otp", autocomplete: "one-time-code" }));
   remove.append(element("label", "Current password", { for: passwordId }),
     element("input", null, { id: passwordId, name: "current_password", type: "password", required: "",
-      autocomplete: "current-password" }),
+      autocomplete: "current-password" }), code,
     element("button", "Remove", { type: "submit", class: "danger" }),
     element("p", null, { class: "form-status", role: "status", "aria-live": "polite" }));
-  onSubmit(remove, async ({ current_password }) => {
-    await api("DELETE", `/auth/passkeys/${encodeURIComponent(passkey.id)}`, { current_password });
+  onSubmit(remove, async ({ current_password, otp }) => {
+    await api("DELETE", `/auth/passkeys/${encodeURIComponent(passkey.id)}`, { current_password, ...(otp ? { otp } : {}) });
     changed();
     status(form, `Passkey “${passkey.name}” removed.`);
   });
@@ -62,9 +66,9 @@ export async function showPasskeys() {
   $("passkeys").replaceChildren(...(rows.length ? rows : [element("li", "No passkeys yet.")]));
 }
 
-onSubmit(form, async ({ name, current_password }) => {
+onSubmit(form, async ({ name, current_password, otp }) => {
   if (!window.PublicKeyCredential) throw new Error("This browser does not support passkeys.");
-  const options = await api("POST", "/auth/passkeys/register/options", { current_password });
+  const options = await api("POST", "/auth/passkeys/register/options", { current_password, ...(otp ? { otp } : {}) });
   status(form, "Follow your browser's prompt to create the passkey…");
   const { publicKey, ...ceremony } = options;
   const credential = await createPasskey(options);

@@ -18,6 +18,7 @@ async function showAccount() {
   const me = await api("GET", "/auth/me");
   $("whoami").textContent = `Signed in as ${me.username}${me.email ? ` (${me.email})` : ""}.`;
   $("twofa-state").textContent = me.two_factor_enabled ? "Two-factor sign-in is on." : "Two-factor sign-in is off.";
+  document.body.dataset.twoFactor = me.two_factor_enabled ? "on" : "off"; // shows the step-up code fields
   $("twofa-setup").hidden = me.two_factor_enabled;
   $("twofa-disable").hidden = !me.two_factor_enabled;
   $("twofa-enable").hidden = true;
@@ -112,16 +113,21 @@ onSubmit($("twofa-disable"), async ({ code, current_password }) => {
   status($("twofa-setup"), "Two-factor sign-in is off.");
 });
 
-onSubmit($("password"), async ({ current_password, new_password }) => {
-  const pair = await api("POST", "/auth/password", { current_password, new_password });
+// With two-factor sign-in on, every sensitive change asks for a code beside the password.
+export function stepUp(otp) {
+  return otp ? { otp } : {};
+}
+
+onSubmit($("password"), async ({ current_password, new_password, otp }) => {
+  const pair = await api("POST", "/auth/password", { current_password, new_password, ...stepUp(otp) });
   if (pair && pair.access_token) keepTokens(pair);
   $("password").reset();
   await refresh();
   status($("password"), "Your password is changed.");
 });
 
-onSubmit($("email"), async ({ email, current_password }) => {
-  const answer = await api("PATCH", "/users/me", { email, current_password });
+onSubmit($("email"), async ({ email, current_password, otp }) => {
+  const answer = await api("PATCH", "/users/me", { email, current_password, ...stepUp(otp) });
   $("email").reset();
   status($("email"), (answer && answer.detail) || "Your email address is changed.");
 });
