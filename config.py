@@ -173,6 +173,10 @@ class Config:
     RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP", "5/minute;30/hour")
     RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL", "3/hour")
     RATELIMIT_VERIFY_PER_IP = os.environ.get("RATELIMIT_VERIFY_PER_IP", "10/minute")
+    # Hardening (issue 31): every route that can send mail spends a budget of its client and one of
+    # its recipient (the canonical address, shared by every such route).
+    RATELIMIT_MAIL_PER_IP = os.environ.get("RATELIMIT_MAIL_PER_IP", "10/minute;60/hour")
+    RATELIMIT_MAIL_PER_RECIPIENT = os.environ.get("RATELIMIT_MAIL_PER_RECIPIENT", "5/hour;20/day")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False
