@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import func, select
 
 from taskapi.extensions import db
-from taskapi.http.identifiers import canonical_email, canonical_username
 from taskapi.models import AccountToken, User
 from tests.conftest import PASSWORD
 from tests.operations import SPEC
@@ -38,11 +37,15 @@ def identifier_operations():
 
 @pytest.mark.parametrize("text", EMAIL_VARIANTS)
 def test_every_email_variant_has_the_one_canonical_form(text):
+    from taskapi.http.identifiers import canonical_email
+
     assert canonical_email(text) == EMAIL
 
 
 @pytest.mark.parametrize("text", USERNAME_VARIANTS)
 def test_every_username_variant_has_the_one_canonical_form(text):
+    from taskapi.http.identifiers import canonical_username
+
     assert canonical_username(text) == USERNAME
 
 
