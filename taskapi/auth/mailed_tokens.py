@@ -21,7 +21,8 @@ def digest(token):
 def issue_token(user, purpose, max_age, email=None):
     """Create a token for ``email`` (default: ``user``'s current one), replacing any unused one of the same purpose.
 
-    Returns the token itself, which exists only in the mail that carries it. Does not commit.
+    Returns the token itself: the database keeps only its digest, the queue only its sealed form
+    (``deferred``), the mail the token. Does not commit.
     """
     invalidate_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
