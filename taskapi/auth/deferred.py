@@ -36,6 +36,7 @@ def stamp_matches(user: User | None, stamp: str) -> bool:
 
 
 def sealer():
+    """Fernet over the keys derived from SECRET_KEY and its fallbacks: seals with the first, opens with any."""
     return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in derive_keys("mailed-token-seal")])
 
 
