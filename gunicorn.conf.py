@@ -23,8 +23,9 @@ keepalive = 5
 # worker had a socket of its own, which the kernel kept handing new connections while the worker
 # finished (a reload, a restart) and then reset them. The shared socket never closes while the
 # master lives, so a graceful reload (SIGHUP) drops no connection (tests/live/test_stop_and_reload_live.py).
-# The price: one busy worker may accept more keep-alive connections than the others (bench/README.md).
-reuse_port = False
+# The price: one busy worker may accept more connections than the others (bench/README.md);
+# GUNICORN_REUSE_PORT=1 spreads them again, at the cost of resets on every reload.
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT") == "1"
 # No control socket under ~/.gunicorn/: nothing outside the app should be able to steer it.
 control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
