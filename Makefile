@@ -18,7 +18,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-## run: install, migrate, serve with gunicorn on 127.0.0.1:8000 plus one jobs consumer (SQLite under instance/)
+## run: install, migrate, serve with gunicorn on 127.0.0.1:8000 (PORT=8001 for another) plus one jobs consumer (SQLite under instance/)
 run: $(VENV)/.runtime
 	@if [ -z "$$SECRET_KEY" ] && [ ! -f instance/secret_key ]; then \
 	  echo "SECRET_KEY is not set: generating a local development secret in instance/secret_key"; fi

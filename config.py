@@ -132,11 +132,24 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "taskapi <no-reply@localhost>")
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None  # None: instance/outbox
+    # --- Hardening (issue 31): mail budgets, the public URL, one local port ---
+    # Every route that can send mail spends a budget of its client and one of its recipient (the
+    # canonical address, shared by every such route).
+    RATELIMIT_MAIL_PER_IP = os.environ.get("RATELIMIT_MAIL_PER_IP", "10/minute;60/hour")
+    RATELIMIT_MAIL_PER_RECIPIENT = os.environ.get("RATELIMIT_MAIL_PER_RECIPIENT", "5/hour;20/day")
+    # The origin clients reach the API at (scheme://host[:port]): Location and Link are built on it,
+    # never on the request's Host. Unset: the request's own (trusted) host; production warns.
+    PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None
+    # The port `make run` serves on (gunicorn.conf.py reads the same variable): the local defaults of
+    # ACCOUNT_PAGES_URL and WEBAUTHN_ORIGINS follow it, so PORT=8001 mails links to :8001.
+    PORT = env_int("PORT", 8000)
+    LOCAL_URL = PUBLIC_URL or f"http://localhost:{PORT}"
+
     # Where links in mails point (a front end); unset: mails carry the token and the API route.
     FRONTEND_URL = (os.environ.get("FRONTEND_URL") or "").rstrip("/") or None
     # The account pages taskapi serves itself (/account/): mails link there when FRONTEND_URL is unset.
     # An absolute base from configuration, never from the request's Host; set it empty for token-only mails.
-    ACCOUNT_PAGES_URL = os.environ.get("ACCOUNT_PAGES_URL", "http://localhost:8000/account").rstrip("/") or None
+    ACCOUNT_PAGES_URL = os.environ.get("ACCOUNT_PAGES_URL", f"{LOCAL_URL}/account").rstrip("/") or None
 
     # Background jobs (Huey): SQLite under instance/ by default, Redis when REDIS_URL is set.
     JOBS_NAME = os.environ.get("JOBS_NAME", "taskapi")  # the queue's name in its storage
@@ -166,7 +179,7 @@ class Config:
     # scheme://host[:port] the pages are served from. The defaults work for `make run` on localhost.
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "taskapi")
-    WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+    WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", [LOCAL_URL])
     WEBAUTHN_CHALLENGE_MAX_AGE = timedelta(seconds=env_int("WEBAUTHN_CHALLENGE_SECONDS", 300))
     # Security events older than this are removed by `flask tokens purge` (and the daily housekeeping).
     SECURITY_EVENT_RETENTION = timedelta(days=env_int("SECURITY_EVENT_RETENTION_DAYS", 365))

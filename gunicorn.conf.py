@@ -19,9 +19,13 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 12)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5
-# Each worker listens on its own SO_REUSEPORT socket and the kernel spreads new connections across
-# them: with one shared socket, one worker could accept most keep-alive connections (bench/README.md).
-reuse_port = True
+# One listening socket, opened by the master and shared by every worker. With reuse_port each
+# worker had a socket of its own, which the kernel kept handing new connections while the worker
+# finished (a reload, a restart) and then reset them. The shared socket never closes while the
+# master lives, so a graceful reload (SIGHUP) drops no connection (tests/live/test_stop_and_reload_live.py).
+# The price: one busy worker may accept more connections than the others (bench/README.md);
+# GUNICORN_REUSE_PORT=1 spreads them again, at the cost of resets on every reload.
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT") == "1"
 # No control socket under ~/.gunicorn/: nothing outside the app should be able to steer it.
 control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
@@ -41,19 +45,18 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Log where taskapi answers: with reuse_port the workers hold the sockets, and "Listening at" names none."""
+    """Log where taskapi answers, and how many workers share it."""
     where = ", ".join(f"http://{address[0]}:{address[1]}" if isinstance(address, tuple) else f"unix:{address}"
                       for address in server.cfg.address)
     server.log.info("taskapi answers at %s (%d workers)", where, server.cfg.workers)
 
 
 def refuse_an_address_in_use(server):
-    """Exit when something already listens on a bind address.
+    """Exit when something already listens on a bind address, with a message that says so.
 
-    SO_REUSEPORT lets a second server of the same user bind it too, and the kernel would then
-    split connections between them: a forgotten `make run`, or an old version, silently serving
-    half the requests. The probe sets only SO_REUSEADDR, so connections left in TIME_WAIT by a
-    server that just stopped do not count.
+    A forgotten `make run` or an old version must not keep serving (with SO_REUSEPORT it could
+    even share the address). The probe sets only SO_REUSEADDR, so connections left in TIME_WAIT
+    by a server that just stopped do not count.
     """
     if os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS"):
         return  # sockets handed over by a re-executing master or systemd: ours already
@@ -79,3 +82,30 @@ def on_exit(server):
         except subprocess.TimeoutExpired:
             consumer.kill()  # the jobs it was running are queued again by the next consumer
             consumer.wait()
+
+
+def post_worker_init(worker):
+    """Let a worker be stopped at once by one quick-stop signal, and only once.
+
+    Ctrl-C reaches every process of the terminal's group, so a worker got SIGINT from the
+    terminal and SIGQUIT from its master at once; gthread's quit handler, entered a second time
+    while the first held its thread pool's lock, blocked until the master sent SIGKILL
+    (graceful_timeout later, "Perhaps out of memory?"). Now a worker ignores SIGINT (the master's
+    SIGQUIT is the one that counts), a second SIGQUIT does nothing, and the quick stop exits
+    without waiting for request threads (one may wait 5 s for a silent client's first bytes).
+    SIGTERM (a graceful stop, a reload) still lets requests in progress finish.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def quit_once(sig, frame):
+        if getattr(worker, "quitting", False):
+            return
+        worker.quitting = True
+        worker.alive = False
+        worker.cfg.worker_int(worker)
+        worker.tpool.shutdown(wait=False, cancel_futures=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    signal.signal(signal.SIGQUIT, quit_once)

@@ -104,8 +104,20 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite: a batch rebuild drops and re-creates a table, and with foreign keys on, dropping a
+        # parent deletes its children (ON DELETE CASCADE). The pragma only works outside a
+        # transaction, so it is set here; the check afterwards proves no reference was broken.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite and connection.exec_driver_sql('PRAGMA foreign_key_check').first() is not None:
+                raise RuntimeError('a migration left rows that reference missing rows')
+        finally:
+            if sqlite:
+                connection.exec_driver_sql('PRAGMA foreign_keys=ON')
 
 
 if context.is_offline_mode():

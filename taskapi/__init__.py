@@ -17,7 +17,7 @@ from taskapi.http.api import api
 from taskapi.http.docs import assets as docs_assets
 from taskapi.http.fast_paths import TaskApiFlask
 from taskapi.http.headers import register_headers
-from taskapi.http.hosts import ensure_trusted_hosts
+from taskapi.http.hosts import check_public_url, ensure_trusted_hosts
 from taskapi.http.problems import register_error_handlers
 from taskapi.http.rate_limits import check_limit_settings, init_rate_limits
 from taskapi.http.request_log import register_request_logging
@@ -37,6 +37,7 @@ def create_app(config_class=None):
     # The account failure budget cannot be switched off, and a per-address limit is read per request.
     check_limit_settings(app, ("RATELIMIT_ACCOUNT_FAILURES", *limits.SETTINGS))
     ensure_trusted_hosts(app)
+    check_public_url(app)
     register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
     # /tasks and /tasks/ are one route, with no redirect (contract).
     app.url_map.strict_slashes = False

@@ -128,6 +128,7 @@ def empty_tables(app):
         else:
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
+            db.session.execute(text("DELETE FROM sqlite_sequence"))  # ids from 1 again, as RESTART IDENTITY does
         db.session.commit()
         db.engine.dispose()
 

@@ -1,8 +1,9 @@
-"""The account mails as jobs: the consumer looks the account up, issues the token and sends.
+"""The account mails: the request issues the token in its own transaction, a job renders and sends it.
 
-The token is made inside the job, so it never sits in the queue's storage, and a retry makes a
-fresh one (voiding the undelivered one). For a password reset even the lookup happens here:
-the request does the same work for a known and an unknown address.
+A job runs late, perhaps after the account was deleted or its password changed, so it carries
+the token sealed with the account's security stamp (``deferred``) and sends nothing when either
+is no longer true. For a password reset the request does the same work for a known and an
+unknown address: one lookup, one sealed argument, one job (which sends nothing for a stand-in).
 """
 
 import logging
@@ -10,7 +11,8 @@ import logging
 from flask import current_app
 
 from taskapi.auth.accounts import find_user_by_email
-from taskapi.auth.mailed_tokens import issue_token, issue_verification_token
+from taskapi.auth.deferred import SealedToken, issue_sealed, open_sealed, stand_in
+from taskapi.auth.limits import check_recipient_limited
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import enqueue, job
@@ -20,33 +22,48 @@ from taskapi.models import User
 log = logging.getLogger("taskapi.jobs")
 
 
-@job
-def mail_password_reset(email):
-    """If an active account has ``email``, give it a new reset token and mail it."""
+def queue_password_reset(email: str) -> None:
+    """Issue a reset token if an active account has ``email``, commit, and queue its mail; commits.
+
+    :raises DomainError 503: the queue cannot be written
+    """
+    check_recipient_limited(email)
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
-    token = issue_token(user, "password_reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is not None and user.is_active:
+        sealed = issue_sealed(user, "password_reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    else:
+        sealed = stand_in()
     db.session.commit()
-    send_password_reset_mail(user, token)
+    enqueue(mail_password_reset, sealed)
 
 
 @job
-def mail_verification(user_id):
-    """Mail a fresh verification token to the account's current address, unless already verified."""
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active or not user.email or user.email_verified:
-        return
-    send_verification_mail(user, issue_verification_token(user))
+def mail_password_reset(sealed: SealedToken):
+    """Mail the sealed reset token, if it is still live for an account that still has the stamp."""
+    opened = open_sealed(sealed, "password_reset")
+    if opened is not None:
+        send_password_reset_mail(*opened)
 
 
-def queue_verification_mail(user, best_effort=False):
-    """Queue ``user``'s verification mail; with ``best_effort`` a queue outage is logged, not raised.
+@job
+def mail_verification(sealed: SealedToken):
+    """Mail the sealed verification token, unless it died or the address was verified meanwhile."""
+    opened = open_sealed(sealed, "verify_email")
+    if opened is not None and not opened[0].email_verified:
+        send_verification_mail(*opened)
+
+
+def queue_verification_mail(user: User, best_effort: bool = False) -> None:
+    """Issue ``user`` a verification token, commit, and queue its mail; with ``best_effort`` a queue
+    outage is logged, not raised.
 
     :raises DomainError 503: the queue cannot be written (unless ``best_effort``)
     """
+    check_recipient_limited(user.email)
+    sealed = issue_sealed(user, "verify_email", current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
+    db.session.commit()
     try:
-        enqueue(mail_verification, user.id)
+        enqueue(mail_verification, sealed)
     except DomainError:
         if not best_effort:
             raise

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from taskapi.auth.passwords import hash_password
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_email, canonical_username
 from taskapi.models import User
 
 USERNAME_TAKEN = "Username already registered"
@@ -13,13 +14,13 @@ EMAIL_TAKEN = "Email already registered"
 
 
 def find_user_by_username(username):
-    """The user whose username matches case-insensitively, or None."""
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    """The user whose username has the same canonical form, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == canonical_username(username)))
 
 
 def find_user_by_email(email):
-    """The user whose email matches case-insensitively, or None."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    """The user whose email has the same canonical form, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == canonical_email(email)))
 
 
 def registration_conflict(username, email):

@@ -1,16 +1,19 @@
 """Email change by confirmation: PATCH /users/me asks, a token mailed to the new address applies it.
 
-The request does the same work whether or not the new address is taken (two jobs queued, one
-event), so its answer tells nothing. The job looks the address up: a free one gets a token, a
-taken one a note saying it already has an account. Tokens are issued inside the job, never queued.
+The request issues the token in its own transaction (when the address is free) and queues one
+job either way, with the account's security stamp: the job mails the sealed token, or, for an
+address another account has, a note saying so, and nothing at all once the account was deleted
+or its password changed. The answer is the same whether or not the address is taken.
 """
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from taskapi.auth.accounts import find_user_by_email
+from taskapi.auth.deferred import SealedToken, issue_sealed, open_sealed, stamp_matches, stand_in
 from taskapi.auth.events import client_ip, client_user_agent, record
-from taskapi.auth.mailed_tokens import INVALID_TOKEN, find_live_token, invalidate_tokens, issue_token, spend_token
+from taskapi.auth.limits import check_recipient_limited
+from taskapi.auth.mailed_tokens import INVALID_TOKEN, find_live_token, invalidate_tokens, spend_token
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import enqueue, job
@@ -32,11 +35,19 @@ def request_context():
 
 
 def request_email_change(user, email):
-    """Queue the confirmation mail to ``email`` and the notice to the current address; commits.
+    """Issue the token for ``email`` (if no other account has it), queue its mail and the notice to the
+    current address; commits.
 
-    :raises DomainError 503: the queue cannot be written (nothing is recorded)
+    :raises DomainError 503: the queue cannot be written (the token is issued, nothing is recorded)
     """
-    enqueue(mail_email_change, user.id, email)
+    check_recipient_limited(email)
+    other = find_user_by_email(email)
+    if other is None or other.id == user.id:
+        sealed = issue_sealed(user, "email_change", current_app.config["EMAIL_VERIFICATION_MAX_AGE"], email=email)
+    else:
+        sealed = stand_in(user)
+    db.session.commit()
+    enqueue(mail_email_change, user.id, email, sealed)
     if user.email:
         enqueue(mail_email_change_requested, user.id, user.email, email, request_context())
     record("email.change_requested", user)
@@ -51,6 +62,7 @@ def remove_email(user):
     if user.email is None:
         db.session.commit()
         return
+    check_recipient_limited(user.email)
     enqueue(mail_email_removed, user.id, user.email, request_context())
     user.email, user.email_verified = None, False
     invalidate_tokens(user, "verify_email")
@@ -81,18 +93,15 @@ def confirm_email_change(token):
 
 
 @job
-def mail_email_change(user_id, email):
-    """Mail ``email`` a token that moves the account there, or, if another account has it, say so (no token)."""
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+def mail_email_change(user_id, email, sealed: SealedToken):
+    """Mail ``email`` the sealed token that moves the account there, or, for a taken address, say so."""
+    opened = open_sealed(sealed, "email_change", same_address=False)
+    if opened is not None:
+        send_email_change_mail(opened[0], email, opened[1])
         return
-    other = find_user_by_email(email)
-    if other is not None and other.id != user.id:
+    user, other = db.session.get(User, user_id), find_user_by_email(email)
+    if stamp_matches(user, sealed.stamp) and user.is_active and other is not None and other.id != user.id:
         send_email_taken_mail(email)
-        return
-    token = issue_token(user, "email_change", current_app.config["EMAIL_VERIFICATION_MAX_AGE"], email=email)
-    db.session.commit()
-    send_email_change_mail(user, email, token)
 
 
 @job

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_username
 from taskapi.models import FailureBudget
 
 TOO_MANY_FAILURES = "Too many failed attempts for this account; retry later."
@@ -65,7 +66,7 @@ def passkey_key(user):
 
 def unknown_name_key(username):
     """Budget key of a username nobody has: hashed, since people type passwords into username fields."""
-    digest = hashlib.sha256(username.lower().encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(canonical_username(username).encode("utf-8", "surrogatepass")).hexdigest()
     return f"name:{digest}"
 
 

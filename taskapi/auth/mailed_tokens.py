@@ -3,11 +3,11 @@
 import hashlib
 import secrets
 
-from flask import current_app
 from sqlalchemy import delete, select, update
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_email
 from taskapi.models import AccountToken, User, utcnow
 
 INVALID_TOKEN = "The token is invalid, expired or already used"
@@ -21,7 +21,8 @@ def digest(token):
 def issue_token(user, purpose, max_age, email=None):
     """Create a token for ``email`` (default: ``user``'s current one), replacing any unused one of the same purpose.
 
-    Returns the token itself, which exists only in the mail that carries it. Does not commit.
+    Returns the token itself: the database keeps only its digest, the queue only its sealed form
+    (``deferred``), the mail the token. Does not commit.
     """
     invalidate_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
@@ -31,16 +32,14 @@ def issue_token(user, purpose, max_age, email=None):
     return token
 
 
-def issue_verification_token(user):
-    """A fresh email verification token for ``user``, committed."""
-    token = issue_token(user, "verify_email", current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
-    db.session.commit()
-    return token
+def invalidate_tokens(user, purpose=None):
+    """Forget every outstanding token of ``purpose`` (default: every purpose) for ``user``.
 
-
-def invalidate_tokens(user, purpose):
-    """Forget every outstanding token of ``purpose`` for ``user`` (later request, password change)."""
-    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose))
+    A later request replaces the earlier token; a password change or reset voids them all, so no
+    token issued before it works after it, whenever its mail goes out.
+    """
+    condition = AccountToken.purpose == purpose if purpose else AccountToken.purpose.is_not(None)
+    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id, condition))
 
 
 def find_token(token, purpose):
@@ -49,7 +48,7 @@ def find_token(token, purpose):
     :raises DomainError 400: unknown, expired, already used, or mailed to an address the account no longer has
     """
     row, user = find_live_token(token, purpose)
-    if (user.email or "").lower() != row.email.lower():
+    if canonical_email(user.email or "") != canonical_email(row.email):
         raise DomainError(400, INVALID_TOKEN)
     return row, user
 

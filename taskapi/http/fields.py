@@ -3,8 +3,10 @@
 import re
 from datetime import UTC
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from marshmallow import ValidationError, fields
+
+from taskapi.http.identifiers import canonical_email, folded
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,50}$")
 USERNAME_RULE = "3-50 characters: letters, digits, '_', '.', '-'"
@@ -16,18 +18,25 @@ def validate_username(value):
         raise ValidationError(f"Username must be {USERNAME_RULE}.")
 
 
+class FoldedUsername(fields.String):
+    """A username with compatibility characters folded (``ａｄａ`` is ``ada``); case kept for display."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return folded(super()._deserialize(value, attr, data, **kwargs))
+
+
 def Username(**kwargs):
     """A required username field."""
-    return fields.String(required=True, validate=validate_username, **kwargs)
+    return FoldedUsername(required=True, validate=validate_username, **kwargs)
 
 
 class Email(fields.String):
-    """An email address, validated and normalised (domain lower-cased) by email-validator."""
+    """An email address, validated and stored in its one canonical form (taskapi.http.identifiers)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return validate_email(text, check_deliverability=False).normalized
+            return canonical_email(text, strict=True)
         except EmailNotValidError as error:
             raise ValidationError(f"Not a valid email address: {error}") from None
 

@@ -1,4 +1,14 @@
-"""The Host header: the API answers only to the names in TRUSTED_HOSTS (Flask's own setting)."""
+"""The Host header: the API answers only to the names in TRUSTED_HOSTS (Flask's own setting).
+
+The URLs the API builds (Location, Link) start with PUBLIC_URL when it is set, so they never
+reflect a port or scheme a client or a proxy put in the request.
+"""
+
+import logging
+
+from flask import current_app, request
+
+log = logging.getLogger("taskapi")
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
@@ -20,3 +30,15 @@ def ensure_trusted_hosts(app):
                                "(comma-separated host names, e.g. api.example.com)")
         hosts = list(LOCAL_HOSTS)
     app.config["TRUSTED_HOSTS"] = hosts
+
+
+def check_public_url(app):
+    """Warn when production builds its URLs from each request's Host (PUBLIC_URL unset)."""
+    if app.config["ENV_NAME"] == "production" and not app.config.get("PUBLIC_URL"):
+        log.warning("PUBLIC_URL is not set: Location and Link follow each request's Host and port")
+
+
+def external_url(path):
+    """The absolute URL of ``path`` (with this app's script root): on PUBLIC_URL, else on the request's host."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return base + path

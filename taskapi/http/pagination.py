@@ -17,6 +17,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, tuple_
 
 from taskapi.http import shallow_json
+from taskapi.http.hosts import external_url
 from taskapi.http.parsing import UNSAFE_TEXT
 
 # A cursor holds only what encode_cursor wrote: integers a database column can hold, UTC timestamps,
@@ -186,4 +187,5 @@ def listing_url(**params):
     args.poplist("cursor")
     for name, value in params.items():
         args.add(name, str(value))
-    return f"{request.base_url}?{urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)}"
+    query = urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)
+    return external_url(f"{request.script_root}{request.path}?{query}")

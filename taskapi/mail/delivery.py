@@ -79,10 +79,14 @@ def send_smtp(message, settings):
 
 
 def write_to_outbox(message, outbox):
-    """Save the message as an .eml file readable only by this user; returns its path."""
+    """Save the message as an .eml file readable only by this user; returns its path.
+
+    Written under a temporary name and renamed, so whoever lists the outbox never reads half a mail.
+    """
     os.makedirs(outbox, mode=0o700, exist_ok=True)
     path = os.path.join(outbox, f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:8]}.eml")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(f"{path}.part", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(message.as_bytes())
+    os.rename(f"{path}.part", path)
     return path

@@ -1,5 +1,7 @@
 """The account mails, rendered from Jinja templates (text and HTML) in templates/."""
 
+from urllib.parse import urlencode
+
 from flask import current_app
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -15,13 +17,14 @@ def render(name, **context):
     return templates.get_template(f"{name}.txt").render(context), templates.get_template(f"{name}.html").render(context)
 
 
-def action_link(page, token):
-    """A front-end link carrying the token in the fragment (never sent to a server or a Referer).
+def action_link(page, token, **shown):
+    """A front-end link carrying the token (and what the page shows, ``shown``) in the fragment.
 
-    FRONTEND_URL when set, else taskapi's own account pages (ACCOUNT_PAGES_URL); None if both are unset.
+    The fragment is never sent to a server or in a Referer. FRONTEND_URL when set, else taskapi's
+    own account pages (ACCOUNT_PAGES_URL); None if both are unset.
     """
     base = current_app.config["FRONTEND_URL"] or current_app.config["ACCOUNT_PAGES_URL"]
-    return f"{base}/{page}#token={token}" if base else None
+    return f"{base}/{page}#{urlencode({'token': token, **shown})}" if base else None
 
 
 def send_verification_mail(user, token):
@@ -50,7 +53,7 @@ def send_email_change_mail(user, email, token):
     """Mail the new address ``email`` a token that moves ``user``'s account to it."""
     hours = int(current_app.config["EMAIL_VERIFICATION_MAX_AGE"].total_seconds() // 3600)
     text, html = render("email_change_confirm", username=user.username, email=email, token=token, hours=hours,
-                        link=action_link("confirm-email-change", token))
+                        link=action_link("confirm-email-change", token, email=email))
     return send_mail(email, "Confirm your new email address", text, html)
 
 

@@ -18,6 +18,7 @@ class AccountToken(db.Model):
     __table_args__ = (
         CheckConstraint("purpose IN ('verify_email', 'password_reset', 'email_change')",
                         name="ck_account_tokens_purpose"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -36,6 +37,7 @@ class RecoveryCode(db.Model):
     """A two-factor recovery code, stored as a keyed hash; usable once."""
 
     __tablename__ = "recovery_codes"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

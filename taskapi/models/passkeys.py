@@ -15,6 +15,7 @@ class Passkey(db.Model):
     """A WebAuthn credential of an account: its id and public key, never a private key."""
 
     __tablename__ = "passkeys"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

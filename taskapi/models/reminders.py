@@ -19,7 +19,8 @@ class ReminderDigest(db.Model):
     """
 
     __tablename__ = "reminder_digests"
-    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_reminder_digests_user_day"),)
+    __table_args__ = (UniqueConstraint("user_id", "local_date", name="uq_reminder_digests_user_day"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -13,7 +13,7 @@ class SecurityEvent(db.Model):
     """One event: a login, a logout, a changed password, a revoked session, ..."""
 
     __tablename__ = "security_events"
-    __table_args__ = (Index("ix_security_events_user_at", "user_id", "at", "id"),)
+    __table_args__ = (Index("ix_security_events_user_at", "user_id", "at", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(40), index=True)

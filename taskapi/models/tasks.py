@@ -35,6 +35,7 @@ class Task(db.Model):
         Index("ix_tasks_owner_priority", "owner_id", "priority", "id"),
         Index("ix_tasks_owner_title", "owner_id", "title", "id"),
         Index("ix_tasks_owner_due", "owner_id", "due_date", "id"),
+        {"sqlite_autoincrement": True},  # a new task never gets a deleted one's id (nor its ETag)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -16,6 +16,7 @@ class User(db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),
         CheckConstraint("reminders IN ('off', 'daily')", name="ck_users_reminders"),
+        {"sqlite_autoincrement": True},  # an id is never handed out twice (deferred work binds to it)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

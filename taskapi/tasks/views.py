@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 
 from taskapi.extensions import db
 from taskapi.http.etags import etag_header, not_modified_response, require_if_match
+from taskapi.http.hosts import external_url
 from taskapi.http.pagination import fetch_page
 from taskapi.models import Task, User, utcnow
 from taskapi.models.tasks import adjust_task_count
@@ -71,7 +72,7 @@ class Tasks(MethodView):
         """Create a task owned by the caller; the Location header points at it."""
         task = insert_task(current_user.id, data)
         response = task_response(task, 201)
-        response.headers["Location"] = url_for("tasks.TaskById", task_id=task.id, _external=True)
+        response.headers["Location"] = external_url(url_for("tasks.TaskById", task_id=task.id))
         db.session.commit()
         return response
 

@@ -8,12 +8,15 @@ from marshmallow import Schema, ValidationError, fields, validate
 from taskapi.models import REMINDER_CHOICES
 
 PREFERENCES = ("reminders", "timezone")
+# Files of the zone folder that are no IANA zone: the host's own zone, and tzdata's placeholder
+# for "zone not yet set" (its abbreviation is "-00"); what they mean depends on the machine.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 
 
 @functools.cache
 def time_zone_names():
     """Every IANA zone name this system knows (read once: the scan walks the zone files)."""
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def validate_time_zone(name):

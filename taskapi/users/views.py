@@ -10,11 +10,13 @@ from taskapi.auth import two_factor
 from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_email_change
 from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.limits import email_change_recipient, limit_mail
 from taskapi.auth.reauth import Purpose, reauthenticate
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import SortKey, fetch_page
 from taskapi.models import User
 from taskapi.users import bp
@@ -51,6 +53,8 @@ class Me(MethodView):
         return current_user
 
     @bp.protected()
+    @limit_mail(bp, "email_change_confirm", "email_change_taken", "email_change_requested", "email_removed",
+                recipient=email_change_recipient)
     @bp.arguments(MeUpdateSchema)
     @bp.response(200, UserSchema)
     @bp.alt_response(202, schema=EmailChangeAcceptedSchema,
@@ -67,7 +71,7 @@ class Me(MethodView):
         email = data.get("email", current_user.email)
         if email is None:
             remove_email(current_user)
-        elif email.lower() != (current_user.email or "").lower():
+        elif email != canonical_email(current_user.email or ""):
             request_email_change(current_user, email)
             return jsonify(detail=CHANGE_REQUESTED), 202
         db.session.commit()

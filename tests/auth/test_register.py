@@ -19,7 +19,7 @@ def test_register_returns_user_without_secrets(client, path):
                          "two_factor_enabled", "reminders", "timezone"}
     assert body["email_verified"] is False and body["two_factor_enabled"] is False
     assert body["username"] == "ada" and body["role"] == "user" and body["is_active"] is True
-    assert body["email"] == "Ada@example.com"
+    assert body["email"] == "ada@example.com"  # its one canonical form (taskapi.http.identifiers)
     assert body["created_at"].endswith("Z")
     assert PASSWORD not in response.get_data(as_text=True)
     assert "$2b$" not in response.get_data(as_text=True)

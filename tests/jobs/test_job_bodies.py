@@ -43,34 +43,54 @@ def token_rows(purpose):
     return db.session.scalar(select(func.count()).select_from(AccountToken).where(AccountToken.purpose == purpose))
 
 
-def test_the_reset_job_mails_only_a_known_active_address(app, ada, smtp_server):
-    with app.app_context():
-        enqueue(mail_password_reset, "nobody@example.com")
+def sealed_reset(email):
+    """What POST /auth/password-reset/request queues for ``email``, made in a test request context."""
+    from taskapi.auth.accounts import find_user_by_email
+    from taskapi.auth.deferred import issue_sealed, stand_in
+
+    user = find_user_by_email(email)
+    sealed = issue_sealed(user, "password_reset", timedelta(hours=1)) if user is not None else stand_in()
+    db.session.commit()
+    return sealed
+
+
+def test_the_reset_job_mails_only_a_live_token_of_a_known_address(app, ada, smtp_server):
+    with app.test_request_context():
+        enqueue(mail_password_reset, sealed_reset("nobody@example.com"))  # a stand-in: nothing to send
         assert token_rows("password_reset") == 0
-        enqueue(mail_password_reset, ADA_EMAIL.upper())
+        enqueue(mail_password_reset, sealed_reset(ADA_EMAIL.upper()))
         assert token_rows("password_reset") == 1
     messages = smtp_server.inbox.wait_for(2)
     assert [message["Subject"] for message in messages] == ["Confirm your email address", "Reset your password"]
     assert len(messages) == 2
 
 
-def test_each_run_of_the_reset_job_voids_the_token_of_the_run_before(app, client, ada, smtp_server):
-    with app.app_context():
-        enqueue(mail_password_reset, ADA_EMAIL)
-        enqueue(mail_password_reset, ADA_EMAIL)  # as a retry would
-    first, second = (token_in(message) for message in smtp_server.inbox.wait_for(3)[1:])
-    assert client.post("/auth/password-reset", json={"token": first, "new_password": "a new long passphrase"}
+def test_a_retry_of_the_reset_job_sends_the_same_token_and_a_later_request_voids_it(app, client, ada, smtp_server):
+    with app.test_request_context():
+        first = sealed_reset(ADA_EMAIL)
+        enqueue(mail_password_reset, first)
+        enqueue(mail_password_reset, first)  # as a retry would: the same token again, no new one
+        second = sealed_reset(ADA_EMAIL)
+        enqueue(mail_password_reset, first)  # replaced by the second request: nothing is sent
+        enqueue(mail_password_reset, second)
+    mailed = [token_in(message) for message in smtp_server.inbox.wait_for(4)[1:]]
+    assert len(smtp_server.inbox.messages) == 4 and mailed[0] == mailed[1] != mailed[2]
+    assert client.post("/auth/password-reset", json={"token": mailed[0], "new_password": "a new long passphrase"}
                        ).status_code == 400
-    assert client.post("/auth/password-reset", json={"token": second, "new_password": "a new long passphrase"}
+    assert client.post("/auth/password-reset", json={"token": mailed[2], "new_password": "a new long passphrase"}
                        ).status_code == 204
 
 
 def test_the_verification_job_skips_a_verified_or_removed_address(app, ada, smtp_server):
+    from taskapi.auth.deferred import issue_sealed, stand_in
+
     smtp_server.inbox.wait_for(1)
-    with app.app_context():
-        enqueue(mail_verification, ada)  # verified by the fixture
-        enqueue(mail_verification, 987654)  # no such user
-        assert token_rows("verify_email") == 1  # only the registration's
+    with app.test_request_context():
+        user = db.session.get(User, ada)
+        enqueue(mail_verification, issue_sealed(user, "verify_email", timedelta(hours=1)))  # verified already
+        db.session.commit()
+        enqueue(mail_verification, stand_in())
+        enqueue(mail_verification, 987654)  # a job queued before 0011: nothing is sent
     assert len(smtp_server.inbox.messages) == 1
 
 

@@ -198,6 +198,8 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
     link = link_in(mail)
     assert link.startswith(f"{url}/account/confirm-email-change#token=")
     page.goto(link)
+    page.locator("#new-email").filter(has_text="ada.new@example.com").wait_for()  # shown, not applied yet
+    page.get_by_role("button", name="Use this address").click()
     page.get_by_text("Your new email address is confirmed").wait_for()
     assert "#token" not in page.url
 

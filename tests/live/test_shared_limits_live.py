@@ -130,7 +130,9 @@ def register(url, number):
 def test_a_per_address_limit_is_exact_over_every_worker(database_url, make_app, limiter_env):
     make_app()  # empties the tables afterwards
     limit = 6
-    env = {**limiter_env, "RATELIMIT_REGISTER_PER_IP": f"{limit}/minute"}
+    # SO_REUSEPORT: the kernel spreads connections over the workers; with one shared socket, one
+    # worker may accept every registration, and the test would not show the workers counting together.
+    env = {**limiter_env, "RATELIMIT_REGISTER_PER_IP": f"{limit}/minute", "GUNICORN_REUSE_PORT": "1"}
     process, url = start_gunicorn(database_url, workers=3, env=env)
     try:
         responses = all_at_once(3 * limit, lambda number: register(url, number))

@@ -6,7 +6,7 @@ from flask_smorest import abort
 from taskapi.auth.account_mails import queue_verification_mail
 from taskapi.auth.email_change import confirm_email_change
 from taskapi.auth.events import record
-from taskapi.auth.limits import limit_account_tokens
+from taskapi.auth.limits import limit_account_tokens, limit_mail
 from taskapi.auth.mailed_tokens import find_token, spend_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
@@ -18,6 +18,7 @@ VERIFICATION_SENT = "A verification link is on its way to your email address."
 @bp.route("/auth/verify-email/request", methods=["POST"])
 @limit_account_tokens
 @bp.protected()
+@limit_mail(bp, "verify_email", recipient=lambda: current_user.email)
 @bp.response(202, AcceptedSchema)
 @bp.alt_response(409, description="No email address on the account, or it is already verified")
 @bp.alt_response(503, description="The job queue cannot be written; nothing was queued, try again")

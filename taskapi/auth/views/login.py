@@ -5,7 +5,7 @@ from flask_smorest import abort
 
 from taskapi.auth.account_mails import queue_verification_mail
 from taskapi.auth.accounts import create_user
-from taskapi.auth.limits import limit_login, limit_register, limit_second_step
+from taskapi.auth.limits import limit_login, limit_mail, limit_register, limit_second_step, requested_email
 from taskapi.auth.login import authenticate, check_login_factors, complete_second_step
 from taskapi.auth.sessions import rotate, start_session
 from taskapi.auth.user_schemas import UserSchema
@@ -18,6 +18,7 @@ from taskapi.http.headers import NO_STORE
 @bp.route("/auth/register", methods=["POST"])
 @bp.route("/register", methods=["POST"], endpoint="register_legacy")
 @limit_register
+@limit_mail(bp, "verify_email", recipient=requested_email)
 @bp.arguments(RegisterSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(400, description="Username or email already registered")

@@ -4,9 +4,9 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 
-from taskapi.auth.account_mails import mail_password_reset
+from taskapi.auth.account_mails import queue_password_reset
 from taskapi.auth.events import record
-from taskapi.auth.limits import limit_account_tokens, limit_password_reset
+from taskapi.auth.limits import limit_account_tokens, limit_mail, limit_password_reset, requested_email
 from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, spend_token
 from taskapi.auth.passwords import hash_password
 from taskapi.auth.reauth import Purpose, reauthenticate
@@ -22,7 +22,6 @@ from taskapi.auth.views.schemas import (
 )
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
-from taskapi.jobs import enqueue
 
 RESET_ACCEPTED = "If an account has this email address, a password reset link is on its way."
 
@@ -37,23 +36,21 @@ def change_password(data):
     user = current_user
     reauthenticate(user, data, Purpose.PASSWORD_CHANGE)
     user.password_hash = hash_password(data["new_password"])
-    invalidate_tokens(user, "password_reset")
-    invalidate_tokens(user, "email_change")  # a change asked for with the old password must not outlive it
+    invalidate_tokens(user)  # no mailed token (a change asked for with the old password...) outlives it
     revoke_all_sessions(user)
     return start_session(user, event="password.changed"), 200, NO_STORE
 
 
 @bp.route("/auth/password-reset/request", methods=["POST"])
 @limit_password_reset
+@limit_mail(bp, "password_reset", recipient=requested_email)
 @bp.arguments(PasswordResetRequestSchema)
 @bp.response(202, AcceptedSchema)
 @bp.alt_response(429, description="Too many requests for this client or email address")
 @bp.alt_response(503, description="The job queue cannot be written; nothing was queued, try again")
 def request_password_reset(data):
     """Mail a reset token if an active account has this email; the answer is the same either way."""
-    # The same job for every address, stored before the answer; the lookup happens in the job, so
-    # known and unknown addresses cost the request the same.
-    enqueue(mail_password_reset, data["email"])
+    queue_password_reset(data["email"])
     return {"detail": RESET_ACCEPTED}, 202, NO_STORE
 
 
@@ -73,8 +70,7 @@ def reset_password(data):
     spend_token(row)
     user.password_hash = new_hash
     user.email_verified = True  # the token reached this address: it is the user's
-    invalidate_tokens(user, "password_reset")
-    invalidate_tokens(user, "email_change")  # a change asked for with the old password must not outlive it
+    invalidate_tokens(user)  # no other mailed token (an email change asked for...) outlives the reset
     revoke_all_sessions(user)
     record("password.reset", user)
     db.session.commit()

@@ -16,7 +16,8 @@ const ENDPOINT = {
 
 const page = document.body.dataset.page;
 const form = document.getElementById("landing");
-const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
+const fragment = new URLSearchParams(window.location.hash.slice(1));
+const token = fragment.get("token");
 // Drop the token from the address bar and the history once it is read.
 window.history.replaceState(null, "", window.location.pathname);
 
@@ -29,6 +30,14 @@ function done() {
 if (!token) {
   status(form, "This link has no token. Open the link from the mail again, or copy all of it.", "error");
   for (const field of form.querySelectorAll(".field, .actions")) field.hidden = true;
+} else if (page === "confirm-email-change") {
+  // Show the new address; apply it only when asked (a link opened by a mail scanner changes nothing).
+  const email = fragment.get("email");
+  if (email) document.getElementById("new-email").textContent = email;
+  onSubmit(form, async () => {
+    await api("POST", ENDPOINT[page], { token });
+    done();
+  });
 } else if (page === "reset-password") {
   onSubmit(form, async ({ new_password }) => {
     await api("POST", ENDPOINT[page], { token, new_password });
