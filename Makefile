@@ -47,7 +47,7 @@ postman: $(VENV)/.dev
 migrate: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 
-## bench: instructions per request (callgrind), then taskapi vs the blog-design peer under wrk, 3 paired rounds per database; writes bench/results/latest.*
+## bench: instructions per request (callgrind), then taskapi vs the blog-design peer (and, on PostgreSQL, full-stack-fastapi-template) under wrk, 3 paired rounds per database; writes bench/results/latest.*
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null && command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk valgrind)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -52,7 +52,8 @@ class Config:
     MIN_SECRET_BYTES = 32
 
     SQLALCHEMY_DATABASE_URI = database_url()  # None: sqlite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pre-ping (a round trip on every checkout): a view that meets a dead connection runs once more.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30)
 
     BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)

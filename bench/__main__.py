@@ -1,9 +1,12 @@
-"""Side-by-side HTTP benchmark: taskapi and the blog-design peer on the same database, phases under wrk.
+"""Side-by-side HTTP benchmark: taskapi and its peers on the same database, phases under wrk.
 
-Usage: ``python -m bench [--seconds 10] [--rounds 3] [--databases sqlite,postgres] [--no-callgrind]``.
-First the instructions per request (bench.callgrind), then ``--rounds`` paired runs per database:
-taskapi and the peer back to back in the same run, their ratios per round and the medians.
-Writes bench/results/latest.json and latest.md. Loopback only; every phase is bounded in time.
+Usage: ``python -m bench [--seconds 10] [--rounds 3] [--databases sqlite,postgres] [--workers 2]
+[--no-callgrind]``. First the instructions per request (bench.callgrind), then ``--rounds`` paired
+runs per database: taskapi and the blog-design peer back to back in the same run, and on PostgreSQL
+the full-stack-fastapi-template backend too (list and create only); their ratios per round and the
+medians. A peer whose files are missing (they live in ../shared/peers, outside this repository) is
+skipped, and the run says so. Writes bench/results/latest.json and latest.md. Loopback only; every
+phase is bounded in time.
 """
 
 import argparse
@@ -12,6 +15,8 @@ import os
 import platform
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -28,6 +33,8 @@ from bench.report import write_reports
 USERS, TASKS_PER_USER = 20, 50
 BENCH_PASSWORD = "tulip harbor quiet lantern"  # must pass the password policy
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+PEER_NAMES = {"peer": "the blog-design peer", "fullstack": "the full-stack-fastapi-template peer"}
+FULLSTACK_LIST, FULLSTACK_CREATE = "/api/v1/items/?skip=0&limit=50", "/api/v1/items/"
 
 
 def bcrypt_bound():
@@ -59,8 +66,20 @@ def seed(base_url, kind):
     return names, tokens
 
 
+def seed_fullstack(base_url):
+    """20 users x 50 items through the full-stack peer's API, by its own seed.py; returns (emails, tokens)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([sys.executable, str(servers.FULLSTACK / "seed.py"), "--base", base_url, "--users", str(USERS),
+                        "--items", str(TASKS_PER_USER), "--out", out.name], check=True, stdout=subprocess.DEVNULL)
+        users = json.loads(Path(out.name).read_text())
+    return [user["email"] for user in users], [user["token"] for user in users]
+
+
 def run_phases(base_url, kind, names, tokens, seconds):
-    """list, create, login, mixed (logins saturating while lists run), healthz."""
+    """list, create, login, mixed (logins saturating while lists run), healthz; the full-stack peer: list, create."""
+    if kind == "fullstack":  # the list first: creates grow the users' item lists
+        return {"list": wrk.run(base_url, "list", FULLSTACK_LIST, tokens, names, seconds=seconds),
+                "create": wrk.run(base_url, "create", FULLSTACK_CREATE, tokens, names, seconds=seconds)}
     list_path = "/tasks?per_page=50" if kind == "taskapi" else "/tasks/"
     create_path = "/tasks" if kind == "taskapi" else "/tasks/"
     phases = {
@@ -114,42 +133,64 @@ def fresh_database(database, scratch, label):
         drop_postgres(name)
 
 
-def bench_target(target, scratch, seconds):
+def bench_target(target, scratch, seconds, workers):
     """Serve one target (``taskapi-sqlite``, ``peer-postgres``...) on a fresh database, seed it, run every phase."""
     kind, database = target.split("-")
-    with fresh_database(database, scratch, target) as url, servers.serve(kind, url) as (base_url, master_pid):
-        names, tokens = seed(base_url, kind)
+    with fresh_database(database, scratch, target) as url, \
+            servers.serve(kind, url, workers) as (base_url, master_pid):
+        names, tokens = seed_fullstack(base_url) if kind == "fullstack" else seed(base_url, kind)
         phases = run_phases(base_url, kind, names, tokens, seconds)
         phases["rss_mb_per_worker"] = [round(size, 1) for size in servers.worker_rss_mb(master_pid)]
         return phases
 
 
-def paired_rounds(databases, rounds, seconds):
-    """``rounds`` runs of taskapi and the peer back to back per database; {database: [round figures]}."""
+def sides(database):
+    """Who runs on ``database``: taskapi and every peer present (the full-stack peer runs on PostgreSQL only)."""
+    wanted = ["taskapi", "peer"] + (["fullstack"] if database == "postgres" else [])
+    present = []
+    for side in wanted:
+        missing = servers.peer_missing(side)
+        if missing:
+            print(f"!! {PEER_NAMES[side]} SKIPPED on {database}: {missing}", flush=True)
+        else:
+            present.append(side)
+    return present
+
+
+def paired_rounds(databases, rounds, seconds, workers):
+    """``rounds`` runs of taskapi and the peers back to back per database; {database: [round figures]}."""
     runs = {database: [] for database in databases}
+    present = {database: sides(database) for database in databases}
     with tempfile.TemporaryDirectory() as scratch:
         for number in range(rounds):
             for database in databases:
                 pair = {}
                 # Alternate who goes first, so a neighbour's burst does not always land on one side.
-                order = ("taskapi", "peer") if number % 2 == 0 else ("peer", "taskapi")
+                order = present[database] if number % 2 == 0 else present[database][::-1]
                 for side in order:
                     print(f"== round {number + 1}: {side}-{database}", flush=True)
-                    pair[side] = bench_target(f"{side}-{database}", scratch, seconds)
+                    pair[side] = bench_target(f"{side}-{database}", scratch, seconds, workers)
                     print(json.dumps(pair[side]), flush=True)
                 runs[database].append(pair)
     return runs
 
 
+def ratios_against(pairs, peer):
+    """Each round's list and create ratios, taskapi / ``peer``, and their medians (None without that peer)."""
+    if not pairs or any(peer not in pair for pair in pairs):
+        return None
+    ratios = {phase: [round(pair["taskapi"][phase]["rps"] / pair[peer][phase]["rps"], 2) for pair in pairs]
+              for phase in ("list", "create")}
+    return {"ratios": ratios, "median": {phase: statistics.median(values) for phase, values in ratios.items()}}
+
+
 def medians(runs):
-    """Per database: each round's list and create ratios (taskapi / peer) and their medians."""
+    """Per database: each round's ratios against each peer, their medians, and taskapi's own medians."""
     summary = {}
     for database, pairs in runs.items():
-        ratios = {phase: [round(pair["taskapi"][phase]["rps"] / pair["peer"][phase]["rps"], 2) for pair in pairs]
-                  for phase in ("list", "create")}
         summary[database] = {
-            "ratios": ratios,
-            "median": {phase: statistics.median(values) for phase, values in ratios.items()},
+            **(ratios_against(pairs, "peer") or {}),
+            "fullstack": ratios_against(pairs, "fullstack"),
             "create_p99_ms_median": statistics.median(pair["taskapi"]["create"]["p99_ms"] for pair in pairs),
             "mixed_login_per_s_median": statistics.median(pair["taskapi"]["mixed_login"]["rps"] for pair in pairs),
             "mixed_list_p99_ms_median": statistics.median(pair["taskapi"]["mixed_list"]["p99_ms"] for pair in pairs),
@@ -163,6 +204,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--workers", type=int, default=2, help="workers per server (issue #32: two each)")
     parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
     args = parser.parse_args()
     if not wrk.wrk_available():
@@ -172,9 +214,10 @@ def main():
     results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                            "bcrypt_cost12_ms": single_ms, "bcrypt_bound_logins_per_s": bound},
                "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seconds_per_phase": args.seconds,
+               "workers": args.workers,
                "instructions_m_per_request": instructions}
     databases = [d for d in args.databases.split(",") if d != "postgres" or postgres_available()]
-    results["rounds"] = paired_rounds(databases, args.rounds, args.seconds)
+    results["rounds"] = paired_rounds(databases, args.rounds, args.seconds, args.workers)
     results["summary"] = medians(results["rounds"])
     out = Path(__file__).parent / "results"
     print(write_reports(results, out))

@@ -1,33 +1,46 @@
-"""Safe-method reads on PostgreSQL with and without a transaction: ``python -m bench.read_round_trips``.
+"""Round trips on PostgreSQL, and reads with and without a transaction: ``python -m bench.read_round_trips``.
 
 In-process (Flask's test client), prod-like, on a throwaway PostgreSQL database with one user and
-50 tasks: the round trips psycopg makes for one ``GET /tasks?per_page=50`` once warm (a libpq
-trace), then
+50 tasks: the round trips psycopg makes for one ``GET /tasks?per_page=50`` and for one
+``POST /tasks`` once warm (a libpq trace of each), then
 ROUNDS alternating rounds of REQUESTS sequential lists each way, wall and CPU milliseconds per
 list. "without" is today's path (taskapi/db/request_session.py); "with" binds every request to
 the transactional engine, as before that module.
 """
 
+import argparse
 import statistics
 import tempfile
 import time
 
 from bench.__main__ import drop_postgres, fresh_postgres_url, postgres_available
 from bench.inprocess import PROD_LIKE, seeded_client
+from config import Config
 
 ROUNDS, REQUESTS, WARMUP = 8, 300, 50
 LIST = "/tasks?per_page=50"
+CREATE = {"title": "traced", "description": "some words"}
 
 
-def traced_round_trips(client, headers, engine):
-    """What psycopg sends for one list, one entry per round trip (a Query, or a Parse/Bind... up to Sync)."""
+def read(client, headers):
+    """One list of 50."""
+    return client.get(LIST, headers=headers)
+
+
+def create(client, headers):
+    """One task created."""
+    return client.post("/tasks", json=CREATE, headers=headers)
+
+
+def traced_round_trips(client, headers, engine, request=read):
+    """What psycopg sends for one ``request``, one entry per round trip (a Query, or a Parse/Bind... up to Sync)."""
     for _ in range(WARMUP):  # steady state: psycopg prepares a statement after its fifth use
-        client.get(LIST, headers=headers)
+        request(client, headers)
     with engine.connect() as connection:  # the pooled connection the next request checks out
         raw = connection.connection.dbapi_connection
     with tempfile.TemporaryFile("w+") as trace:
         raw.pgconn.trace(trace.fileno())
-        client.get(LIST, headers=headers)
+        request(client, headers)
         raw.pgconn.untrace()
         trace.seek(0)
         messages = [line.rstrip("\n").split("\t") for line in trace]
@@ -49,6 +62,9 @@ def traced_round_trips(client, headers, engine):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed rounds (0: the traces only)")
+    rounds = parser.parse_args().rounds
     if not postgres_available():
         raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
     from taskapi.db import request_session
@@ -58,19 +74,25 @@ def main():
     variants = {"without a transaction": without_transaction, "in a transaction": lambda engine: False}
     url, name = fresh_postgres_url()
     try:
-        one_connection = {"pool_pre_ping": True, "pool_size": 1}  # so the traced connection is the one used
+        # One pooled connection, so that the traced connection is the one the request uses.
+        one_connection = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "pool_size": 1}
         settings = {**PROD_LIKE, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": one_connection}
         with seeded_client(**settings) as (client, headers):
             with client.application.app_context():
                 engine = db.engine
+            for request in (read, create):
+                trips = traced_round_trips(client, headers, engine, request)
+                print(f"{request.__doc__[:-1].lower()}: {len(trips)} round trips")
+                for trip in trips:
+                    print(f"    {trip}")
             timings = {variant: [] for variant in variants}
             for variant, decide in variants.items():
                 request_session.reads_without_transaction = decide
                 trips = traced_round_trips(client, headers, engine)
-                print(f"{variant}: {len(trips)} round trips")
+                print(f"a list {variant}: {len(trips)} round trips")
                 for trip in trips:
                     print(f"    {trip}")
-            for number in range(ROUNDS):
+            for number in range(rounds):
                 order = list(variants) if number % 2 == 0 else list(reversed(variants))
                 for variant in order:
                     request_session.reads_without_transaction = variants[variant]
@@ -81,10 +103,10 @@ def main():
                         client.get(LIST, headers=headers)
                     timings[variant].append(((time.perf_counter() - wall) * 1000 / REQUESTS,
                                              (time.process_time() - cpu) * 1000 / REQUESTS))
-            for variant, figures in timings.items():
+            for variant, figures in timings.items() if rounds else ():
                 print(f"{variant:<22} wall {statistics.median(w for w, _ in figures):.2f} ms, "
                       f"CPU {statistics.median(c for _, c in figures):.2f} ms per list "
-                      f"(medians of {ROUNDS} rounds of {REQUESTS})")
+                      f"(medians of {rounds} rounds of {REQUESTS})")
             with client.application.app_context():
                 db.session.remove()
                 engine.dispose()

@@ -14,6 +14,12 @@ TARGETS = (
     ("list p99 during that burst < 100 ms", lambda s: s["mixed_list_p99_ms_median"], lambda v: v < 100),
     ("RSS <= 100 MB per worker", lambda s: s["rss_mb_max"], lambda v: v <= 100),
 )
+# Issue #32's targets against full-stack-fastapi-template's backend, PostgreSQL, same rounds.
+FULLSTACK_TARGETS = (
+    ("list >= 2x full-stack", lambda s: s["fullstack"]["median"]["list"], lambda v: v >= 2),
+    ("create >= 1.5x full-stack", lambda s: s["fullstack"]["median"]["create"], lambda v: v >= 1.5),
+    ("create p99 < 100 ms", lambda s: s["create_p99_ms_median"], lambda v: v < 100),
+)
 
 
 def phase_row(target, phase, figures):
@@ -21,12 +27,24 @@ def phase_row(target, phase, figures):
             f"| {figures['non2xx'] + figures['socket_errors']} |")
 
 
+def comparison(title, ratios, summary, targets):
+    """A section: each round's ratios, their medians, and the targets met or not."""
+    lines = [title, "",
+             f"- list ratios {ratios['ratios']['list']}, median **{ratios['median']['list']}**",
+             f"- create ratios {ratios['ratios']['create']}, median **{ratios['median']['create']}**", "",
+             "| target | median | met |", "|---|---|---|"]
+    lines += [f"| {name} | {value(summary)} | {'yes' if met(value(summary)) else 'NO'} |"
+              for name, value, met in targets]
+    return lines + [""]
+
+
 def markdown(results):
     machine = results["machine"]
     lines = [f"# Benchmark {results['when']}", "",
              f"{machine['cores']} cores, Python {machine['python']}, bcrypt cost 12 = {machine['bcrypt_cost12_ms']} ms "
              f"-> bound {machine['bcrypt_bound_logins_per_s']} logins/s; {results['seconds_per_phase']} s per phase, "
-             "wrk 16 connections (mixed: 8 login + 4 list), 20 users x 50 tasks.", ""]
+             f"wrk 16 connections (mixed: 8 login + 4 list), 20 users x 50 tasks, {results.get('workers', 'cores')} "
+             "workers per server.", ""]
     instructions = results.get("instructions_m_per_request")
     if instructions:
         lines += ["## Instructions per request (callgrind, M = 10^6)", "",
@@ -36,13 +54,15 @@ def markdown(results):
                   for kind, value in instructions["through_test_client"].items()]
         lines.append("")
     for database, summary in results["summary"].items():
-        lines += [f"## {database}: taskapi / peer, paired rounds", "",
-                  f"- list ratios {summary['ratios']['list']}, median **{summary['median']['list']}**",
-                  f"- create ratios {summary['ratios']['create']}, median **{summary['median']['create']}**", "",
-                  "| target | median | met |", "|---|---|---|"]
-        lines += [f"| {name} | {value(summary)} | {'yes' if met(value(summary)) else 'NO'} |"
-                  for name, value, met in TARGETS]
-        lines.append("")
+        if "ratios" in summary:
+            lines += comparison(f"## {database}: taskapi / blog peer, paired rounds", summary, summary, TARGETS)
+        else:
+            lines += [f"## {database}: the blog peer was not run (its files are missing)", ""]
+        if summary.get("fullstack"):
+            lines += comparison(f"## {database}: taskapi / full-stack-fastapi-template, paired rounds",
+                                summary["fullstack"], summary, FULLSTACK_TARGETS)
+        elif database == "postgres":
+            lines += [f"## {database}: full-stack-fastapi-template was not run (its files are missing)", ""]
     lines += ["## Every phase", "", "| round: target | phase | req/s | p50 ms | p99 ms | non-2xx/errors |",
               "|---|---|---|---|---|---|"]
     for database, pairs in results["rounds"].items():

@@ -1,4 +1,5 @@
-"""Start taskapi (gunicorn) and the blog-design peer (uvicorn) on free local ports for a benchmark run."""
+"""Start taskapi (gunicorn), the blog-design peer (uvicorn) and the full-stack-fastapi-template peer (its own
+``run.sh``) on free local ports for a benchmark run."""
 
 import os
 import signal
@@ -17,6 +18,8 @@ PEERS = Path(os.environ.get("PEERS_DIR") or next(
     (path for path in (ROOT.parent / "shared" / "peers", ROOT.parent.parent / "shared" / "peers") if path.exists()),
     ROOT.parent / "shared" / "peers"))
 PEER_VENV = ROOT / ".tools" / "peer-venv"
+FULLSTACK = PEERS / "fullstack"  # run.sh, seed.py (README.md there)
+FULLSTACK_VENV = ROOT / ".tools" / "fst-venv"
 OUTBOX = os.path.join(tempfile.gettempdir(), "taskapi-bench-outbox")
 JOBS = os.path.join(tempfile.gettempdir(), "taskapi-bench-jobs.sqlite")
 BIN = Path(sys.executable).parent
@@ -60,10 +63,46 @@ def migrate(database_url):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def peer_missing(kind):
+    """Why ``kind``'s peer cannot run here (its files are outside this repository), or None."""
+    needed = {"peer": PEERS / "blog_design.py", "fullstack": FULLSTACK / "run.sh"}.get(kind)
+    if needed is None or needed.exists():
+        return None
+    return f"{needed} is missing (peers live outside this repository, in ../shared/peers; PEERS_DIR overrides)"
+
+
+@contextmanager
+def serve_fullstack(database_name, workers):
+    """full-stack-fastapi-template's backend served by its own run.sh on a fresh database ``database_name``.
+
+    Yields (base_url, pid of its ``fastapi run`` supervisor, whose children are the workers).
+    """
+    port = free_port()
+    env = {**os.environ, "VENV": str(FULLSTACK_VENV), "DB": database_name, "WORKERS": str(workers),
+           "RESET_DB": "1"}
+    process = subprocess.Popen(["bash", str(FULLSTACK / "run.sh"), str(port)], cwd=FULLSTACK, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        ready = process.stdout.readline()  # "READY http://... pid=N ..." once it answers, or EOF if it failed
+        if not ready.startswith("READY"):
+            raise RuntimeError(f"the full-stack peer did not start (run.sh exited {process.wait(timeout=30)})")
+        yield f"http://127.0.0.1:{port}", int(ready.split("pid=")[1].split()[0])
+    finally:
+        process.send_signal(signal.SIGTERM)  # run.sh stops its server by pid and removes its temp dir
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 @contextmanager
 def serve(kind, database_url, workers=None):
-    """Serve ``kind`` ("taskapi" or "peer") on ``database_url``; yields (base_url, master pid)."""
+    """Serve ``kind`` ("taskapi", "peer" or "fullstack") on ``database_url``; yields (base_url, master pid)."""
     workers = workers or os.cpu_count()
+    if kind == "fullstack":
+        with serve_fullstack(database_url.rsplit("/", 1)[1], workers) as served:
+            yield served
+        return
     port = free_port()
     if kind == "taskapi":
         migrate(database_url)
@@ -103,9 +142,11 @@ def wait_for(url, process, timeout=60):
 
 
 def worker_rss_mb(master_pid):
-    """Resident memory of each worker process (children of the master), in MB."""
+    """Resident memory of each worker process (children of the master, not multiprocessing's helper), in MB."""
     sizes = []
     for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        if b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes():
+            continue
         for line in Path(f"/proc/{child}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) / 1024)

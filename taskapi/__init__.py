@@ -4,6 +4,8 @@ import os
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Before any module imports huey: it keeps huey's optional Redis and PostgreSQL drivers out of a worker.
+import taskapi.db.drivers  # noqa: F401
 from config import config_from_env, instance_path_from_env
 from taskapi import cli, ops, pages, tasks, users
 from taskapi.auth import limits, tokens

@@ -1,13 +1,12 @@
 """Operational probes: liveness and readiness."""
 
-import sqlite3
 
 from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
-from redis import RedisError
 from sqlalchemy import text
 
+from taskapi.db.drivers import storage_errors
 from taskapi.extensions import db
 from taskapi.http.api import Blueprint
 from taskapi.http.problems import problem
@@ -52,17 +51,14 @@ class Ready(MethodView):
                                       "does not answer")
     def get(self):
         """200 when the database, the job queue (and Redis) answer, with the number of live consumers."""
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # any failure to reach the database means "not ready"
-            db.session.rollback()
+        if not database_answers():
             return problem(503, "The database does not answer")
         if current_app.config.get("REDIS_URL") and not redis_answers(current_app.config["REDIS_URL"]):
             return problem(503, "Redis does not answer")
         jobs = current_jobs()
         try:
             status = queue_status(jobs.huey, current_app.config["JOBS_CONSUMER_TIMEOUT_SECONDS"])
-        except (sqlite3.Error, RedisError, OSError):
+        except storage_errors(jobs.storage):
             return problem(503, "The job queue does not answer")
         # No consumer is not "not ready": this process still takes requests and queues their jobs.
         return {"status": "ok", "jobs": {"storage": jobs.storage, "queued": status["queued"],
@@ -81,3 +77,16 @@ def redis_answers(url):
             client.close()
     except redis.RedisError:
         return False
+
+
+def database_answers():
+    """True when ``SELECT 1`` succeeds; a pooled connection found dead (after a restart) gets a second try."""
+    for _ in range(2):
+        try:
+            db.session.execute(text("SELECT 1"))
+            return True
+        except Exception as error:  # any failure to reach the database means "not ready"
+            db.session.rollback()
+            if not getattr(error, "connection_invalidated", False):
+                return False
+    return False

@@ -11,6 +11,7 @@ import threading
 import uuid
 
 import pytest
+import redis  # noqa: F401 (before taskapi: apps with a Redis queue follow SQLite ones here; taskapi/db/drivers.py)
 from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.engine import make_url

@@ -11,10 +11,11 @@ import weakref
 from datetime import timedelta
 
 import jwt as pyjwt
+import pytest
 
 import taskapi
 from taskapi.auth.verified_tokens import VerifiedTokens
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, redis_answers
 from tests.live import PROJECT_ROOT
 
 CONTAINERS = (dict, set, list, weakref.WeakKeyDictionary, weakref.WeakValueDictionary)
@@ -124,3 +125,45 @@ def test_serving_the_app_does_not_import_what_loads_on_first_use():
                             env={**os.environ, "TASKAPI_ENV": "testing"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# huey's storage module imports both drivers if it can (taskapi/db/drivers.py); a SQLite deployment uses neither.
+SQLITE_APP_PROBE = """
+import sys
+from taskapi import create_app
+create_app()
+print(sorted({"redis", "psycopg"} & set(sys.modules)))
+"""
+REDIS_QUEUE_PROBE = """
+from config import ProductionConfig
+from taskapi import create_app
+from taskapi.jobs import current_jobs
+app = create_app(ProductionConfig)
+with app.app_context():
+    print(current_jobs().storage, current_jobs().huey.storage.conn.ping())
+"""
+
+
+def sqlite_defaults(tmp_path):
+    """A production environment with nothing configured: SQLite database and queue under the instance folder."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "JOBS_SQLITE_PATH")}
+    return {**env, "TASKAPI_ENV": "production", "TASKAPI_INSTANCE_PATH": str(tmp_path), "TRUSTED_HOSTS": "localhost",
+            "SECRET_KEY": "a-secret-key-long-enough-for-hs256-0123456789abcdef"}
+
+
+def test_a_sqlite_app_imports_neither_the_redis_nor_the_postgresql_driver(tmp_path):
+    result = subprocess.run([sys.executable, "-c", SQLITE_APP_PROBE], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=60, env=sqlite_defaults(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_with_redis_url_in_the_environment_the_queue_is_on_redis(tmp_path):
+    if not redis_answers():
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    env = {**sqlite_defaults(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0", "JOBS_NAME": f"probe-{os.getpid()}"}
+    result = subprocess.run([sys.executable, "-c", REDIS_QUEUE_PROBE], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis", "True"]

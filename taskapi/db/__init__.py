@@ -1,7 +1,8 @@
-"""Persistence plumbing, attached in the factory: engine options, SQLite tuning, the write lock, migrations."""
+"""Persistence plumbing wired in the factory: engine options, SQLite tuning, write lock, reconnection, migrations."""
 
 from taskapi.db.engine import configure_database, install_sqlite_tuning
 from taskapi.db.migrations import migrate
+from taskapi.db.reconnect import install_reconnect
 from taskapi.db.sqlite_writes import install_write_lock
 
 
@@ -10,5 +11,6 @@ def init_db(app, db):
     configure_database(app)
     install_sqlite_tuning()
     install_write_lock()
+    install_reconnect()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

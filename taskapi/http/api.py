@@ -13,7 +13,9 @@ from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 
+from taskapi.db.reconnect import run_once_more
 from taskapi.errors import DomainError
+from taskapi.extensions import db
 from taskapi.http.docs import ProblemDocumentsPlugin
 from taskapi.http.parsing import ApiParser
 from taskapi.http.problems import problem_from_http_exception
@@ -108,13 +110,18 @@ class Blueprint(SmorestBlueprint):
         current = request._get_current_object()  # one proxy lookup for the five reads below
         if current.method == "OPTIONS":
             return
+        # The first statement of a request: after a database restart its connection may be dead.
+        run_once_more(lambda: self._authorize_and_load(current), db.session)
+
+    def _authorize_and_load(self, current):
         protection = protection_of(current_app.view_functions.get(current.endpoint), current.method)
         if protection is not None:
             require_access(admin=protection["admin"])
         view_args = current.view_args or {}
-        for name, (replacement, loader) in self._loaders.items():
-            if name in view_args:
-                view_args[replacement] = loader(view_args.pop(name))
+        loaded = {name: loader(view_args[name]) for name, (_, loader) in self._loaders.items() if name in view_args}
+        for name, value in loaded.items():  # only once all loaded, so that a second run finds the same arguments
+            del view_args[name]
+            view_args[self._loaders[name][0]] = value
 
 
 class ProblemApi(Api):

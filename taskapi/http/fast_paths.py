@@ -12,6 +12,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SessionInterface
 
+from taskapi.db.reconnect import run_once_more
+from taskapi.extensions import db
 from taskapi.http import shallow_json
 
 # Datetimes, dates and dataclasses go to Flask's own ``default`` (RFC 822 dates, asdict) as before.
@@ -66,7 +68,8 @@ class NoSessionInterface(SessionInterface):
 
 
 class TaskApiFlask(Flask):
-    """Flask with the orjson provider, no cookie session, and an ``ensure_sync`` that remembers plain functions.
+    """Flask with the orjson provider, no cookie session, an ``ensure_sync`` that remembers plain functions,
+    and views run once more after a lost database connection (``taskapi/db/reconnect.py``).
 
     The first two are Flask's documented class attributes. ``ensure_sync`` is the method Flask
     documents for overriding: it is called for every hook and view of every request, about a dozen
@@ -91,3 +94,7 @@ class TaskApiFlask(Flask):
         if synchronous is func and len(self.plain_functions) < self.PLAIN_FUNCTIONS_KEPT:
             self.plain_functions.add(key)
         return synchronous
+
+    def dispatch_request(self):
+        # Inside full_dispatch_request: before-request hooks run once, error handlers see a second failure.
+        return run_once_more(super().dispatch_request, db.session)

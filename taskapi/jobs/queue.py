@@ -8,14 +8,13 @@ Views store a job with ``enqueue(function, *args)`` after the commit it depends 
 import functools
 import logging
 import os
-import sqlite3
 import uuid
 from dataclasses import dataclass, field
 
 from flask import current_app, g
 from huey import RedisHuey, SqliteHuey
-from redis import RedisError
 
+from taskapi.db.drivers import require_huey_redis, storage_errors
 from taskapi.errors import DomainError
 from taskapi.jobs.reliability import install_reliability
 from taskapi.jobs.signing import job_serializer
@@ -63,6 +62,7 @@ def make_huey(config, instance_path):
     options = {"results": False, "utc": True, "immediate": config["JOBS_IMMEDIATE"],
                "serializer": job_serializer(config)}
     if config.get("REDIS_URL"):
+        require_huey_redis()
         return RedisHuey(config["JOBS_NAME"], url=config["REDIS_URL"], **options), "redis"
     path = config["JOBS_SQLITE_PATH"] or os.path.join(instance_path, "jobs.sqlite")
     # fsync on commit: a job stored before the 202 survives a power cut too, not only a crash.
@@ -117,7 +117,7 @@ def enqueue(function, *args):
     task = jobs.tasks[job_name(function)].s(*args)
     try:
         jobs.huey.enqueue(task)
-    except (sqlite3.Error, RedisError, OSError) as error:
+    except storage_errors(jobs.storage) as error:
         log.error("job %s (%s) could not be queued: %s", task.id, function.__name__, error.__class__.__name__)
         raise DomainError(503, QUEUE_UNAVAILABLE, headers={"Retry-After": "5"}) from None
     log.info("job %s (%s) queued", task.id, function.__name__, extra={"fields": {

@@ -68,6 +68,9 @@ class Forwarder:
         finally:
             for sock in (source, target):
                 try:
-                    sock.close()
+                    # shutdown() first: close() alone does not wake the other pump blocked in recv(), and the
+                    # peer would not see the connection end until it did.
+                    sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                sock.close()
