@@ -16,6 +16,7 @@ from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.pagination import SortKey, fetch_page
+from taskapi.http.scopes import INTERACTIVE, Scope
 from taskapi.models import User
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
@@ -44,13 +45,13 @@ def get_visible_user_or_404(user_id):
 
 @bp.route("/me", strict_slashes=False)
 class Me(MethodView):
-    @bp.protected()
+    @bp.protected(scope=Scope.ACCOUNT_READ)
     @bp.response(200, UserSchema)
     def get(self):
         """The caller's account (alias of /auth/me)."""
         return current_user
 
-    @bp.protected()
+    @bp.protected(scope=INTERACTIVE)
     @bp.arguments(MeUpdateSchema)
     @bp.response(200, UserSchema)
     @bp.alt_response(202, schema=EmailChangeAcceptedSchema,
@@ -73,7 +74,7 @@ class Me(MethodView):
         db.session.commit()
         return current_user
 
-    @bp.protected()
+    @bp.protected(scope=INTERACTIVE)
     @bp.arguments(MeDeleteSchema)
     @bp.response(204)
     @bp.alt_response(400, description="Wrong password")
@@ -89,7 +90,7 @@ class Me(MethodView):
 
 @bp.route("", strict_slashes=False)
 class Users(MethodView):
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(UserListArgsSchema, location="query")
     @bp.response(200, UserSchema(many=True))
     def get(self, args):
@@ -111,14 +112,14 @@ class Users(MethodView):
 
 @bp.route("/<int(max=2147483647):user_id>", strict_slashes=False)
 class UserById(MethodView):
-    @bp.protected()
+    @bp.protected(scope=Scope.ACCOUNT_READ)
     @bp.response(200, UserSchema)
     @bp.alt_response(404, description="No such user (or, for a non-admin, not you)")
     def get(self, user):
         """One account: any for an admin, only your own otherwise (others are 404)."""
         return user
 
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(UserAdminUpdateSchema)
     @bp.response(200, UserSchema)
     @bp.alt_response(404, description="No such user")
@@ -136,7 +137,7 @@ class UserById(MethodView):
         db.session.commit()
         return user
 
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
     @bp.alt_response(404, description="No such user")
     @bp.alt_response(409, description="Would leave no active admin")
@@ -149,7 +150,7 @@ class UserById(MethodView):
 
 
 @bp.route("/<int(max=2147483647):user_id>/2fa", methods=["DELETE"], strict_slashes=False)
-@bp.protected(admin=True)
+@bp.protected(admin=True, scope=Scope.ADMIN)
 @bp.response(204)
 @bp.alt_response(404, description="No such user")
 def reset_two_factor(user):

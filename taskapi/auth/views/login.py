@@ -13,6 +13,7 @@ from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, TokenFormSchema, TokenSchema
 from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.headers import NO_STORE
+from taskapi.http.scopes import Scope
 
 
 @bp.route("/auth/register", methods=["POST"])
@@ -68,7 +69,7 @@ def token(data):
 
 
 @bp.route("/auth/me", methods=["GET"])
-@bp.protected()
+@bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.response(200, UserSchema)
 def me():
     """The user the bearer token belongs to."""
