@@ -2,7 +2,7 @@
 
 from flask_jwt_extended import current_user
 from flask_smorest import abort
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from taskapi.auth import token_reminders  # noqa: F401  (registers the expiry reminder job)
 from taskapi.auth.access_tokens import create_token, revoke_token, tokens_page
@@ -17,10 +17,17 @@ from taskapi.http.scopes import INTERACTIVE, Scope
 MAX_ID = 2**31 - 1
 
 
+def visible_name(name):
+    """A token's name must hold something besides spaces."""
+    if not name.strip():
+        raise ValidationError("The name may not be blank.")
+
+
 class AccessTokenCreateSchema(ReauthSchema):
     """POST /auth/tokens body (``current_password`` re-authenticates, like every credential change)."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "CI"})
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=100), visible_name],
+                         metadata={"example": "CI"})
     scopes = fields.List(fields.String(validate=validate.OneOf([scope.value for scope in Scope])), required=True,
                          validate=validate.Length(min=1, max=len(Scope)), metadata={"example": ["tasks:read"]})
     expires_in_days = fields.Integer(required=True, validate=validate.Range(min=1, max=366),
