@@ -47,13 +47,13 @@ class ProblemSchema(ma.Schema):
 
 
 def require_access(admin=False, scope=None):
-    """A valid session JWT or personal access token (401 otherwise), the ``scope`` a token needs
-    (403 ``insufficient_scope``), and, when ``admin``, the admin role (403 otherwise).
+    """A session JWT or access token (else 401), a token's ``scope`` (else 403), the admin role if ``admin``.
 
-    The authenticator registered under ``ACCESS_TOKEN_AUTHENTICATOR`` answers None for a bearer
-    token that is not an access token (a JWT then), else the token's scopes, having made its
-    account ``current_user``. The role is read from the database user, not the token, so a
-    demotion bites at once.
+    A token without ``scope`` gets 403 ``insufficient_scope``, and so does every token on an
+    operation that declares INTERACTIVE (or nothing). The authenticator registered under
+    ``ACCESS_TOKEN_AUTHENTICATOR`` answers None for a bearer token that is not an access token (a
+    JWT then), else the token's scopes, having made its account ``current_user``. The role is read
+    from the database user, not the token, so a demotion bites at once.
     """
     token = bearer_token()
     authenticate = current_app.extensions.get(ACCESS_TOKEN_AUTHENTICATOR)
