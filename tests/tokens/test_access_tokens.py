@@ -219,3 +219,16 @@ def test_events_name_who_revoked_and_never_the_token(app, client, auth, admin_he
     for secret in (mine["token"], admins["token"]):
         assert secret not in stored and secret not in caplog.text
         assert secret.rsplit("_", 1)[1] not in caplog.text
+
+
+def test_an_admins_token_with_the_admin_scope_may_register_an_admin(client, admin_headers, make_token):
+    body = {"password": PASSWORD, "role": "admin"}
+    admin_token = make_token(admin_headers, ["admin"], password=ADMIN_PASSWORD)
+    tasks_token = make_token(admin_headers, ["tasks:read"], password=ADMIN_PASSWORD)
+    created = client.post("/auth/register", json={**body, "username": "boss"}, headers=bearer(admin_token))
+    assert created.status_code == 201 and created.get_json()["role"] == "admin"
+    refused = client.post("/auth/register", json={**body, "username": "boss2"}, headers=bearer(tasks_token))
+    assert refused.status_code == 403 and "insufficient_scope" in refused.headers["WWW-Authenticate"]
+    assert client.post("/auth/register", json={**body, "username": "boss3"}).status_code == 403
+    assert client.post("/auth/register", json={**body, "username": "boss4"},
+                       headers={"Authorization": "Bearer tapi_nonsense"}).status_code == 401
