@@ -232,3 +232,17 @@ def test_an_admins_token_with_the_admin_scope_may_register_an_admin(client, admi
     assert client.post("/auth/register", json={**body, "username": "boss3"}).status_code == 403
     assert client.post("/auth/register", json={**body, "username": "boss4"},
                        headers={"Authorization": "Bearer tapi_nonsense"}).status_code == 401
+
+
+def test_housekeeping_deletes_tokens_expired_over_30_days_ago(app, client, user_headers, make_token):
+    from taskapi.auth.housekeeping import purge_expired_rows
+
+    old, recent = make_token(user_headers, ALL_READ), make_token(user_headers, ALL_READ)
+    with app.app_context():
+        for token, age in ((old, 31), (recent, 29)):
+            db.session.execute(update(AccessToken).where(AccessToken.id == token["id"])
+                               .values(expires_at=utcnow() - timedelta(days=age)))
+        db.session.commit()
+        purge_expired_rows()
+        assert set(db.session.scalars(select(AccessToken.id))) == {recent["id"]}
+    assert [token["id"] for token in client.get("/auth/tokens", headers=user_headers).get_json()] == [recent["id"]]
