@@ -8,14 +8,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import taskapi.db.drivers  # noqa: F401
 from config import config_from_env, instance_path_from_env
 from taskapi import cli, ops, pages, tasks, users
-from taskapi.auth import limits, tokens
+from taskapi.auth import limits, token_auth, tokens
 from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.notifications import install_notification_hooks
 from taskapi.auth.verified_tokens import jwt
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
 from taskapi.extensions import db
-from taskapi.http.api import api
+from taskapi.http.api import ACCESS_TOKEN_AUTHENTICATOR, api
 from taskapi.http.docs import assets as docs_assets
 from taskapi.http.fast_paths import TaskApiFlask
 from taskapi.http.headers import register_headers
@@ -61,6 +61,7 @@ def register_extensions(app):
     init_db(app, db)
     jwt.init_app(app)
     tokens.register_callbacks(jwt)
+    app.extensions[ACCESS_TOKEN_AUTHENTICATOR] = token_auth.authenticate  # personal access tokens
     init_rate_limits(app)
     api.init_app(app)
     register_security_schemes(api)

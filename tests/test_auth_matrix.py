@@ -95,8 +95,10 @@ def world(client, auth, admin_headers, create_task):
     task = create_task(ada)
     ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
     _, passkey = add_passkey(client, ada)
+    token = client.post("/auth/tokens", json={"name": "matrix", "scopes": ["tasks:read"], "expires_in_days": 1,
+                                              "current_password": PASSWORD}, headers=ada).get_json()
     return {"user": ada, "admin": admin_headers,
-            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"]}}
+            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"]}}
 
 
 def body_params(selected, without_body=False):

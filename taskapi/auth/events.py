@@ -18,7 +18,7 @@ EVENT_TYPES = frozenset({
     "refresh.reuse_detected", "password.changed", "password.reset", "email.change_requested",
     "email.changed", "email.verified", "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin",
     "recovery_code.used", "passkey.added", "passkey.removed", "account.disabled", "account.enabled",
-    "role.changed", "account.deleted", "reauth.failed",
+    "role.changed", "account.deleted", "reauth.failed", "token.created", "token.revoked",
 })
 USER_AGENT_MAX = 200
 

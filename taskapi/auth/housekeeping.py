@@ -1,10 +1,12 @@
 """Daily housekeeping of the auth tables, run by the jobs consumer (and by ``flask tokens purge``)."""
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from huey import crontab
 
+from taskapi.auth.access_tokens import purge_expired_tokens as purge_expired_access_tokens
 from taskapi.auth.activity import purge_old_events
 from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.mailed_tokens import purge_expired_tokens
@@ -12,8 +14,11 @@ from taskapi.auth.passkeys import purge_spent_challenges
 from taskapi.auth.sessions import purge_expired
 from taskapi.extensions import db
 from taskapi.jobs import periodic_job
+from taskapi.models import utcnow
 
 log = logging.getLogger("taskapi.jobs")
+# An expired access token stays listed (so its owner sees what stopped working) for this long.
+EXPIRED_TOKENS_KEPT = timedelta(days=30)
 
 
 @periodic_job(crontab(hour="3", minute="17"))
@@ -23,6 +28,7 @@ def purge_expired_rows():
     Returns ``(rows, events)``: how many expired or revoked rows and how many security events went.
     """
     removed = purge_expired() + purge_expired_tokens() + purge_ended_windows() + purge_spent_challenges()
+    removed += purge_expired_access_tokens(utcnow() - EXPIRED_TOKENS_KEPT)
     events = purge_old_events(current_app.config["SECURITY_EVENT_RETENTION"])
     db.session.commit()
     log.info("housekeeping removed %d expired or revoked rows and %d security events", removed, events)

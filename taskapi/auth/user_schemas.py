@@ -1,4 +1,4 @@
-"""Identity schemas every blueprint shares: users, re-authentication, new passwords, sessions, events."""
+"""Identity schemas every blueprint shares: users, re-authentication, new passwords, sessions, tokens, events."""
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -97,6 +97,20 @@ class SessionSchema(Schema):
     ip = fields.String(allow_none=True)
     user_agent = fields.String(allow_none=True)
     current = fields.Boolean(metadata={"description": "True for the session of the token making this request"})
+
+
+class AccessTokenSchema(Schema):
+    """A personal access token as its owner (or an admin) sees it: never the token."""
+
+    id = fields.Integer()
+    name = fields.String()
+    scopes = fields.List(fields.String())
+    project_id = fields.Integer(allow_none=True)
+    created_at = UTCTimestamp()
+    expires_at = UTCTimestamp()
+    last_used_at = UTCTimestamp(allow_none=True)
+    last_used_ip = fields.String(allow_none=True)
+    last_four = fields.String(metadata={"description": "The token's last four characters, to tell tokens apart"})
 
 
 class SecurityEventSchema(Schema):

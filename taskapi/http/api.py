@@ -19,11 +19,19 @@ from taskapi.extensions import db
 from taskapi.http.docs import ProblemDocumentsPlugin
 from taskapi.http.parsing import ApiParser
 from taskapi.http.problems import problem_from_http_exception
-from taskapi.http.scopes import SCOPE_EXTENSION
-from taskapi.http.security import BEARER_SECURITY
+from taskapi.http.scopes import (
+    INSUFFICIENT_SCOPE,
+    INTERACTIVE,
+    SCOPE_CHALLENGE_HEADER,
+    SCOPE_EXTENSION,
+    insufficient_scope,
+)
+from taskapi.http.security import BEARER_SECURITY, bearer_token
 
 ADMIN_REQUIRED = "Admin privileges required"
 PROTECTION = "_taskapi_protection"
+# app.extensions key of the function that authenticates a personal access token (taskapi.auth.token_auth).
+ACCESS_TOKEN_AUTHENTICATOR = "taskapi_access_tokens"
 
 
 class ProblemSchema(ma.Schema):
@@ -44,12 +52,22 @@ class ProblemSchema(ma.Schema):
                                                           "POST /auth/login/2fa (single use, five minutes)"})
 
 
-def require_access(admin=False):
-    """A valid access token (401 otherwise) and, when ``admin``, the admin role (403 otherwise).
+def require_access(admin=False, scope=None):
+    """A session JWT or access token (else 401), a token's ``scope`` (else 403), the admin role if ``admin``.
 
-    The role is read from the database user, not the token, so a demotion bites at once.
+    A token without ``scope`` gets 403 ``insufficient_scope``, and so does every token on an
+    operation that declares INTERACTIVE (or nothing). The authenticator registered under
+    ``ACCESS_TOKEN_AUTHENTICATOR`` answers None for a bearer token that is not an access token (a
+    JWT then), else the token's scopes, having made its account ``current_user``. The role is read
+    from the database user, not the token, so a demotion bites at once.
     """
-    verify_jwt_in_request()
+    token = bearer_token()
+    authenticate = current_app.extensions.get(ACCESS_TOKEN_AUTHENTICATOR)
+    granted = authenticate(token) if token is not None and authenticate is not None else None
+    if granted is None:
+        verify_jwt_in_request()
+    elif scope is None or scope == INTERACTIVE or scope not in granted:
+        raise insufficient_scope(scope)
     if admin and not current_user.is_admin:
         raise DomainError(403, ADMIN_REQUIRED)
 
@@ -88,7 +106,9 @@ class Blueprint(SmorestBlueprint):
                 view = self.doc(**{SCOPE_EXTENSION: str(scope)})(view)
             view = self.alt_response(401, description="Missing, invalid, expired or revoked token")(view)
             if admin:
-                view = self.alt_response(403, description=ADMIN_REQUIRED)(view)
+                view = self.alt_response(403, description=ADMIN_REQUIRED, headers=SCOPE_CHALLENGE_HEADER)(view)
+            else:
+                view = self.alt_response(403, description=INSUFFICIENT_SCOPE, headers=SCOPE_CHALLENGE_HEADER)(view)
             return view
         return decorator
 
@@ -116,7 +136,7 @@ class Blueprint(SmorestBlueprint):
     def _authorize_and_load(self, current):
         protection = protection_of(current_app.view_functions.get(current.endpoint), current.method)
         if protection is not None:
-            require_access(admin=protection["admin"])
+            require_access(admin=protection["admin"], scope=protection["scope"])
         view_args = current.view_args or {}
         loaded = {name: loader(view_args[name]) for name, (_, loader) in self._loaders.items() if name in view_args}
         for name, value in loaded.items():  # only once all loaded, so that a second run finds the same arguments

@@ -92,15 +92,28 @@ NOTICES = {
                       "without the password."),
     "passkey.removed": ("A passkey was removed", "A passkey was removed from your taskapi account: it can no "
                         "longer sign in."),
+    "token.created": ("A personal access token was created", "A personal access token was created for your taskapi "
+                      "account: until it expires or is revoked (on the security page), it reaches what its scopes "
+                      "allow without the password."),
 }
 
 
 def send_security_notice(address, username, event):
     """Mail the notice for security ``event`` to ``address``: what, when, from where; never a token or link."""
     subject, what = NOTICES[event.type]
-    remaining = event.details.get("remaining")
+    remaining, tokens = event.details.get("remaining"), event.details.get("access_tokens")
     mine_if = f"You have {remaining} unused recovery codes left." if remaining is not None else None
+    if tokens:  # a password change keeps them: say which still work
+        mine_if = ("These personal access tokens still work; revoke any you do not recognise on the security page: "
+                   + ", ".join(tokens) + ".")
     when = event.at.strftime("%Y-%m-%d %H:%M UTC")
     text, html = render("security_notice", username=username, what=what, when=when, ip=event.ip,
                         browser=event.user_agent, mine_if=mine_if)
     return send_mail(address, subject, text, html)
+
+
+def send_token_expiry_mail(user, name, last_four, expires_at):
+    """Tell ``user`` that their personal access token ``name`` (ending ``last_four``) expires at ``expires_at``."""
+    when = expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    text, html = render("token_expiry", username=user.username, token_name=name, last_four=last_four, when=when)
+    return send_mail(user.email, f"Your access token {name!r} expires on {expires_at:%Y-%m-%d}", text, html)

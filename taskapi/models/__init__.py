@@ -1,5 +1,6 @@
 """Database models (SQLAlchemy 2 typed mappings), one module per aggregate."""
 
+from taskapi.models.access_tokens import AccessToken
 from taskapi.models.account_tokens import TOKEN_PURPOSES, AccountToken, RecoveryCode
 from taskapi.models.failure_budgets import FailureBudget
 from taskapi.models.passkeys import CEREMONIES, Passkey, WebAuthnChallenge
@@ -12,8 +13,7 @@ from taskapi.models.tasks import Task
 from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime, utcnow
 from taskapi.models.users import User
 
-__all__ = ["AccountToken", "AuthSession", "FailureBudget", "Passkey", "Project", "ProjectMember", "ProjectRole",
-           "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task", "User",
-           "UTCDateTime", "utcnow",
-           "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES", "CEREMONIES",
-           "WebAuthnChallenge"]
+__all__ = ["AccessToken", "AccountToken", "AuthSession", "FailureBudget", "Passkey", "Project", "ProjectMember",
+           "ProjectRole", "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task",
+           "User", "UTCDateTime", "utcnow", "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES",
+           "CEREMONIES", "WebAuthnChallenge"]

@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import db
+from taskapi.http.scopes import Scope
 from taskapi.models.types import UTCDateTime, utcnow
 
 
@@ -45,10 +46,14 @@ class User(db.Model):
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    # Not a column: the scopes of the personal access token this request authenticated with, or
+    # None for a session (which holds them all). Set by taskapi.auth.token_auth for the request.
+    token_scopes = None
+
     @property
     def is_admin(self):
-        """True for the admin role."""
-        return self.role == "admin"
+        """True for the admin role, used with a session or with an access token granted the admin scope."""
+        return self.role == "admin" and (self.token_scopes is None or Scope.ADMIN in self.token_scopes)
 
     def invalidate_tokens(self):
         """Make every token issued so far fail verification (exact, no clock involved)."""

@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 from sqlalchemy import bindparam, false, func, literal, or_, select
 
 from taskapi.auth.accounts import find_user_by_username
+from taskapi.auth.token_auth import token_project_restriction
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
@@ -55,6 +56,8 @@ def owner_condition(args):
     """
     if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
         abort(403, message=ADMIN_REQUIRED)
+    if token_project_restriction() is not None:  # a token confined to a project sees no personal task
+        return false(), None
     if args["every_owner"]:
         return None, None
     if args["owner"]:

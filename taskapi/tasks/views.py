@@ -6,16 +6,19 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from sqlalchemy import insert, select
 
+from taskapi.auth.token_auth import token_project_restriction
 from taskapi.extensions import db
 from taskapi.http.etags import etag_header, not_modified_response, require_if_match
 from taskapi.http.hosts import external_url
 from taskapi.http.pagination import fetch_page
+from taskapi.http.scopes import Scope
 from taskapi.models import Task, User, utcnow
 from taskapi.models.tasks import adjust_task_count
 from taskapi.tasks import bp
 from taskapi.tasks.listing import SORT_KEYS, TaskListArgsSchema, listing_query, owner_page, sort_values
 from taskapi.tasks.schemas import TaskPatchSchema, TaskRow, TaskSchema, TaskWriteSchema, task_document, task_documents
 
+CONFINED_TOKEN = "This access token is confined to one project: it cannot create personal tasks"
 INSERT_TASK = insert(Task.__table__).returning(Task.__table__.c.id)
 
 
@@ -25,7 +28,7 @@ def get_owned_task_or_404(task_id):
 
     :raises 404: no such task, or another user's task (so ids leak nothing)
     """
-    task = db.session.get(Task, task_id)
+    task = db.session.get(Task, task_id) if token_project_restriction() is None else None  # personal: not to it
     if task is None or (task.owner_id != current_user.id and not current_user.is_admin):
         abort(404, message="Task not found")
     return task
@@ -50,7 +53,7 @@ def owner_names(tasks):
 
 @bp.route("", strict_slashes=False)
 class Tasks(MethodView):
-    @bp.protected()
+    @bp.protected(scope=Scope.TASKS_READ)
     @bp.arguments(TaskListArgsSchema, location="query")
     @bp.response(200, TaskSchema(many=True))
     def get(self, args):
@@ -64,12 +67,14 @@ class Tasks(MethodView):
         # jsonify, like task_response(): TaskSchema only documents it
         return jsonify(task_documents(tasks, owner_names(tasks))), 200, headers
 
-    @bp.protected()
+    @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.doc(responses={201: {"links": task_links()}})
     @bp.arguments(TaskWriteSchema)
     @bp.response(201, TaskSchema)
     def post(self, data):
         """Create a task owned by the caller; the Location header points at it."""
+        if token_project_restriction() is not None:
+            abort(403, message=CONFINED_TOKEN)
         task = insert_task(current_user.id, data)
         response = task_response(task, 201)
         response.headers["Location"] = external_url(url_for("tasks.TaskById", task_id=task.id))
@@ -79,14 +84,14 @@ class Tasks(MethodView):
 
 @bp.route("/<int(max=2147483647):task_id>", strict_slashes=False)
 class TaskById(MethodView):
-    @bp.protected()
+    @bp.protected(scope=Scope.TASKS_READ)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
     def get(self, task):
         """One task (owner or admin); honours If-None-Match with 304."""
         return not_modified_response(task) or task_response(task, 200)
 
-    @bp.protected()
+    @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.arguments(TaskPatchSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
@@ -95,7 +100,7 @@ class TaskById(MethodView):
         """Change some fields of a task (owner or admin); If-Match makes it conditional."""
         return update_task(task, data)
 
-    @bp.protected()
+    @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.arguments(TaskWriteSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
@@ -104,7 +109,7 @@ class TaskById(MethodView):
         """Replace a task's writable fields (owner or admin); If-Match makes it conditional."""
         return update_task(task, data)
 
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
     @bp.alt_response(404, description="No such task")
     @bp.alt_response(412, description="If-Match does not match the current ETag")

@@ -1,29 +1,32 @@
-"""Admins' view of one account's security: its live sessions (list, end all) and its security events."""
+"""Admins' view of one account's security: live sessions (list, end all), access tokens, security events."""
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
+from flask_smorest import abort
 
+from taskapi.auth.access_tokens import revoke_token, tokens_page
 from taskapi.auth.activity import events_page, live_sessions_page
 from taskapi.auth.events import record
 from taskapi.auth.sessions import revoke_all_sessions
-from taskapi.auth.user_schemas import EventArgsSchema, SecurityEventSchema, SessionSchema
+from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.scopes import Scope
 from taskapi.users import bp
 
 
 @bp.route("/<int(max=2147483647):user_id>/sessions", strict_slashes=False)
 class UserSessions(MethodView):
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(PageArgsSchema, location="query")
     @bp.response(200, SessionSchema(many=True))
     @bp.alt_response(404, description="No such user")
     def get(self, args, user):
         """A user's live sessions (admin), newest activity first."""
-        sessions, headers = live_sessions_page(user.id, args, get_jwt()["fam"])
+        sessions, headers = live_sessions_page(user.id, args, get_jwt().get("fam"))  # no "fam": an access token
         return sessions, 200, headers
 
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
     @bp.alt_response(404, description="No such user")
     def delete(self, user):
@@ -35,7 +38,7 @@ class UserSessions(MethodView):
 
 @bp.route("/<int(max=2147483647):user_id>/events", strict_slashes=False)
 class UserEvents(MethodView):
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(EventArgsSchema, location="query")
     @bp.response(200, SecurityEventSchema(many=True))
     @bp.alt_response(404, description="No such user")
@@ -43,3 +46,26 @@ class UserEvents(MethodView):
         """A user's security events (admin), newest first; filters type, since, until."""
         events, headers = events_page(args, user_id=user.id)
         return events, 200, headers
+
+
+@bp.route("/<int(max=2147483647):user_id>/tokens", methods=["GET"], strict_slashes=False)
+@bp.protected(admin=True, scope=Scope.ADMIN)
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, AccessTokenSchema(many=True))
+@bp.alt_response(404, description="No such user")
+def user_tokens(args, user):
+    """A user's personal access tokens (admin), newest first; never the tokens themselves."""
+    documents, headers = tokens_page(user.id, args)
+    return documents, 200, headers
+
+
+@bp.route("/<int(max=2147483647):user_id>/tokens/<int(max=2147483647):token_id>", methods=["DELETE"],
+          strict_slashes=False)
+@bp.protected(admin=True, scope=Scope.ADMIN)
+@bp.response(204)
+@bp.alt_response(404, description="No such user, or no such token of theirs")
+def revoke_user_token(user, token_id):
+    """Revoke one of a user's personal access tokens (admin); the event names the admin."""
+    if not revoke_token(user, token_id, by="admin", admin_id=current_user.id):
+        abort(404, message="Token not found")
+    db.session.commit()

@@ -18,6 +18,7 @@ from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import SortKey, fetch_page
+from taskapi.http.scopes import INTERACTIVE, Scope
 from taskapi.models import User
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
@@ -46,13 +47,13 @@ def get_visible_user_or_404(user_id):
 
 @bp.route("/me", strict_slashes=False)
 class Me(MethodView):
-    @bp.protected()
+    @bp.protected(scope=Scope.ACCOUNT_READ)
     @bp.response(200, UserSchema)
     def get(self):
         """The caller's account (alias of /auth/me)."""
         return current_user
 
-    @bp.protected()
+    @bp.protected(scope=INTERACTIVE)
     @limit_mail(bp, "email_change_confirm", "email_change_taken", "email_change_requested", "email_removed",
                 recipient=email_change_recipient)
     @bp.arguments(MeUpdateSchema)
@@ -77,7 +78,7 @@ class Me(MethodView):
         db.session.commit()
         return current_user
 
-    @bp.protected()
+    @bp.protected(scope=INTERACTIVE)
     @bp.arguments(MeDeleteSchema)
     @bp.response(204)
     @bp.alt_response(400, description="Wrong password (or, with 2FA on, otp)")
@@ -93,7 +94,7 @@ class Me(MethodView):
 
 @bp.route("", strict_slashes=False)
 class Users(MethodView):
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(UserListArgsSchema, location="query")
     @bp.response(200, UserSchema(many=True))
     def get(self, args):
@@ -115,14 +116,14 @@ class Users(MethodView):
 
 @bp.route("/<int(max=2147483647):user_id>", strict_slashes=False)
 class UserById(MethodView):
-    @bp.protected()
+    @bp.protected(scope=Scope.ACCOUNT_READ)
     @bp.response(200, UserSchema)
     @bp.alt_response(404, description="No such user (or, for a non-admin, not you)")
     def get(self, user):
         """One account: any for an admin, only your own otherwise (others are 404)."""
         return user
 
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(UserAdminUpdateSchema)
     @bp.response(200, UserSchema)
     @bp.alt_response(404, description="No such user")
@@ -140,7 +141,7 @@ class UserById(MethodView):
         db.session.commit()
         return user
 
-    @bp.protected(admin=True)
+    @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
     @bp.alt_response(404, description="No such user")
     @bp.alt_response(409, description="Would leave no active admin")
@@ -153,7 +154,7 @@ class UserById(MethodView):
 
 
 @bp.route("/<int(max=2147483647):user_id>/2fa", methods=["DELETE"], strict_slashes=False)
-@bp.protected(admin=True)
+@bp.protected(admin=True, scope=Scope.ADMIN)
 @bp.response(204)
 @bp.alt_response(404, description="No such user")
 def reset_two_factor(user):

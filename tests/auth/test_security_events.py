@@ -23,6 +23,7 @@ PRODUCED_HERE = {
     "email.verified",
     "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin", "recovery_code.used", "account.disabled",
     "account.enabled", "role.changed", "account.deleted", "passkey.added", "passkey.removed", "reauth.failed",
+    "token.created", "token.revoked",
 }
 
 
@@ -118,6 +119,12 @@ def test_every_event_type_is_produced_and_no_secret_is_stored_or_logged(app, cli
     removed = client.delete(f"/auth/passkeys/{passkey['id']}", headers=bearer(access),
                             json={"current_password": RESET_PASSWORD})
     assert removed.status_code == 204
+    created = client.post("/auth/tokens", headers=bearer(access), json={
+        "name": "walk", "scopes": ["tasks:read"], "expires_in_days": 1, "current_password": RESET_PASSWORD})
+    assert created.status_code == 201
+    secrets_used.append(created.get_json()["token"])
+    assert client.get("/tasks", headers=bearer(created.get_json()["token"])).status_code == 200
+    assert client.delete(f"/auth/tokens/{created.get_json()['id']}", headers=bearer(access)).status_code == 204
 
     ada_id = client.get("/auth/me", headers=bearer(access)).get_json()["id"]
     assert client.patch(f"/users/{ada_id}", headers=admin, json={"role": "admin"}).status_code == 200

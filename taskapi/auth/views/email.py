@@ -11,13 +11,14 @@ from taskapi.auth.mailed_tokens import find_token, spend_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
 from taskapi.extensions import db
+from taskapi.http.scopes import INTERACTIVE
 
 VERIFICATION_SENT = "A verification link is on its way to your email address."
 
 
 @bp.route("/auth/verify-email/request", methods=["POST"])
 @limit_account_tokens
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @limit_mail(bp, "verify_email", recipient=lambda: current_user.email)
 @bp.response(202, AcceptedSchema)
 @bp.alt_response(409, description="No email address on the account, or it is already verified")

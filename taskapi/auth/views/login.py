@@ -1,6 +1,6 @@
 """Register, log in (JSON and OAuth2 form), and the current user."""
 
-from flask_jwt_extended import current_user, get_jwt_identity, verify_jwt_in_request
+from flask_jwt_extended import current_user
 from flask_smorest import abort
 
 from taskapi.auth.account_mails import queue_verification_mail
@@ -11,8 +11,10 @@ from taskapi.auth.sessions import rotate, start_session
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, SecondStepSchema, TokenFormSchema, TokenSchema
-from taskapi.http.api import ADMIN_REQUIRED
+from taskapi.http.api import ADMIN_REQUIRED, require_access
 from taskapi.http.headers import NO_STORE
+from taskapi.http.scopes import Scope
+from taskapi.http.security import bearer_token
 
 
 @bp.route("/auth/register", methods=["POST"])
@@ -26,9 +28,9 @@ from taskapi.http.headers import NO_STORE
 def register(data):
     """Create an account (role ``admin`` only with an admin's bearer token); mails a verification link."""
     if data["role"] == "admin":
-        verify_jwt_in_request(optional=True)
-        if get_jwt_identity() is None or not current_user.is_admin:
+        if bearer_token() is None:
             abort(403, message=ADMIN_REQUIRED)
+        require_access(admin=True, scope=Scope.ADMIN)  # a session JWT, or an access token with the admin scope
     user = create_user(data["username"], data["password"], data["email"], data["role"])
     if user.email:
         queue_verification_mail(user, best_effort=True)  # the account exists; the mail can be asked for again
@@ -83,7 +85,7 @@ def token(data):
 
 
 @bp.route("/auth/me", methods=["GET"])
-@bp.protected()
+@bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.response(200, UserSchema)
 def me():
     """The user the bearer token belongs to."""

@@ -14,6 +14,7 @@ from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import TokenSchema
 from taskapi.http.fields import UTCTimestamp
 from taskapi.http.headers import NO_STORE
+from taskapi.http.scopes import INTERACTIVE, Scope
 
 OPTIONS = "Options for navigator.credentials (WebAuthn JSON: binary members as base64url)"
 CREDENTIAL = {"description": "The PublicKeyCredential as JSON (PublicKeyCredential.toJSON()): "
@@ -87,7 +88,7 @@ def load_passkey(passkey_id):
 
 
 @bp.route("/auth/passkeys/register/options", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(ReauthSchema)
 @bp.response(200, CreationOptionsSchema, description=OPTIONS)
 @bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
@@ -99,7 +100,7 @@ def passkey_register_options(data):
 
 
 @bp.route("/auth/passkeys/register", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(PasskeyRegisterSchema)
 @bp.response(201, PasskeySchema)
 @bp.alt_response(400, description="Malformed or unverifiable credential, or a spent, expired or foreign challenge")
@@ -110,7 +111,7 @@ def passkey_register(data):
 
 
 @bp.route("/auth/passkeys", methods=["GET"])
-@bp.protected()
+@bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.response(200, PasskeySchema(many=True))
 def list_passkeys():
     """The caller's passkeys, oldest first."""
@@ -119,7 +120,7 @@ def list_passkeys():
 
 @bp.route("/auth/passkeys/<int(max=2147483647):passkey_id>")
 class PasskeyById(MethodView):
-    @bp.protected()
+    @bp.protected(scope=INTERACTIVE)
     @bp.arguments(PasskeyRenameSchema)
     @bp.response(200, PasskeySchema)
     @bp.alt_response(404, description="No such passkey of yours")
@@ -127,7 +128,7 @@ class PasskeyById(MethodView):
         """Rename one of the caller's passkeys."""
         return passkeys.rename(passkey, strip_name(data))
 
-    @bp.protected()
+    @bp.protected(scope=INTERACTIVE)
     @bp.arguments(ReauthSchema)
     @bp.response(204)
     @bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")

@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 
+from taskapi.auth.access_tokens import live_token_names, revoke_all_tokens
 from taskapi.auth.account_mails import queue_password_reset
 from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens, limit_mail, limit_password_reset, requested_email
@@ -22,12 +23,13 @@ from taskapi.auth.views.schemas import (
 )
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
+from taskapi.http.scopes import INTERACTIVE
 
 RESET_ACCEPTED = "If an account has this email address, a password reset link is on its way."
 
 
 @bp.route("/auth/password", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokenSchema)
 @bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
@@ -38,7 +40,10 @@ def change_password(data):
     user.password_hash = hash_password(data["new_password"])
     invalidate_tokens(user)  # no mailed token (a change asked for with the old password...) outlives it
     revoke_all_sessions(user)
-    return start_session(user, event="password.changed"), 200, NO_STORE
+    # Personal access tokens survive the owner's own change (docs/security.md); the notice names them.
+    tokens = live_token_names(user)
+    details = {"access_tokens": tokens} if tokens else {}
+    return start_session(user, event="password.changed", **details), 200, NO_STORE
 
 
 @bp.route("/auth/password-reset/request", methods=["POST"])
@@ -72,5 +77,6 @@ def reset_password(data):
     user.email_verified = True  # the token reached this address: it is the user's
     invalidate_tokens(user)  # no other mailed token (an email change asked for...) outlives the reset
     revoke_all_sessions(user)
+    revoke_all_tokens(user, by="password_reset")  # a reset means the account may have been taken
     record("password.reset", user)
     db.session.commit()

@@ -10,20 +10,21 @@ from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, Secur
 from taskapi.auth.views import bp
 from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.scopes import INTERACTIVE, Scope
 
 
 @bp.route("/auth/sessions", methods=["GET"])
-@bp.protected()
+@bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, SessionSchema(many=True))
 def list_sessions(args):
     """The caller's live sessions, newest activity first; paged like tasks."""
-    sessions, headers = live_sessions_page(current_user.id, args, get_jwt()["fam"])
+    sessions, headers = live_sessions_page(current_user.id, args, get_jwt().get("fam"))  # no "fam": an access token
     return sessions, 200, headers
 
 
 @bp.route("/auth/sessions/<session_id>", methods=["DELETE"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.response(204)
 @bp.alt_response(404, description="No such live session of yours")
 def revoke_one_session(session_id):
@@ -35,7 +36,7 @@ def revoke_one_session(session_id):
 
 
 @bp.route("/auth/logout-others", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.response(204)
 def logout_others():
     """End every session of the caller but the current one."""
@@ -46,7 +47,7 @@ def logout_others():
 
 
 @bp.route("/auth/events", methods=["GET"])
-@bp.protected()
+@bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.arguments(EventArgsSchema, location="query")
 @bp.response(200, SecurityEventSchema(many=True))
 def my_events(args):
@@ -56,7 +57,7 @@ def my_events(args):
 
 
 @bp.route("/events", methods=["GET"])
-@bp.protected(admin=True)
+@bp.protected(admin=True, scope=Scope.ADMIN)
 @bp.arguments(AllEventArgsSchema, location="query")
 @bp.response(200, SecurityEventSchema(many=True))
 def all_events(args):

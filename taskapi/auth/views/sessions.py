@@ -14,6 +14,7 @@ from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
 from taskapi.http.parsing import peek_json_string
+from taskapi.http.scopes import INTERACTIVE, SCOPE_EXTENSION
 from taskapi.http.security import BEARER_SECURITY, bearer_token
 
 
@@ -44,13 +45,14 @@ def refresh_token_verified(view):
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, description="Missing, invalid, spent or revoked refresh token")
 @bp.doc(security=BEARER_SECURITY)  # the refresh token may come as the Bearer token
+@bp.doc(**{SCOPE_EXTENSION: INTERACTIVE})  # a session's refresh token only: an access token is refused (401)
 def refresh(data):
     """Trade a refresh token (JSON ``refresh_token``, or Bearer) for a new pair; the old one is spent."""
     return spend(*g.refresh_credential), 200, NO_STORE
 
 
 @bp.route("/auth/logout", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(LogoutSchema)
 @bp.response(204)
 def logout(data):
@@ -68,7 +70,7 @@ def logout(data):
 
 
 @bp.route("/auth/logout-all", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.response(204)
 def logout_all():
     """End every session of the caller, on every device."""

@@ -14,12 +14,13 @@ from taskapi.auth.views.schemas import (
     TwoFactorSetupSchema,
 )
 from taskapi.http.headers import NO_STORE
+from taskapi.http.scopes import INTERACTIVE
 
 ALREADY_ENABLED = "Two-factor authentication is already enabled; disable it first to start over"
 
 
 @bp.route("/auth/2fa/setup", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(TwoFactorSetupRequestSchema)
 @bp.response(200, TwoFactorSetupSchema)
 @bp.alt_response(400, description="Current password is incorrect")
@@ -33,7 +34,7 @@ def setup_two_factor(data):
 
 
 @bp.route("/auth/2fa/enable", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(TwoFactorEnableSchema)
 @bp.response(200, RecoveryCodesSchema)
 @bp.alt_response(400, description="Wrong password or code")
@@ -51,7 +52,7 @@ def enable_two_factor(data):
 
 
 @bp.route("/auth/2fa/disable", methods=["POST"])
-@bp.protected()
+@bp.protected(scope=INTERACTIVE)
 @bp.arguments(TwoFactorDisableSchema)
 @bp.response(204)
 @bp.alt_response(400, description="Wrong password or code")

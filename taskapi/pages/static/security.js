@@ -1,8 +1,9 @@
-// The security page: account, sessions, events, two-factor sign-in, password and email.
+// The security page: account, sessions, events, tokens, two-factor sign-in, password and email.
 
 import { api, keepTokens } from "./api.js";
 import { element, onSubmit, status } from "./forms.js";
 import { showPasskeys } from "./passkeys.js";
+import { showTokens } from "./tokens.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,7 +62,7 @@ async function showEvents() {
 }
 
 export async function refresh() {
-  await Promise.all([showAccount(), showSessions(), showEvents(), showPasskeys()]);
+  await Promise.all([showAccount(), showSessions(), showEvents(), showPasskeys(), showTokens()]);
 }
 
 export async function showSecurity() {
