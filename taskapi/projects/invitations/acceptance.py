@@ -1,0 +1,101 @@
+"""Answering an invitation: only the account that verified the invited address, once, while it is usable."""
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from taskapi.auth.mailed_tokens import digest
+from taskapi.errors import DomainError
+from taskapi.extensions import db
+from taskapi.models import InvitationStatus, ProjectInvitation, ProjectMember, ProjectRole, User, utcnow
+from taskapi.projects.invitations.addresses import verified_address
+from taskapi.projects.invitations.issuing import INVITATION_NOT_FOUND, invitation_document
+from taskapi.projects.invitations.rules import usable
+from taskapi.projects.members import add_member
+from taskapi.signals import ProjectEventType, announce
+
+INVALID_INVITATION = "The invitation token is invalid, expired, already used, or not for your verified address"
+ALREADY_MEMBER = "You are already a member of this project"
+VERIFY_FIRST = "Verify your email address first: an invitation is accepted by the account that verified its address"
+
+
+def require_verified_address(user: User) -> str:
+    """``user``'s verified address (canonical).
+
+    :raises DomainError 403: the account has no verified address
+    """
+    address = verified_address(user)
+    if address is None:
+        raise DomainError(403, VERIFY_FIRST)
+    return address
+
+
+def accept_with_token(user: User, token: str) -> ProjectMember:
+    """Accept the invitation a mailed token names; every refusal is the same 400, whatever its cause.
+
+    :raises DomainError 400: unknown, used, expired, revoked, superseded token, or another address's
+    :raises DomainError 409: a usable invitation, but ``user`` is already a member
+    """
+    invitation = db.session.scalar(select(ProjectInvitation).where(ProjectInvitation.token_hash == digest(token)))
+    return answer(user, invitation, InvitationStatus.ACCEPTED, DomainError(400, INVALID_INVITATION))
+
+
+def accept_by_id(user: User, invitation_id: int) -> ProjectMember:
+    """Accept an invitation addressed to ``user``'s verified address, by its id (the account pages' list).
+
+    :raises DomainError 404: no usable invitation with this id for this address
+    :raises DomainError 409: ``user`` is already a member
+    """
+    invitation = db.session.get(ProjectInvitation, invitation_id)
+    return answer(user, invitation, InvitationStatus.ACCEPTED, DomainError(404, INVITATION_NOT_FOUND))
+
+
+def decline_by_id(user: User, invitation_id: int) -> None:
+    """Decline an invitation addressed to ``user``'s verified address.
+
+    :raises DomainError 404: no usable invitation with this id for this address
+    """
+    invitation = db.session.get(ProjectInvitation, invitation_id)
+    answer(user, invitation, InvitationStatus.DECLINED, DomainError(404, INVITATION_NOT_FOUND))
+
+
+def answer(user: User, invitation: ProjectInvitation | None, status: InvitationStatus,
+           refusal: DomainError) -> ProjectMember | None:
+    """Spend ``invitation`` with one conditional UPDATE (of two racing answers one wins); accepting adds the member.
+
+    Flushes; the view commits.
+    """
+    address = require_verified_address(user)
+    if invitation is None or invitation.email != address:
+        raise refusal
+    now = utcnow()
+    spent = db.session.execute(update(ProjectInvitation).where(
+        ProjectInvitation.id == invitation.id, ProjectInvitation.email == address, usable(now),
+    ).values(status=status.value, responded_at=now).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise refusal
+    db.session.refresh(invitation)
+    event = ProjectEventType.INVITATION_ACCEPTED if status == InvitationStatus.ACCEPTED else \
+        ProjectEventType.INVITATION_DECLINED
+    announce(invitation.project_id, event, actor_id=user.id, data=invitation_document(invitation),
+             subject_id=user.id)
+    if status != InvitationStatus.ACCEPTED:
+        return None
+    return join(user, invitation)
+
+
+def join(user: User, invitation: ProjectInvitation) -> ProjectMember:
+    """Make ``user`` a member with the invited role; the inviter is who granted it.
+
+    :raises DomainError 409: already a member (also when a concurrent request made them one)
+    """
+    already = db.session.scalar(select(ProjectMember.id).where(ProjectMember.project_id == invitation.project_id,
+                                                               ProjectMember.user_id == user.id))
+    if already is not None:
+        db.session.rollback()
+        raise DomainError(409, ALREADY_MEMBER)
+    try:
+        return add_member(invitation.project_id, user, ProjectRole(invitation.role), actor_id=invitation.inviter_id)
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(409, ALREADY_MEMBER) from None
