@@ -75,25 +75,33 @@ def answer(user: User, invitation: ProjectInvitation | None, status: InvitationS
         db.session.rollback()
         raise refusal
     db.session.refresh(invitation)
-    event = ProjectEventType.INVITATION_ACCEPTED if status == InvitationStatus.ACCEPTED else \
-        ProjectEventType.INVITATION_DECLINED
+    if status == InvitationStatus.ACCEPTED:
+        refuse_a_member(user, invitation)
+        event = ProjectEventType.INVITATION_ACCEPTED
+    else:
+        event = ProjectEventType.INVITATION_DECLINED
     announce(invitation.project_id, event, actor_id=user.id, data=invitation_document(invitation),
              subject_id=user.id)
-    if status != InvitationStatus.ACCEPTED:
-        return None
-    return join(user, invitation)
+    return join(user, invitation) if status == InvitationStatus.ACCEPTED else None
 
 
-def join(user: User, invitation: ProjectInvitation) -> ProjectMember:
-    """Make ``user`` a member with the invited role; the inviter is who granted it.
+def refuse_a_member(user: User, invitation: ProjectInvitation) -> None:
+    """Undo the answer and refuse when ``user`` already belongs to the invitation's project.
 
-    :raises DomainError 409: already a member (also when a concurrent request made them one)
+    :raises DomainError 409: already a member (the invitation stays pending)
     """
     already = db.session.scalar(select(ProjectMember.id).where(ProjectMember.project_id == invitation.project_id,
                                                                ProjectMember.user_id == user.id))
     if already is not None:
         db.session.rollback()
         raise DomainError(409, ALREADY_MEMBER)
+
+
+def join(user: User, invitation: ProjectInvitation) -> ProjectMember:
+    """Make ``user`` a member with the invited role; the inviter is who granted it.
+
+    :raises DomainError 409: a concurrent request made them a member first
+    """
     try:
         return add_member(invitation.project_id, user, ProjectRole(invitation.role), actor_id=invitation.inviter_id)
     except IntegrityError:

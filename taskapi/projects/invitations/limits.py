@@ -1,5 +1,7 @@
 """The mail budgets of inviting: per inviting account, and per invited address in its canonical form."""
 
+import unicodedata
+
 from flask import current_app
 from flask_jwt_extended import current_user
 
@@ -17,9 +19,14 @@ def setting(name):
 
 
 def invited_address():
-    """The canonical form of the body's ``email``, or None (validation answers that request)."""
+    """The body's ``email`` as a limit key, or None (validation answers that request).
+
+    The canonical form, folded further (NFKC, casefold): a key that merges more variants than
+    the mailbox does only shares a budget, never opens a fresh one for ``ＢＯＢ@`` beside ``bob@``.
+    """
     email = peek_json_string("email")
-    return canonical_address(email) if email else None
+    address = canonical_address(email) if email else None
+    return unicodedata.normalize("NFKC", address).casefold() if address else None
 
 
 def limit_invitations(view):
