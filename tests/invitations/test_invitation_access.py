@@ -41,13 +41,18 @@ def test_bad_bodies_are_422(client, team, body):
 
 
 def test_the_invitee_routes_need_a_verified_address(client, team, person, invite, mailed_token):
-    invite(team["alice"].headers, team["project"], "una@example.com")
+    created = invite(team["alice"].headers, team["project"], "una@example.com").get_json()
     token = mailed_token("una@example.com")
     una = person("una", "una@example.com", verified=False)
     assert client.get("/invitations", headers=una.headers).get_json() == []
-    for url, body in (("/invitations/accept", {"token": token}), ("/invitations/1/accept", None),
-                      ("/invitations/1/decline", None), ("/invitations/accept", {})):
-        response = client.post(url, json=body, headers=una.headers)
-        assert response.status_code == 403, (url, response.get_json())
+    mine = client.post("/invitations/accept", json={"token": token}, headers=una.headers)
+    unknown = client.post("/invitations/accept", json={"token": "x" * 43}, headers=una.headers)
+    assert mine.status_code == unknown.status_code == 400  # the one answer for every refused token
+    assert mine.get_json() == unknown.get_json() and "verified" in mine.get_json()["detail"]
+    for action in ("accept", "decline"):  # by id, nothing is addressed to an unverified account
+        theirs = client.post(f"/invitations/{created['id']}/{action}", headers=una.headers)
+        missing = client.post(f"/invitations/999999/{action}", headers=una.headers)
+        assert theirs.status_code == missing.status_code == 404
+        assert theirs.get_json() == missing.get_json()
     for url in ("/invitations", "/invitations/accept", "/invitations/1/accept", "/invitations/1/decline"):
         assert getattr(client, "get" if url == "/invitations" else "post")(url).status_code == 401

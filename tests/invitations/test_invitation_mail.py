@@ -3,8 +3,10 @@
 import time
 
 from taskapi.auth.mailed_tokens import digest
+from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import Project, ProjectInvitation, ProjectRole, User
+from taskapi.projects.invitations import project_views
 from taskapi.projects.members import add_member
 from tests.conftest import PASSWORD
 from tests.smtp import token_in
@@ -61,3 +63,16 @@ def test_a_late_job_mails_only_the_invitation_still_pending_under_its_token(make
     with app.app_context():
         bob_token = token_in(smtp_server.inbox.messages[0])
         assert db.session.get(ProjectInvitation, newest["id"]).token_hash == digest(bob_token)
+
+
+def test_a_queue_outage_answers_503_and_leaves_no_usable_invitation(client, team, invite, monkeypatch, app):
+    def unavailable(*args):
+        raise DomainError(503, "The job queue is unavailable; try again shortly", headers={"Retry-After": "5"})
+
+    monkeypatch.setattr(project_views, "enqueue", unavailable)
+    response = invite(team["alice"].headers, team["project"], "bob@example.com")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert client.get(f"/projects/{team['project']}/invitations", headers=team["alice"].headers).get_json() == []
+    with app.app_context():
+        statuses = db.session.scalars(db.select(ProjectInvitation.status)).all()
+    assert statuses == ["revoked"]

@@ -13,26 +13,16 @@ from taskapi.projects.invitations.rules import usable
 from taskapi.projects.members import add_member
 from taskapi.signals import ProjectEventType, announce
 
-INVALID_INVITATION = "The invitation token is invalid, expired, already used, or not for your verified address"
+INVALID_INVITATION = ("The invitation token is invalid, expired or already used, or it is not for the verified email "
+                      "address of this account")
 ALREADY_MEMBER = "You are already a member of this project"
-VERIFY_FIRST = "Verify your email address first: an invitation is accepted by the account that verified its address"
-
-
-def require_verified_address(user: User) -> str:
-    """``user``'s verified address (canonical).
-
-    :raises DomainError 403: the account has no verified address
-    """
-    address = verified_address(user)
-    if address is None:
-        raise DomainError(403, VERIFY_FIRST)
-    return address
 
 
 def accept_with_token(user: User, token: str) -> ProjectMember:
     """Accept the invitation a mailed token names; every refusal is the same 400, whatever its cause.
 
-    :raises DomainError 400: unknown, used, expired, revoked, superseded token, or another address's
+    :raises DomainError 400: unknown, used, expired, revoked, superseded token, another address's, or an
+        account without a verified address
     :raises DomainError 409: a usable invitation, but ``user`` is already a member
     """
     invitation = db.session.scalar(select(ProjectInvitation).where(ProjectInvitation.token_hash == digest(token)))
@@ -42,7 +32,7 @@ def accept_with_token(user: User, token: str) -> ProjectMember:
 def accept_by_id(user: User, invitation_id: int) -> ProjectMember:
     """Accept an invitation addressed to ``user``'s verified address, by its id (the account pages' list).
 
-    :raises DomainError 404: no usable invitation with this id for this address
+    :raises DomainError 404: no usable invitation with this id for this address (none without a verified one)
     :raises DomainError 409: ``user`` is already a member
     """
     invitation = db.session.get(ProjectInvitation, invitation_id)
@@ -64,8 +54,8 @@ def answer(user: User, invitation: ProjectInvitation | None, status: InvitationS
 
     Flushes; the view commits.
     """
-    address = require_verified_address(user)
-    if invitation is None or invitation.email != address:
+    address = verified_address(user)
+    if address is None or invitation is None or invitation.email != address:
         raise refusal
     now = utcnow()
     spent = db.session.execute(update(ProjectInvitation).where(
