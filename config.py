@@ -187,6 +187,11 @@ class Config:
     RATELIMIT_RESET_PER_IP = os.environ.get("RATELIMIT_RESET_PER_IP", "5/minute;30/hour")
     RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL", "3/hour")
     RATELIMIT_VERIFY_PER_IP = os.environ.get("RATELIMIT_VERIFY_PER_IP", "10/minute")
+    # Project invitations (issue 28): how long a mailed invitation lives, and the mail budgets of
+    # POST /projects/{id}/invitations per inviting account and per invited (canonical) address.
+    PROJECT_INVITATION_TTL = env_int("PROJECT_INVITATION_TTL", 7 * 24 * 3600)  # seconds
+    RATELIMIT_INVITE_PER_ACCOUNT = os.environ.get("RATELIMIT_INVITE_PER_ACCOUNT", "10/minute;50/day")
+    RATELIMIT_INVITE_PER_RECIPIENT = os.environ.get("RATELIMIT_INVITE_PER_RECIPIENT", "3/hour;10/day")
 
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False

@@ -25,6 +25,8 @@ from taskapi.http.rate_limits import check_limit_settings, init_rate_limits
 from taskapi.http.request_log import register_request_logging
 from taskapi.http.security import normalize_bearer_scheme, register_security_schemes
 from taskapi.jobs import init_jobs
+from taskapi.projects import invitations
+from taskapi.projects.invitations import limits as invitation_limits
 
 __version__ = "1.0.0"
 
@@ -37,7 +39,7 @@ def create_app(config_class=None):
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_secret_key(app)
     # The account failure budget cannot be switched off, and a per-address limit is read per request.
-    check_limit_settings(app, ("RATELIMIT_ACCOUNT_FAILURES", *limits.SETTINGS))
+    check_limit_settings(app, ("RATELIMIT_ACCOUNT_FAILURES", *limits.SETTINGS, *invitation_limits.SETTINGS))
     ensure_trusted_hosts(app)
     check_public_url(app)
     register_request_logging(app)  # first, so even a rate-limited request gets an id and a log line
@@ -74,5 +76,6 @@ def register_blueprints(app):
     """Mount the API blueprints (documented in /openapi.json), Swagger UI's assets and the account pages."""
     for blueprint in (auth_bp, tasks.bp, users.bp, ops.bp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(invitations.bp)
     app.register_blueprint(docs_assets)
     app.register_blueprint(pages.bp)

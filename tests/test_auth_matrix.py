@@ -14,6 +14,7 @@ from taskapi.http.api import ADMIN_REQUIRED, protection_of
 from taskapi.models import User
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
+from tests.invitations.helpers import project_and_invitation
 from tests.operations import OPERATIONS, operations, operations_of, params
 
 SECURED = operations(secured=True)
@@ -98,7 +99,8 @@ def world(client, auth, admin_headers, create_task):
     token = client.post("/auth/tokens", json={"name": "matrix", "scopes": ["tasks:read"], "expires_in_days": 1,
                                               "current_password": PASSWORD}, headers=ada).get_json()
     return {"user": ada, "admin": admin_headers,
-            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"]}}
+            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
+                    **project_and_invitation(client.application, "ada")}}
 
 
 def body_params(selected, without_body=False):

@@ -7,6 +7,7 @@ import pytest
 from taskapi.http.shallow_json import MAX_DEPTH
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
+from tests.invitations.helpers import project_and_invitation
 from tests.operations import operations, params
 
 # Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
@@ -45,7 +46,13 @@ def world(client, auth, admin_headers, create_task):
     _, passkey = add_passkey(client, headers)
     refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
-            "refresh": {"Authorization": f"Bearer {refresh}"}}
+            "refresh": {"Authorization": f"Bearer {refresh}"}, **project_and_invitation(client.application, "ada")}
+
+
+def path_ids(world):
+    """The ids of the world's rows, by path parameter name."""
+    return {"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"],
+            "project_id": world["project_id"], "invitation_id": world["invitation_id"]}
 
 
 def send(client, world, operation, body, content_type):
@@ -57,7 +64,7 @@ def send(client, world, operation, body, content_type):
         headers = world["refresh"]
     else:
         headers = world["admin"] if operation.admin_only else world["headers"]
-    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"]})
+    url = operation.url(path_ids(world))
     return client.open(url, method=operation.method, data=body, content_type=content_type, headers=headers)
 
 
@@ -98,7 +105,7 @@ def test_hostile_body(client, world, operation, kind, decoded_depths):
 @pytest.mark.parametrize("operation", params(op for op in operations(method="GET") if op.query))
 def test_hostile_query_strings(client, world, operation, query):
     headers = world["admin"] if operation.admin_only else world["headers"]
-    response = client.get(f"{operation.url(world['task']['id'])}?{query}", headers=headers)
+    response = client.get(f"{operation.url(path_ids(world))}?{query}", headers=headers)
     assert response.status_code in (200, 422), response.get_data(as_text=True)[:200]
     if response.status_code == 422:
         assert response.mimetype == "application/problem+json"

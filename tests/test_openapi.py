@@ -6,7 +6,7 @@ import pytest
 
 UNDOCUMENTED = {"static", "docs_assets.swagger_ui_asset", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
                 "pages.static", "pages.index", "pages.verify_email", "pages.reset_password",
-                "pages.confirm_email_change"}
+                "pages.confirm_email_change", "pages.signup", "pages.invitations", "pages.accept_invitation"}
 
 
 @pytest.fixture

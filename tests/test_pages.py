@@ -49,7 +49,7 @@ def served_pages(client):
 def test_no_inline_code_and_no_token_storage_in_the_pages_and_scripts(client):
     html = served_pages(client).values()
     scripts = [path.read_text() for path in STATIC.glob("*.js")]
-    assert len(html) == 4 and len(scripts) >= 6
+    assert len(html) == 7 and len(scripts) >= 8
     for page in html:
         assert "<style" not in page and " style=" not in page and "javascript:" not in page
         assert page.count("<script") == page.count('<script type="module" src="/account/static/')

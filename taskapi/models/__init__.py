@@ -3,6 +3,7 @@
 from taskapi.models.access_tokens import AccessToken
 from taskapi.models.account_tokens import TOKEN_PURPOSES, AccountToken, RecoveryCode
 from taskapi.models.failure_budgets import FailureBudget
+from taskapi.models.invitations import InvitationStatus, ProjectInvitation
 from taskapi.models.passkeys import CEREMONIES, Passkey, WebAuthnChallenge
 from taskapi.models.projects import Project, ProjectMember, ProjectRole
 from taskapi.models.reminders import REMINDER_CHOICES, ReminderDigest
@@ -17,3 +18,4 @@ __all__ = ["AccessToken", "AccountToken", "AuthSession", "FailureBudget", "Passk
            "ProjectRole", "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task",
            "User", "UTCDateTime", "utcnow", "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES",
            "CEREMONIES", "WebAuthnChallenge"]
+__all__ += ["InvitationStatus", "ProjectInvitation"]

@@ -16,6 +16,9 @@ PAGES = {
     "verify-email": ("verify-email.html", "landing.js", "verify-email"),
     "reset-password": ("reset-password.html", "landing.js", "reset-password"),
     "confirm-email-change": ("confirm-email-change.html", "landing.js", "confirm-email-change"),
+    "signup": ("signup.html", "signup.js", None),
+    "invitations": ("invitations.html", "invitations.js", "invitations"),
+    "accept-invitation": ("accept-invitation.html", "invitations.js", "accept-invitation"),
 }
 
 
