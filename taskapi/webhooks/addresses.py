@@ -15,6 +15,7 @@ from flask import current_app
 
 SHARED = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
 HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._")
 
 
@@ -59,8 +60,9 @@ def refusal(address, allowed=()):
     checks = (("unspecified", address.is_unspecified), ("loopback", address.is_loopback),
               ("link-local", address.is_link_local), ("multicast", address.is_multicast),
               ("shared", address.version == 4 and address in SHARED),
-              ("unique-local" if address.version == 6 else "private", address.is_private),
-              ("reserved", address.is_reserved), ("not global", not address.is_global))
+              ("reserved", address.is_reserved),
+              ("unique-local" if address in UNIQUE_LOCAL else "private", address.is_private),
+              ("not global", not address.is_global))
     return next((name for name, refused in checks if refused), None)
 
 
