@@ -90,9 +90,9 @@ class Webhooks(MethodView):
     def post(self, data, project):
         """Add a webhook; the answer holds its signing secret, shown this once."""
         webhook, secret = create_webhook(project, data, current_user)
-        document = {**WebhookSchema().dump(webhook), "secret": secret}
         db.session.commit()
-        return document
+        webhook.secret = secret  # a plain attribute for this answer only: never stored in clear
+        return webhook
 
 
 @bp.route(WEBHOOK, strict_slashes=False)
@@ -109,9 +109,8 @@ class WebhookById(MethodView):
     def patch(self, data, project, webhook):
         """Change a webhook's URL, events, description, or switch it on or off."""
         change_webhook(webhook, data)
-        document = WebhookSchema().dump(webhook)
         db.session.commit()
-        return document
+        return webhook
 
     @guarded(Scope.PROJECTS_WRITE)
     @bp.response(204)
@@ -139,9 +138,8 @@ def rotate_webhook_secret(project, webhook):
 def ping_webhook(project, webhook):
     """Send a webhook.ping delivery (whatever the webhook subscribes to); the answer is the queued delivery."""
     delivery = ping(webhook, current_user)
-    document = DeliverySchema().dump(delivery)
     db.session.commit()
-    return document
+    return delivery
 
 
 @bp.route(WEBHOOK + "/deliveries", strict_slashes=False)
@@ -165,6 +163,5 @@ def list_deliveries(args, project, webhook):
 def redeliver_delivery(project, webhook, delivery):
     """Send a delivery again now, with the same webhook-id."""
     redeliver(webhook, delivery)
-    document = DeliverySchema().dump(delivery)
     db.session.commit()
-    return document
+    return delivery
