@@ -90,7 +90,7 @@ def literal_address(host):
         pass
     try:
         return ipaddress.IPv4Address(socket.inet_aton(host))  # parses text only: no lookup
-    except OSError:
+    except (OSError, UnicodeError):
         return None
 
 
@@ -116,8 +116,11 @@ def check_url(url, config=None):
         raise BadWebhookUrl("The URL may not contain a user name or password.")
     host = (parts.hostname or "").rstrip(".")
     address = literal_address(host) if host else None
-    if not host or not (set(host) <= HOST_CHARACTERS or address is not None):
+    labels = host.split(".")
+    if address is None and not (set(host) <= HOST_CHARACTERS and all(0 < len(label) < 64 for label in labels)):
         raise BadWebhookUrl("The URL must name a host (letters, digits, '-', '.').")
+    if port == 0:
+        raise BadWebhookUrl("Not a valid URL: port 0.")
     if address is not None:
         reason = refusal(address, allowed_networks(config))
         if reason:

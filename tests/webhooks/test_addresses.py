@@ -62,6 +62,8 @@ def test_allowed_networks_open_only_their_range():
     ("https://example.com:99999/", "Not a valid URL"),
     ("https:///path", "must name a host"),
     ("https://ex%41mple.com/", "must name a host"),
+    ("https://a..b/", "must name a host"),
+    ("https://xn--bcher-kva.example:0/", "port 0"),
     ("https://169.254.169.254/latest/meta-data/", "link-local"),
     ("https://10.0.0.1/", "private"),
     ("https://127.0.0.2/", "loopback"),  # the app opens 127.0.0.1/32 only
