@@ -15,6 +15,7 @@ from taskapi.models import User
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import OPERATIONS, operations, operations_of, params
+from tests.webhooks.world import webhook_ids
 
 SECURED = operations(secured=True)
 # Secured by a refresh token (as the Bearer token or in the JSON body), not an access token.
@@ -96,7 +97,8 @@ def world(client, auth, admin_headers, create_task):
     ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
     _, passkey = add_passkey(client, ada)
     return {"user": ada, "admin": admin_headers,
-            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"]}}
+            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"],
+                    **webhook_ids(client, ada, "ada")}}
 
 
 def body_params(selected, without_body=False):

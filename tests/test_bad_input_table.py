@@ -8,13 +8,15 @@ from taskapi.http.shallow_json import MAX_DEPTH
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import operations, params
+from tests.webhooks.world import webhook_ids
 
 # Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
 ROUTES = operations(body="json")
 # Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out;
-# passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token).
+# passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token; PATCH a webhook).
 OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout",
-                 "POST /auth/passkeys/login/options", "POST /auth/refresh"}
+                 "POST /auth/passkeys/login/options", "POST /auth/refresh",
+                 "PATCH /projects/{project_id}/webhooks/{webhook_id}"}
 # Authenticated by a refresh token, so the body is parsed only after one is verified (401 first).
 REFRESH_TOKEN_ROUTES = {"POST /auth/refresh"}
 HOSTILE = {
@@ -45,7 +47,7 @@ def world(client, auth, admin_headers, create_task):
     _, passkey = add_passkey(client, headers)
     refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
-            "refresh": {"Authorization": f"Bearer {refresh}"}}
+            "refresh": {"Authorization": f"Bearer {refresh}"}, "hooks": webhook_ids(client, headers, "ada")}
 
 
 def send(client, world, operation, body, content_type):
@@ -57,7 +59,8 @@ def send(client, world, operation, body, content_type):
         headers = world["refresh"]
     else:
         headers = world["admin"] if operation.admin_only else world["headers"]
-    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"]})
+    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"],
+                         **world["hooks"]})
     return client.open(url, method=operation.method, data=body, content_type=content_type, headers=headers)
 
 
@@ -98,7 +101,8 @@ def test_hostile_body(client, world, operation, kind, decoded_depths):
 @pytest.mark.parametrize("operation", params(op for op in operations(method="GET") if op.query))
 def test_hostile_query_strings(client, world, operation, query):
     headers = world["admin"] if operation.admin_only else world["headers"]
-    response = client.get(f"{operation.url(world['task']['id'])}?{query}", headers=headers)
+    ids = {name: world["hooks"].get(name, world["task"]["id"]) for name in operation.path_parameters}
+    response = client.get(f"{operation.url(ids)}?{query}", headers=headers)
     assert response.status_code in (200, 422), response.get_data(as_text=True)[:200]
     if response.status_code == 422:
         assert response.mimetype == "application/problem+json"

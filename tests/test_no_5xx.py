@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from taskapi.tasks.listing import SORT_KEYS
 from taskapi.users.views import BY_ID
 from tests.operations import operations, params
+from tests.webhooks.world import webhook_ids
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None,
@@ -81,7 +82,8 @@ def world(client, auth, admin_headers, create_task):
     user = auth.headers("ada")
     tasks = [create_task(user, f"task {number}", due_date=f"2030-01-{number + 1:02d}") for number in range(5)]
     ada_id = client.get("/auth/me", headers=user).get_json()["id"]
-    return {"user": user, "admin": admin_headers, "ids": {"task_id": tasks[0]["id"], "user_id": ada_id}}
+    return {"user": user, "admin": admin_headers, "ids": {"task_id": tasks[0]["id"], "user_id": ada_id,
+                                                          **webhook_ids(client, user, "ada")}}
 
 
 def assert_2xx_or_4xx_problem(response, url):

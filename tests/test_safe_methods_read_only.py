@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from taskapi.extensions import db
 from tests.operations import operations, params
+from tests.webhooks.world import webhook_ids
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
 MISSING = 999_999
@@ -40,7 +41,8 @@ def on_postgresql(app):
 @pytest.mark.parametrize("operation", params(operations(method="GET")))
 def test_safe_methods_never_write(client, admin_headers, user_headers, create_task, executed, operation):
     task = create_task(admin_headers)
-    ids = {"task_id": task["id"], "user_id": client.get("/auth/me", headers=admin_headers).get_json()["id"]}
+    ids = {"task_id": task["id"], "user_id": client.get("/auth/me", headers=admin_headers).get_json()["id"],
+           **webhook_ids(client, admin_headers)}
     executed.clear()
     answers = {}
     for caller, headers in {"admin": admin_headers, "user": user_headers, "nobody": {}}.items():

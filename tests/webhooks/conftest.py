@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from taskapi.extensions import db
-from taskapi.models import Project, ProjectRole, User, WebhookDelivery, utcnow
-from taskapi.projects.members import add_member
+from taskapi.models import ProjectRole, WebhookDelivery, utcnow
 from taskapi.webhooks.delivery import OPEN, send_delivery
 from tests.webhooks.receiver import Receiver
+from tests.webhooks.world import make_project
 
 LOOPBACK_ONLY = ["127.0.0.1/32"]
 
@@ -36,19 +36,6 @@ class Team:
 
     def hooks(self, suffix=""):
         return f"/projects/{self.project_id}/webhooks{suffix}"
-
-
-def make_project(app, members, name="Launch"):
-    """Insert a project and its members ({username: role}); returns its id."""
-    with app.app_context():
-        project = Project(name=name)
-        db.session.add(project)
-        db.session.flush()
-        for username, role in members.items():
-            user = db.session.scalar(select(User).where(User.username == username))
-            add_member(project.id, user, role, actor_id=None)
-        db.session.commit()
-        return project.id
 
 
 @pytest.fixture
