@@ -223,3 +223,22 @@ def test_a_running_consumer_sends_after_the_commit(app, client, team, create_hoo
     ping(client, team, hook)
     [request] = receiver.wait_for(1)
     assert request.verified_with(hook["secret"])["type"] == "webhook.ping"
+
+
+def test_after_a_secret_key_rotation_the_fallback_still_decrypts(make_app, client, team, create_hook, receiver):
+    from config import TestConfig
+
+    hook = create_hook(receiver.url)
+    ping(client, team, hook)
+    rotated_key = "a-new-secret-key-that-is-long-enough-for-hs256-9876543210"
+    forgetful = make_app(SECRET_KEY=rotated_key, WEBHOOK_ALLOWED_NETWORKS=["127.0.0.1/32"])
+    assert run_due(forgetful) == ["retrying"]  # nothing unsigned is sent
+    assert receiver.requests == []
+    assert deliveries(client, team, hook)[0]["last_error"] == "the webhook's secret cannot be decrypted"
+    with forgetful.app_context():
+        db.session.query(WebhookDelivery).update({"next_attempt_at": utcnow()})
+        db.session.commit()
+    remembering = make_app(SECRET_KEY=rotated_key, SECRET_KEY_FALLBACKS=[TestConfig.SECRET_KEY],
+                           WEBHOOK_ALLOWED_NETWORKS=["127.0.0.1/32"])
+    assert run_due(remembering) == ["succeeded"]
+    assert receiver.wait_for(1)[0].verified_with(hook["secret"])["type"] == "webhook.ping"
