@@ -193,6 +193,18 @@ class Config:
     RATELIMIT_INVITE_PER_ACCOUNT = os.environ.get("RATELIMIT_INVITE_PER_ACCOUNT", "10/minute;50/day")
     RATELIMIT_INVITE_PER_RECIPIENT = os.environ.get("RATELIMIT_INVITE_PER_RECIPIENT", "3/hour;10/day")
 
+    # Webhooks (taskapi/webhooks/, docs/webhooks.md): signed project events, sent by the job queue.
+    # Seconds before each retry of a failed delivery; after the last one it has failed for good.
+    WEBHOOK_RETRY_SCHEDULE = [float(item) for item in env_list("WEBHOOK_RETRY_SCHEDULE",
+                                                               ["10", "60", "600", "3600", "21600", "86400"])]
+    WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 5)
+    WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10)  # failed deliveries in a row
+    WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("WEBHOOK_DELIVERY_RETENTION_DAYS", 14)
+    # CIDRs the outbound client may reach although they are internal (development, tests); default none.
+    WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+    # Plain http endpoints: unset means allowed outside production only.
+    WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", None)
+
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     JSON_SORT_KEYS = False
 

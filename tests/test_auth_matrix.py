@@ -14,7 +14,7 @@ from taskapi.http.api import ADMIN_REQUIRED, protection_of
 from taskapi.models import User
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
-from tests.invitations.helpers import project_and_invitation
+from tests.project_world import project_world
 from tests.operations import OPERATIONS, operations, operations_of, params
 
 SECURED = operations(secured=True)
@@ -100,7 +100,7 @@ def world(client, auth, admin_headers, create_task):
                                               "current_password": PASSWORD}, headers=ada).get_json()
     return {"user": ada, "admin": admin_headers,
             "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
-                    **project_and_invitation(client.application, "ada")}}
+                    **project_world(client, ada, "ada")}}
 
 
 def body_params(selected, without_body=False):

@@ -7,15 +7,16 @@ import pytest
 from taskapi.http.shallow_json import MAX_DEPTH
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
-from tests.invitations.helpers import project_and_invitation
+from tests.project_world import project_world
 from tests.operations import operations, params
 
 # Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
 ROUTES = operations(body="json")
 # Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out;
-# passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token).
+# passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token; PATCH a webhook).
 OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout",
-                 "POST /auth/passkeys/login/options", "POST /auth/refresh"}
+                 "POST /auth/passkeys/login/options", "POST /auth/refresh",
+                 "PATCH /projects/{project_id}/webhooks/{webhook_id}"}
 # Authenticated by a refresh token, so the body is parsed only after one is verified (401 first).
 REFRESH_TOKEN_ROUTES = {"POST /auth/refresh"}
 HOSTILE = {
@@ -46,13 +47,13 @@ def world(client, auth, admin_headers, create_task):
     _, passkey = add_passkey(client, headers)
     refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
-            "refresh": {"Authorization": f"Bearer {refresh}"}, **project_and_invitation(client.application, "ada")}
+            "refresh": {"Authorization": f"Bearer {refresh}"}, "projects": project_world(client, headers, "ada")}
 
 
 def path_ids(world):
     """The ids of the world's rows, by path parameter name."""
     return {"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"],
-            "project_id": world["project_id"], "invitation_id": world["invitation_id"]}
+            **world["projects"]}
 
 
 def send(client, world, operation, body, content_type):

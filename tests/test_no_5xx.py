@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from taskapi.tasks.listing import SORT_KEYS
 from taskapi.users.views import BY_ID
-from tests.invitations.helpers import project_and_invitation
+from tests.project_world import project_world
 from tests.operations import operations, params
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "40"))
@@ -83,7 +83,7 @@ def world(client, auth, admin_headers, create_task):
     tasks = [create_task(user, f"task {number}", due_date=f"2030-01-{number + 1:02d}") for number in range(5)]
     ada_id = client.get("/auth/me", headers=user).get_json()["id"]
     return {"user": user, "admin": admin_headers, "ids": {"task_id": tasks[0]["id"], "user_id": ada_id,
-                                                          **project_and_invitation(client.application, "ada")}}
+                                                          **project_world(client, user, "ada")}}
 
 
 def assert_2xx_or_4xx_problem(response, url):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from taskapi.extensions import db
-from tests.invitations.helpers import project_and_invitation
+from tests.project_world import project_world
 from tests.operations import operations, params
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
@@ -42,7 +42,7 @@ def on_postgresql(app):
 def test_safe_methods_never_write(client, admin_headers, user_headers, create_task, executed, operation):
     task = create_task(admin_headers)
     ids = {"task_id": task["id"], "user_id": client.get("/auth/me", headers=admin_headers).get_json()["id"],
-           **project_and_invitation(client.application, "root")}
+           **project_world(client, admin_headers)}
     executed.clear()
     answers = {}
     for caller, headers in {"admin": admin_headers, "user": user_headers, "nobody": {}}.items():

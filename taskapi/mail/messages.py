@@ -75,6 +75,12 @@ def send_email_removed_mail(user, old_email, context):
     return send_mail(old_email, "Your email address was removed from your account", text, html)
 
 
+def send_webhook_disabled_mail(user, project_name, webhook_id, host, reason):
+    """Tell a project admin that webhook ``webhook_id`` (to ``host``) was switched off, and why."""
+    text, html = render("webhook_disabled", username=user.username, project=project_name, webhook_id=webhook_id,
+                        host=host, gone=reason == "gone")
+    return send_mail(user.email, f"A webhook of {project_name} was switched off", text, html)
+
 NOTICES = {
     "password.changed": ("Your password was changed", "The password of your taskapi account was changed."),
     "password.reset": ("Your password was reset", "The password of your taskapi account was reset with a mailed link; "

@@ -13,9 +13,11 @@ from taskapi.models.sessions import AuthSession, RefreshToken
 from taskapi.models.tasks import Task
 from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime, utcnow
 from taskapi.models.users import User
+from taskapi.models.webhooks import DeliveryStatus, DisabledReason, Webhook, WebhookDelivery
 
 __all__ = ["AccessToken", "AccountToken", "AuthSession", "FailureBudget", "Passkey", "Project", "ProjectMember",
            "ProjectRole", "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task",
            "User", "UTCDateTime", "utcnow", "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES",
            "CEREMONIES", "WebAuthnChallenge"]
 __all__ += ["InvitationStatus", "ProjectInvitation"]
+__all__ += ["DeliveryStatus", "DisabledReason", "Webhook", "WebhookDelivery"]
