@@ -14,6 +14,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 
 from taskapi.errors import DomainError
+from taskapi.http.contract import ContractPlugin
 from taskapi.http.docs import ProblemDocumentsPlugin
 from taskapi.http.parsing import ApiParser
 from taskapi.http.problems import problem_from_http_exception
@@ -25,17 +26,22 @@ PROTECTION = "_taskapi_protection"
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem document (documentation only)."""
+    """RFC 9457 problem document (documentation only); every member a problem can carry is listed."""
 
-    type = ma.fields.String(metadata={"example": "about:blank"})
-    title = ma.fields.String(metadata={"example": "Unauthorized"})
-    status = ma.fields.Integer(metadata={"example": 401})
-    detail = ma.fields.String(metadata={"example": "Could not validate credentials"})
+    type = ma.fields.String(required=True, metadata={"example": "about:blank"})
+    title = ma.fields.String(required=True, metadata={"example": "Unauthorized"})
+    status = ma.fields.Integer(required=True, metadata={"example": 401})
+    detail = ma.fields.String(required=True, metadata={"example": "Could not validate credentials"})
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
-        values=ma.fields.List(ma.fields.String()),
-        metadata={"description": "Per-field validation messages (422 only)"},
+        values=ma.fields.Raw(metadata={"description": "A list of messages, or for a nested field an object of them"}),
+        metadata={"description": "Per-field validation messages (422, and 400 for some malformed bodies)"},
     )
+    error = ma.fields.String(metadata={
+        "description": "Machine-readable reason a client can branch on, e.g. mfa_required, mfa_invalid, "
+                       "email_not_verified"})
+    mfa_token = ma.fields.String(metadata={
+        "description": "Short-lived token that carries a sign-in to its second step (with mfa_required)"})
 
 
 def require_access(admin=False):
@@ -121,7 +127,8 @@ class ProblemApi(Api):
     def init_app(self, app, *, spec_kwargs=None):
         """Bind to ``app``, documenting every error response as a problem document."""
         spec_kwargs = dict(spec_kwargs or {})
-        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), ProblemDocumentsPlugin()]
+        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), ProblemDocumentsPlugin(),
+                                       ContractPlugin()]
         super().init_app(app, spec_kwargs=spec_kwargs)
 
     def handle_http_exception(self, error):
