@@ -8,7 +8,7 @@ from taskapi.auth.events import record
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.users import bp
 
 
@@ -18,10 +18,10 @@ class UserSessions(MethodView):
     @bp.arguments(PageArgsSchema, location="query")
     @bp.response(200, SessionSchema(many=True))
     @bp.alt_response(404, description="No such user")
+    @paged
     def get(self, args, user):
         """A user's live sessions (admin), newest activity first."""
-        sessions, headers = live_sessions_page(user.id, args, get_jwt()["fam"])
-        return sessions, 200, headers
+        return live_sessions_page(user.id, args, get_jwt()["fam"])
 
     @bp.protected(admin=True)
     @bp.response(204)
@@ -39,7 +39,8 @@ class UserEvents(MethodView):
     @bp.arguments(EventArgsSchema, location="query")
     @bp.response(200, SecurityEventSchema(many=True))
     @bp.alt_response(404, description="No such user")
+    @paged
     def get(self, args, user):
         """A user's security events (admin), newest first; filters type, since, until."""
-        events, headers = events_page(args, user_id=user.id)
-        return events, 200, headers
+        page = events_page(args, user_id=user.id)
+        return page.rows, page

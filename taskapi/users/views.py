@@ -15,7 +15,7 @@ from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
-from taskapi.http.pagination import SortKey, fetch_page
+from taskapi.http.pagination import SortKey, fetch_page, paged
 from taskapi.models import User
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
@@ -92,6 +92,7 @@ class Users(MethodView):
     @bp.protected(admin=True)
     @bp.arguments(UserListArgsSchema, location="query")
     @bp.response(200, UserSchema(many=True))
+    @paged
     def get(self, args):
         """Every account, by id (admin); filters q, role, is_active; paged like tasks."""
         conditions = []
@@ -104,9 +105,8 @@ class Users(MethodView):
         if args["is_active"] is not None:
             conditions.append(User.is_active == args["is_active"])
         total = db.session.scalar(select(func.count()).select_from(User).where(*conditions))
-        users, headers = fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total,
-                                    lambda user: (user.id,))
-        return users, 200, headers
+        page = fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total, lambda user: (user.id,))
+        return page.rows, page
 
 
 @bp.route("/<int(max=2147483647):user_id>", strict_slashes=False)
