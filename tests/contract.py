@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask.testing import FlaskClient
+from openapi_core import Config, OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIResponse
+from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from taskapi.http.headers import EXPOSED_HEADERS
@@ -49,8 +52,6 @@ STATE = ContractState()
 @cache
 def openapi():
     """openapi-core's view of the spec, built once per process, with problem documents parsed as JSON."""
-    from openapi_core import Config, OpenAPI
-
     config = Config(extra_media_type_deserializers={PROBLEM_JSON: json.loads})
     return OpenAPI.from_dict(SPEC, config=config)
 
@@ -112,8 +113,6 @@ def violations(method, path, request, response):
     undeclared = sorted(name for name in undeclared if name.lower() not in declared)
     if undeclared:
         problems.append(f"{where}: header(s) {', '.join(undeclared)} not declared for this status")
-    from openapi_core.contrib.werkzeug import WerkzeugOpenAPIResponse
-
     parameters_request = SentRequest(
         host_url=request.host_url, path=path.rstrip("/") or "/", method=method.lower(),  # /tasks/ is /tasks
         parameters=_parameters(request), content_type=request.content_type or "application/octet-stream")
@@ -125,8 +124,6 @@ def violations(method, path, request, response):
 
 
 def _parameters(request):
-    from openapi_core.datatypes import RequestParameters
-
     return RequestParameters(query=ImmutableMultiDict(request.args), header=Headers(request.headers),
                              cookie=request.cookies)
 
