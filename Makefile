@@ -30,10 +30,11 @@ TEST_WORKERS ?= auto
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-## lint: ruff over the code (migrations excluded), then the import-layer contracts in setup.cfg
+## lint: ruff over the code (migrations excluded), the import-layer contracts in setup.cfg, and /openapi.json validated
 lint: $(VENV)/.dev
 	$(BIN)/ruff check taskapi tests bench config.py wsgi.py gunicorn.conf.py
 	$(BIN)/lint-imports
+	$(BIN)/python .ci/openapi_check.py
 
 ## audit: pip-audit over requirements.txt (fails on a fixable known vulnerability)
 audit: $(VENV)/.dev

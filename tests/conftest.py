@@ -22,6 +22,8 @@ from taskapi.extensions import db
 from taskapi.http.shallow_json import nesting_depth
 from taskapi.jobs import current_jobs
 from taskapi.jobs.worker import make_consumer, start_heartbeat
+from tests.contract import STATE as CONTRACT
+from tests.contract import ContractClient
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of good length"
@@ -92,6 +94,18 @@ def database_url(tmp_path_factory):
         drop_postgres_database(url)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "contract_exempt(reason): responses are not checked against /openapi.json")
+
+
+@pytest.fixture(autouse=True)
+def contract_checks(request):
+    """Check every response against /openapi.json (tests/contract.py) unless the test is marked contract_exempt."""
+    CONTRACT.enabled = request.node.get_closest_marker("contract_exempt") is None
+    yield CONTRACT
+    CONTRACT.enabled = True
+
+
 @pytest.fixture
 def queue_settings(tmp_path):
     """This test's job queue settings (also usable as environment variables of live processes)."""
@@ -107,6 +121,7 @@ def make_app(database_url, tmp_path, queue_settings):
         settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
                     **overrides}
         app = create_app(type("TestSettings", (TestConfig,), settings))
+        app.test_client_class = ContractClient  # every response is checked against /openapi.json
         apps.append(app)
         return app
 

@@ -59,6 +59,8 @@ def test_every_error_response_is_a_problem_document(spec):
     for path, method, operation in operations(spec):
         for status, response in operation["responses"].items():
             if status == "default" or int(status) >= 400:
+                if "$ref" in response:  # a shared response: #/components/responses/<name>
+                    response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
                 assert response["content"] == {"application/problem+json": {
                     "schema": {"$ref": "#/components/schemas/Problem"}}}, (path, method, status)
     problem_fields = set(spec["components"]["schemas"]["Problem"]["properties"])

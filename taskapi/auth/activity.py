@@ -14,20 +14,20 @@ EVENTS_NEWEST_FIRST = SortKey("-at", SecurityEvent.at, SecurityEvent.id, descend
 
 
 def live_sessions_page(user_id, args, current_family_id=None):
-    """A page of ``user_id``'s live sessions (newest activity first) as documents, and the paging headers."""
+    """A page of ``user_id``'s live sessions (newest activity first): its documents and its Page."""
     conditions = (AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None), AuthSession.expires_at > utcnow())
     total = db.session.scalar(select(func.count()).select_from(AuthSession).where(*conditions))
-    sessions, headers = fetch_page(db.session, select(AuthSession).where(*conditions), SESSIONS_BY_ACTIVITY, args,
+    page = fetch_page(db.session, select(AuthSession).where(*conditions), SESSIONS_BY_ACTIVITY, args,
                                    total, lambda session: (session.last_seen_at, session.family_id))
     documents = [{"public_id": session.public_id, "started_at": session.started_at,
                   "last_seen_at": session.last_seen_at, "expires_at": session.expires_at, "ip": session.ip,
                   "user_agent": session.user_agent, "current": session.family_id == current_family_id}
-                 for session in sessions]
-    return documents, headers
+                 for session in page.rows]
+    return documents, page
 
 
 def events_page(args, user_id=None):
-    """A page of security events (one account's, or every account's), newest first, and the paging headers."""
+    """The Page of security events (one account's, or every account's), newest first."""
     conditions = []
     if user_id is not None:
         conditions.append(SecurityEvent.user_id == user_id)

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from taskapi.auth.events import EVENT_TYPES
 from taskapi.auth.password_policy import password_problems
+from taskapi.http.contract import BUDGETED
 from taskapi.http.fields import AwareDateTimeFilter, UTCTimestamp
 from taskapi.http.pagination import PageArgsSchema
 
@@ -28,8 +29,11 @@ ONE_PASSWORD = "Send current_password (older clients: password), not both"
 
 
 def CurrentPassword(description=CURRENT_PASSWORD, **kwargs):
-    """The caller's current password, re-authenticating a sensitive change (write-only)."""
-    return fields.String(load_only=True, metadata={"description": description}, **kwargs)
+    """The caller's current password, re-authenticating a sensitive change (write-only).
+
+    Checked against the account's failure budget: /openapi.json declares the 429 (taskapi/http/contract.py).
+    """
+    return fields.String(load_only=True, metadata={"description": description, BUDGETED: True}, **kwargs)
 
 
 STEP_UP_CODE = ("TOTP code or recovery code: required beside current_password when the account has 2FA on "

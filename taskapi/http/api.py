@@ -16,6 +16,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from taskapi.db.reconnect import run_once_more
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.http.contract import ContractPlugin
 from taskapi.http.docs import ProblemDocumentsPlugin
 from taskapi.http.parsing import ApiParser
 from taskapi.http.problems import problem_from_http_exception
@@ -35,16 +36,16 @@ ACCESS_TOKEN_AUTHENTICATOR = "taskapi_access_tokens"
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem document (documentation only)."""
+    """RFC 9457 problem document (documentation only); every member a problem can carry is listed."""
 
-    type = ma.fields.String(metadata={"example": "about:blank"})
-    title = ma.fields.String(metadata={"example": "Unauthorized"})
-    status = ma.fields.Integer(metadata={"example": 401})
-    detail = ma.fields.String(metadata={"example": "Could not validate credentials"})
+    type = ma.fields.String(required=True, metadata={"example": "about:blank"})
+    title = ma.fields.String(required=True, metadata={"example": "Unauthorized"})
+    status = ma.fields.Integer(required=True, metadata={"example": 401})
+    detail = ma.fields.String(required=True, metadata={"example": "Could not validate credentials"})
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
-        values=ma.fields.List(ma.fields.String()),
-        metadata={"description": "Per-field validation messages (422 only)"},
+        values=ma.fields.Raw(metadata={"description": "A list of messages, or for a nested field an object of them"}),
+        metadata={"description": "Per-field validation messages (422, and 400 for some malformed bodies)"},
     )
     error = ma.fields.String(metadata={"description": "A machine-readable reason where one helps the client, "
                                                       "e.g. mfa_required, mfa_invalid, mfa_token_invalid"})
@@ -152,7 +153,8 @@ class ProblemApi(Api):
     def init_app(self, app, *, spec_kwargs=None):
         """Bind to ``app``, documenting every error response as a problem document."""
         spec_kwargs = dict(spec_kwargs or {})
-        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), ProblemDocumentsPlugin()]
+        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), ProblemDocumentsPlugin(),
+                                       ContractPlugin()]
         super().init_app(app, spec_kwargs=spec_kwargs)
 
     def handle_http_exception(self, error):

@@ -1,5 +1,8 @@
 """Paging whose metadata travels in headers: X-Total-Count and an RFC 8288 Link header.
 
+One engine (``Pages``) fetches a page; one decorator (``paged``) turns a view's ``(body, Page)``
+into the answer with those headers and declares them in /openapi.json.
+
 ``page`` jumps directly (OFFSET); every ``next`` link carries an opaque keyset ``cursor`` instead,
 so following ``next`` to the last page costs the same per page as the first.
 """
@@ -8,7 +11,9 @@ import base64
 import binascii
 import json
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import wraps
 from urllib.parse import urlencode
 
 from flask import request
@@ -17,6 +22,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, tuple_
 
 from taskapi.http import shallow_json
+from taskapi.http.contract import documents, headers
 from taskapi.http.hosts import external_url
 from taskapi.http.parsing import UNSAFE_TEXT
 
@@ -48,15 +54,8 @@ class SortKey:
     def order_by(self):
         return [expression.desc() if self.descending else expression.asc() for expression in self.expressions]
 
-    def after(self, values):
-        """Rows strictly after ``values`` in this order (a row-value comparison, index friendly)."""
-        position = tuple_(*self.expressions)
-        bound = tuple_(*(bindparam(None, value, type_=expression.type)
-                         for expression, value in zip(self.expressions, values, strict=True)))
-        return position < bound if self.descending else position > bound
-
     def after_parameters(self):
-        """``after()`` with named parameters ``after_0``, ``after_1``..., for a statement built once."""
+        """Rows strictly after parameters ``after_0``, ``after_1``... in this order (a row-value comparison)."""
         position = tuple_(*self.expressions)
         bound = tuple_(*(bindparam(f"after_{number}", type_=expression.type)
                          for number, expression in enumerate(self.expressions)))
@@ -106,35 +105,34 @@ def decode_value(kind, value):
     raise TypeError("unexpected cursor value")
 
 
-def fetch_page(session, query, sort_key, args, total, row_values):
-    """One page of ``query`` (already filtered) and the paging headers.
+@dataclass
+class Page:
+    """One page of a listing: its rows, and what the paging headers say about the whole."""
 
-    ``total`` is the row count for X-Total-Count; ``row_values(row)`` gives a row's sort values.
-    An entity query (``select(User)``) gives entities, a column query gives rows.
-    """
-    per_page = args["per_page"]
-    ordered = query.order_by(*sort_key.order_by()).limit(per_page)
-    if args.get("cursor"):
-        ordered, page = ordered.where(sort_key.after(decode_cursor(args["cursor"], sort_key))), None
-    else:
-        page = args["page"]
-        ordered = ordered.offset((page - 1) * per_page)
-    result = session.execute(ordered)
-    rows = (result.scalars() if len(result.keys()) == 1 else result).all()
-    next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
-    return rows, paging_headers(total, page, per_page, next_cursor)
+    rows: list
+    total: int
+    page: int | None  # None when the page was reached through a cursor
+    per_page: int
+    next_cursor: str | None
+
+    def headers(self):
+        """``X-Total-Count`` and ``Link``."""
+        return paging_headers(self.total, self.page, self.per_page, self.next_cursor)
 
 
-class PreparedPages:
-    """Pages of one filtered query whose parameters are bound per request, not rebuilt.
+class Pages:
+    """The one paging engine: pages of ``query`` (already filtered), by OFFSET or after a cursor.
 
-    ``query`` takes its own bind parameters (e.g. ``owner_id``); each sort order's page
-    statement (LIMIT/OFFSET, or after a cursor) is built once and run on the session's
-    connection, which returns plain rows without the ORM's per-statement work.
+    Each sort order's page statement is built with bind parameters (``limit``, ``offset`` or
+    ``after_0``...), once per instance: a module-level ``Pages`` over a query with its own bind
+    parameters (``owner_id``) serves every request without rebuilding. ``plain_rows`` runs on the
+    session's connection, which returns rows without the ORM's per-statement work; otherwise an
+    entity query (``select(User)``) gives entities.
     """
 
-    def __init__(self, query):
+    def __init__(self, query, plain_rows=False):
         self.query = query
+        self.plain_rows = plain_rows
         self._statements = {}
 
     def statement(self, sort_key, after_cursor):
@@ -146,8 +144,11 @@ class PreparedPages:
             self._statements[key] = ordered  # a race builds the same statement twice: harmless
         return self._statements[key]
 
-    def fetch(self, session, sort_key, args, total, row_values, **parameters):
-        """(rows, paging headers), as ``fetch_page`` gives them, with ``parameters`` bound into the query."""
+    def fetch(self, session, sort_key, args, total, row_values, **parameters) -> Page:
+        """The page ``args`` asks for, with ``parameters`` bound into the query.
+
+        ``total`` is the row count for X-Total-Count; ``row_values(row)`` gives a row's sort values.
+        """
         per_page = args["per_page"]
         parameters["limit"] = per_page
         if args.get("cursor"):
@@ -158,9 +159,28 @@ class PreparedPages:
             page = args["page"]
             parameters["offset"] = (page - 1) * per_page
         statement = self.statement(sort_key, page is None)
-        rows = session.connection().execute(statement, parameters).all()
+        if self.plain_rows:
+            rows = session.connection().execute(statement, parameters).all()
+        else:
+            result = session.execute(statement, parameters)
+            rows = (result.scalars() if len(result.keys()) == 1 else result).all()
         next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
-        return rows, paging_headers(total, page, per_page, next_cursor)
+        return Page(rows, total, page, per_page, next_cursor)
+
+
+def fetch_page(session, query, sort_key, args, total, row_values) -> Page:
+    """One page of a query built for this request (its filters vary), by the one engine."""
+    return Pages(query).fetch(session, sort_key, args, total, row_values)
+
+
+def paged(view):
+    """Answer a listing view's ``(body, Page)`` as a 200 with the paging headers; document them."""
+    @wraps(view)
+    def listing(*args, **kwargs):
+        body, page = view(*args, **kwargs)
+        return body, 200, page.headers()
+
+    return documents(responses={200: {"headers": headers("X-Total-Count", "Link")}})(listing)
 
 
 def paging_headers(total, page, per_page, next_cursor):

@@ -26,9 +26,12 @@ from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from taskapi.db.limit_counters import counters_uri
+from taskapi.http.contract import RATE_LIMIT_HEADERS, documents, headers
 
 EXTENSION = "taskapi.rate_limits"
 log = logging.getLogger("taskapi.rate_limits")
+# Sent on the answers that come after the limiter ran (not on a 401 or 404 before it): optional.
+STANDING_HEADERS = headers(*RATE_LIMIT_HEADERS, required=False)
 
 
 def init_rate_limits(app):
@@ -55,7 +58,8 @@ def rate_limit(limits, key=client_address, scope=None, exempt_when=None):
     ``limits`` returns a limit string such as ``5/minute;30/hour``, read at request time. ``scope``
     names a budget that several views share; by default each view has its own, shared by every
     path it is routed at (``/register`` and ``/auth/register`` are one budget, not two). A request
-    for which ``exempt_when()`` is true spends nothing.
+    for which ``exempt_when()`` is true spends nothing. The operation's 429 and the X-RateLimit-*
+    headers (on any of its answers) are declared in /openapi.json.
     """
     def decorate(view):
         budget = scope or f"{view.__module__}.{view.__qualname__}"
@@ -66,7 +70,8 @@ def rate_limit(limits, key=client_address, scope=None, exempt_when=None):
                 spend_one(limits(), key(), budget)
             return view(*args, **kwargs)
 
-        return limited
+        return documents(responses={429: {"description": "Too many requests from this client"}},
+                         every_response_headers=STANDING_HEADERS)(limited)
 
     return decorate
 

@@ -12,7 +12,7 @@ from taskapi.auth.token_auth import token_project_restriction
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.pagination import PageArgsSchema, PreparedPages, SortKey
+from taskapi.http.pagination import PageArgsSchema, Pages, SortKey
 from taskapi.models import PRIORITIES, Task, User
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 
@@ -96,7 +96,7 @@ def filter_conditions(args):
 # was the largest cost left in GET /tasks (bench/README.md).
 TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
 # One owner's tasks, unfiltered (the common listing): statements built once per sort order.
-OWNER_PAGES = PreparedPages(TASK_ROW.where(Task.owner_id == bindparam("owner_id")))
+OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id")), plain_rows=True)
 
 
 def sort_values(sort_key, task):
@@ -109,7 +109,7 @@ def sort_values(sort_key, task):
 
 
 def owner_page(args):
-    """(rows, headers) of an unfiltered listing of one owner's tasks, or None for any other listing."""
+    """The Page of an unfiltered listing of one owner's tasks, or None for any other listing."""
     if filter_conditions(args):
         return None
     ownership, owner = owner_condition(args)

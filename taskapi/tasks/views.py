@@ -8,9 +8,10 @@ from sqlalchemy import insert, select
 
 from taskapi.auth.token_auth import token_project_restriction
 from taskapi.extensions import db
-from taskapi.http.etags import etag_header, not_modified_response, require_if_match
+from taskapi.http.contract import headers
+from taskapi.http.etags import conditional_read, conditional_write, etag_header
 from taskapi.http.hosts import external_url
-from taskapi.http.pagination import fetch_page
+from taskapi.http.pagination import fetch_page, paged
 from taskapi.http.scopes import Scope
 from taskapi.models import Task, User, utcnow
 from taskapi.models.tasks import adjust_task_count
@@ -56,6 +57,8 @@ class Tasks(MethodView):
     @bp.protected(scope=Scope.TASKS_READ)
     @bp.arguments(TaskListArgsSchema, location="query")
     @bp.response(200, TaskSchema(many=True))
+    @bp.alt_response(403, description="all or owner asked for by a non-admin")
+    @paged
     def get(self, args):
         """List the caller's tasks (filters, search, sort); paging in X-Total-Count and Link headers."""
         page = owner_page(args)
@@ -63,14 +66,13 @@ class Tasks(MethodView):
             query, total = listing_query(args)
             sort_key = SORT_KEYS[args["sort"]]
             page = fetch_page(db.session, query, sort_key, args, total, lambda task: sort_values(sort_key, task))
-        tasks, headers = page
         # jsonify, like task_response(): TaskSchema only documents it
-        return jsonify(task_documents(tasks, owner_names(tasks))), 200, headers
+        return jsonify(task_documents(page.rows, owner_names(page.rows))), page
 
     @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.doc(responses={201: {"links": task_links()}})
     @bp.arguments(TaskWriteSchema)
-    @bp.response(201, TaskSchema)
+    @bp.response(201, TaskSchema, headers=headers("Location", "ETag"))
     def post(self, data):
         """Create a task owned by the caller; the Location header points at it."""
         if token_project_restriction() is not None:
@@ -87,15 +89,16 @@ class TaskById(MethodView):
     @bp.protected(scope=Scope.TASKS_READ)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
+    @conditional_read("task")
     def get(self, task):
         """One task (owner or admin); honours If-None-Match with 304."""
-        return not_modified_response(task) or task_response(task, 200)
+        return task_response(task, 200)
 
     @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.arguments(TaskPatchSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
-    @bp.alt_response(412, description="If-Match does not match the current ETag")
+    @conditional_write("task")
     def patch(self, data, task):
         """Change some fields of a task (owner or admin); If-Match makes it conditional."""
         return update_task(task, data)
@@ -104,7 +107,7 @@ class TaskById(MethodView):
     @bp.arguments(TaskWriteSchema)
     @bp.response(200, TaskSchema)
     @bp.alt_response(404, description="No such task, or not yours")
-    @bp.alt_response(412, description="If-Match does not match the current ETag")
+    @conditional_write("task")
     def put(self, data, task):
         """Replace a task's writable fields (owner or admin); If-Match makes it conditional."""
         return update_task(task, data)
@@ -112,10 +115,9 @@ class TaskById(MethodView):
     @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
     @bp.alt_response(404, description="No such task")
-    @bp.alt_response(412, description="If-Match does not match the current ETag")
+    @conditional_write("task", status=None)
     def delete(self, task):
         """Delete a task (admin only)."""
-        require_if_match(task)
         db.session.delete(task)
         db.session.commit()
 
@@ -138,7 +140,6 @@ def insert_task(owner_id, data):
 
 def update_task(task, changes):
     """Apply validated changes and save; the UPDATE only matches the version that was read."""
-    require_if_match(task)
     for field, value in changes.items():
         setattr(task, field, value)
     db.session.flush()  # the versioned UPDATE: a lost race is a 412 here, before anything is answered

@@ -10,7 +10,7 @@ from taskapi.auth.events import record
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
 from taskapi.users import bp
 
@@ -21,10 +21,10 @@ class UserSessions(MethodView):
     @bp.arguments(PageArgsSchema, location="query")
     @bp.response(200, SessionSchema(many=True))
     @bp.alt_response(404, description="No such user")
+    @paged
     def get(self, args, user):
         """A user's live sessions (admin), newest activity first."""
-        sessions, headers = live_sessions_page(user.id, args, get_jwt().get("fam"))  # no "fam": an access token
-        return sessions, 200, headers
+        return live_sessions_page(user.id, args, get_jwt().get("fam"))  # no "fam": an access token
 
     @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
@@ -42,10 +42,11 @@ class UserEvents(MethodView):
     @bp.arguments(EventArgsSchema, location="query")
     @bp.response(200, SecurityEventSchema(many=True))
     @bp.alt_response(404, description="No such user")
+    @paged
     def get(self, args, user):
         """A user's security events (admin), newest first; filters type, since, until."""
-        events, headers = events_page(args, user_id=user.id)
-        return events, 200, headers
+        page = events_page(args, user_id=user.id)
+        return page.rows, page
 
 
 @bp.route("/<int(max=2147483647):user_id>/tokens", methods=["GET"], strict_slashes=False)

@@ -17,7 +17,7 @@ from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
-from taskapi.http.pagination import SortKey, fetch_page
+from taskapi.http.pagination import SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 from taskapi.models import User
 from taskapi.users import bp
@@ -97,6 +97,7 @@ class Users(MethodView):
     @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.arguments(UserListArgsSchema, location="query")
     @bp.response(200, UserSchema(many=True))
+    @paged
     def get(self, args):
         """Every account, by id (admin); filters q, role, is_active; paged like tasks."""
         conditions = []
@@ -109,9 +110,8 @@ class Users(MethodView):
         if args["is_active"] is not None:
             conditions.append(User.is_active == args["is_active"])
         total = db.session.scalar(select(func.count()).select_from(User).where(*conditions))
-        users, headers = fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total,
-                                    lambda user: (user.id,))
-        return users, 200, headers
+        page = fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total, lambda user: (user.id,))
+        return page.rows, page
 
 
 @bp.route("/<int(max=2147483647):user_id>", strict_slashes=False)

@@ -9,7 +9,7 @@ from taskapi.auth.sessions import public_session_id, revoke_other_sessions, revo
 from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.auth.views import bp
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 
 
@@ -17,10 +17,10 @@ from taskapi.http.scopes import INTERACTIVE, Scope
 @bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, SessionSchema(many=True))
+@paged
 def list_sessions(args):
     """The caller's live sessions, newest activity first; paged like tasks."""
-    sessions, headers = live_sessions_page(current_user.id, args, get_jwt().get("fam"))  # no "fam": an access token
-    return sessions, 200, headers
+    return live_sessions_page(current_user.id, args, get_jwt().get("fam"))  # no "fam": an access token
 
 
 @bp.route("/auth/sessions/<session_id>", methods=["DELETE"])
@@ -50,17 +50,19 @@ def logout_others():
 @bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.arguments(EventArgsSchema, location="query")
 @bp.response(200, SecurityEventSchema(many=True))
+@paged
 def my_events(args):
     """The caller's security events, newest first; filters type, since, until; paged like tasks."""
-    events, headers = events_page(args, user_id=current_user.id)
-    return events, 200, headers
+    page = events_page(args, user_id=current_user.id)
+    return page.rows, page
 
 
 @bp.route("/events", methods=["GET"])
 @bp.protected(admin=True, scope=Scope.ADMIN)
 @bp.arguments(AllEventArgsSchema, location="query")
 @bp.response(200, SecurityEventSchema(many=True))
+@paged
 def all_events(args):
     """Every account's security events (admin), newest first; filters user, type, since, until."""
-    events, headers = events_page(args, user_id=args["user"])
-    return events, 200, headers
+    page = events_page(args, user_id=args["user"])
+    return page.rows, page

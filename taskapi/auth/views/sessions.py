@@ -41,7 +41,7 @@ def refresh_token_verified(view):
 @bp.route("/auth/refresh", methods=["POST"])
 @limit_refresh
 @refresh_token_verified
-@bp.arguments(RefreshSchema)
+@bp.arguments(RefreshSchema, required=False)  # the refresh token may come as a Bearer header
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, description="Missing, invalid, spent or revoked refresh token")
 @bp.doc(security=BEARER_SECURITY)  # the refresh token may come as the Bearer token
@@ -53,7 +53,7 @@ def refresh(data):
 
 @bp.route("/auth/logout", methods=["POST"])
 @bp.protected(scope=INTERACTIVE)
-@bp.arguments(LogoutSchema)
+@bp.arguments(LogoutSchema, required=False)  # a body only to name a refresh token to end too
 @bp.response(204)
 def logout(data):
     """End this session: the access token and its refresh family stop working at once."""
