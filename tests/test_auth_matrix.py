@@ -14,8 +14,8 @@ from taskapi.http.api import ADMIN_REQUIRED, protection_of
 from taskapi.models import User
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
-from tests.project_world import project_world
 from tests.operations import OPERATIONS, operations, operations_of, params
+from tests.project_world import project_world
 
 SECURED = operations(secured=True)
 # Secured by a refresh token (as the Bearer token or in the JSON body), not an access token.

@@ -7,8 +7,8 @@ import pytest
 from taskapi.http.shallow_json import MAX_DEPTH
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
-from tests.project_world import project_world
 from tests.operations import operations, params
+from tests.project_world import project_world
 
 # Every operation with a JSON body, from /openapi.json (the form-encoded /token routes have their own tests).
 ROUTES = operations(body="json")

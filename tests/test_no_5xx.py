@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from taskapi.tasks.listing import SORT_KEYS
 from taskapi.users.views import BY_ID
-from tests.project_world import project_world
 from tests.operations import operations, params
+from tests.project_world import project_world
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None,

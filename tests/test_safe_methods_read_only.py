@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from taskapi.extensions import db
-from tests.project_world import project_world
 from tests.operations import operations, params
+from tests.project_world import project_world
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
 MISSING = 999_999

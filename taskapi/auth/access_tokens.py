@@ -122,12 +122,12 @@ def create_token(user: User, name: str, scopes: list, expires_in_days: int, proj
 
 
 def tokens_page(user_id: int, args: dict):
-    """A page of ``user_id``'s tokens (newest first) as documents, and the paging headers."""
+    """A page of ``user_id``'s tokens (newest first) as documents, and the Page it came from."""
     condition = AccessToken.user_id == user_id
     total = db.session.scalar(select(func.count()).select_from(AccessToken).where(condition))
-    rows, headers = fetch_page(db.session, select(AccessToken).where(condition), NEWEST_FIRST, args, total,
-                               lambda row: (row.id,))
-    return [token_document(row) for row in rows], headers
+    page = fetch_page(db.session, select(AccessToken).where(condition), NEWEST_FIRST, args, total,
+                      lambda row: (row.id,))
+    return [token_document(row) for row in page.rows], page
 
 
 def revoke_token(user: User, token_id: int, by: str, admin_id: int | None = None) -> bool:

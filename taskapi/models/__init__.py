@@ -15,9 +15,11 @@ from taskapi.models.types import PRIORITIES, PRIORITY_NAMES, ROLES, UTCDateTime,
 from taskapi.models.users import User
 from taskapi.models.webhooks import DeliveryStatus, DisabledReason, Webhook, WebhookDelivery
 
-__all__ = ["AccessToken", "AccountToken", "AuthSession", "FailureBudget", "Passkey", "Project", "ProjectMember",
-           "ProjectRole", "RecoveryCode", "RefreshToken", "ReminderDigest", "SecondStep", "SecurityEvent", "Task",
-           "User", "UTCDateTime", "utcnow", "PRIORITIES", "PRIORITY_NAMES", "REMINDER_CHOICES", "ROLES", "TOKEN_PURPOSES",
-           "CEREMONIES", "WebAuthnChallenge"]
-__all__ += ["InvitationStatus", "ProjectInvitation"]
-__all__ += ["DeliveryStatus", "DisabledReason", "Webhook", "WebhookDelivery"]
+# Every name imported above: the models' public vocabulary.
+__all__ = [
+    "AccessToken", "AccountToken", "AuthSession", "CEREMONIES", "DeliveryStatus", "DisabledReason",
+    "FailureBudget", "InvitationStatus", "PRIORITIES", "PRIORITY_NAMES", "Passkey", "Project", "ProjectInvitation",
+    "ProjectMember", "ProjectRole", "REMINDER_CHOICES", "ROLES", "RecoveryCode", "RefreshToken", "ReminderDigest",
+    "SecondStep", "SecurityEvent", "TOKEN_PURPOSES", "Task", "UTCDateTime", "User", "WebAuthnChallenge", "Webhook",
+    "WebhookDelivery", "utcnow",
+]

@@ -54,10 +54,10 @@ class UserEvents(MethodView):
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, AccessTokenSchema(many=True))
 @bp.alt_response(404, description="No such user")
+@paged
 def user_tokens(args, user):
     """A user's personal access tokens (admin), newest first; never the tokens themselves."""
-    documents, headers = tokens_page(user.id, args)
-    return documents, 200, headers
+    return tokens_page(user.id, args)
 
 
 @bp.route("/<int(max=2147483647):user_id>/tokens/<int(max=2147483647):token_id>", methods=["DELETE"],

@@ -6,7 +6,7 @@ from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page
+from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import Scope
 from taskapi.models import ProjectRole, Webhook, WebhookDelivery
 from taskapi.projects.access import project_for
@@ -33,8 +33,6 @@ PROJECT = "/<int(max=2147483647):project_id>/webhooks"
 WEBHOOK = PROJECT + "/<int(max=2147483647):webhook_id>"
 WEBHOOKS_BY_ID = SortKey("id", Webhook.id, value_types=(int,))
 NEWEST_FIRST = SortKey("newest", WebhookDelivery.id, descending=True, value_types=(int,))
-PAGING_HEADERS = {"X-Total-Count": {"description": "How many there are in all", "schema": {"type": "integer"}},
-                  "Link": {"description": "RFC 8288 first, prev, next and last pages", "schema": {"type": "string"}}}
 FORBIDDEN = "A member of the project who is not its admin"
 NOT_FOUND = "No such project (or not a member), webhook or delivery"
 INACTIVE = "The webhook is switched off"
@@ -75,14 +73,15 @@ def guarded(scope):
 class Webhooks(MethodView):
     @guarded(Scope.PROJECTS_READ)
     @bp.arguments(PageArgsSchema, location="query")
-    @bp.response(200, WebhookSchema(many=True), headers=PAGING_HEADERS)
+    @bp.response(200, WebhookSchema(many=True))
+    @paged
     def get(self, args, project):
         """The project's webhooks, oldest first, paged (never their secrets)."""
         conditions = (Webhook.project_id == project.id,)
         total = db.session.scalar(select(func.count()).select_from(Webhook).where(*conditions))
-        webhooks, headers = fetch_page(db.session, select(Webhook).where(*conditions), WEBHOOKS_BY_ID, args, total,
-                                       lambda webhook: (webhook.id,))
-        return webhooks, 200, headers
+        page = fetch_page(db.session, select(Webhook).where(*conditions), WEBHOOKS_BY_ID, args, total,
+                          lambda webhook: (webhook.id,))
+        return page.rows, page
 
     @guarded(Scope.PROJECTS_WRITE)
     @bp.arguments(WebhookCreateSchema)
@@ -145,14 +144,15 @@ def ping_webhook(project, webhook):
 @bp.route(WEBHOOK + "/deliveries", strict_slashes=False)
 @guarded(Scope.PROJECTS_READ)
 @bp.arguments(PageArgsSchema, location="query")
-@bp.response(200, DeliverySchema(many=True), headers=PAGING_HEADERS)
+@bp.response(200, DeliverySchema(many=True))
+@paged
 def list_deliveries(args, project, webhook):
     """The webhook's deliveries, newest first, paged."""
     conditions = (WebhookDelivery.webhook_id == webhook.id,)
     total = db.session.scalar(select(func.count()).select_from(WebhookDelivery).where(*conditions))
-    deliveries, headers = fetch_page(db.session, select(WebhookDelivery).where(*conditions), NEWEST_FIRST, args, total,
-                                     lambda delivery: (delivery.id,))
-    return deliveries, 200, headers
+    page = fetch_page(db.session, select(WebhookDelivery).where(*conditions), NEWEST_FIRST, args, total,
+                      lambda delivery: (delivery.id,))
+    return page.rows, page
 
 
 @bp.route(WEBHOOK + "/deliveries/<int(max=2147483647):delivery_id>/redeliver", methods=["POST"],

@@ -11,7 +11,7 @@ from taskapi.auth.user_schemas import AccessTokenSchema, ReauthSchema
 from taskapi.auth.views import bp
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
-from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 
 MAX_ID = 2**31 - 1
@@ -62,10 +62,10 @@ def create_access_token(data):
 @bp.protected(scope=Scope.ACCOUNT_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, AccessTokenSchema(many=True))
+@paged
 def list_access_tokens(args):
     """The caller's personal access tokens, newest first (never the tokens themselves); paged like tasks."""
-    documents, headers = tokens_page(current_user.id, args)
-    return documents, 200, headers
+    return tokens_page(current_user.id, args)
 
 
 @bp.route("/auth/tokens/<int(max=2147483647):token_id>", methods=["DELETE"])

@@ -5,7 +5,7 @@ from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page
+from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 from taskapi.models import Project, ProjectInvitation, User, utcnow
 from taskapi.projects.invitations import bp
@@ -14,7 +14,6 @@ from taskapi.projects.invitations.addresses import verified_address
 from taskapi.projects.invitations.issuing import invitation_document
 from taskapi.projects.invitations.rules import usable
 from taskapi.projects.invitations.schemas import (
-    PAGING_HEADERS,
     InvitationSchema,
     InvitationTokenSchema,
     MembershipSchema,
@@ -34,7 +33,8 @@ def membership(member):
 class MyInvitations(MethodView):
     @bp.protected(scope=Scope.PROJECTS_READ)
     @bp.arguments(PageArgsSchema, location="query")
-    @bp.response(200, InvitationSchema(many=True), headers=PAGING_HEADERS)
+    @bp.response(200, InvitationSchema(many=True))
+    @paged
     def get(self, args):
         """The usable invitations addressed to your verified email (none without one); paged."""
         address = verified_address(current_user)
@@ -42,10 +42,8 @@ class MyInvitations(MethodView):
         total = db.session.scalar(select(func.count()).select_from(ProjectInvitation).where(*condition))
         query = select(ProjectInvitation, Project, User.username).join(
             Project, Project.id == ProjectInvitation.project_id).join(User, User.id == ProjectInvitation.inviter_id)
-        rows, headers = fetch_page(db.session, query.where(*condition), BY_ID, args, total,
-                                   lambda row: (row[0].id,))
-        return [invitation_document(invitation, project, inviter) for invitation, project, inviter in rows], 200, \
-            headers
+        page = fetch_page(db.session, query.where(*condition), BY_ID, args, total, lambda row: (row[0].id,))
+        return [invitation_document(invitation, project, inviter) for invitation, project, inviter in page.rows], page
 
 
 @bp.route("/invitations/accept", methods=["POST"], endpoint="accept_invitation")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page
+from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import Scope
 from taskapi.jobs import enqueue
 from taskapi.models import ProjectInvitation, ProjectRole, User, utcnow
@@ -24,7 +24,6 @@ from taskapi.projects.invitations.mails import mail_invitation
 from taskapi.projects.invitations.rules import usable
 from taskapi.projects.invitations.schemas import (
     LIMIT_HEADERS,
-    PAGING_HEADERS,
     RETRY_HEADERS,
     InvitationCreateSchema,
     InvitationSchema,
@@ -55,17 +54,18 @@ def inviter_names(invitations):
 class ProjectInvitations(MethodView):
     @bp.protected(scope=Scope.PROJECTS_READ)
     @bp.arguments(PageArgsSchema, location="query")
-    @bp.response(200, InvitationSchema(many=True), headers=PAGING_HEADERS)
+    @bp.response(200, InvitationSchema(many=True))
     @bp.alt_response(403, description=NOT_ADMIN)
     @bp.alt_response(404, description=NOT_ADMIN)
+    @paged
     def get(self, args, project):
         """The project's usable pending invitations, oldest first (admins); paged like every listing."""
         condition = (ProjectInvitation.project_id == project.id, usable(utcnow()))
         total = db.session.scalar(select(func.count()).select_from(ProjectInvitation).where(*condition))
-        invitations, headers = fetch_page(db.session, select(ProjectInvitation).where(*condition), BY_ID, args,
-                                          total, lambda invitation: (invitation.id,))
-        names = inviter_names(invitations)
-        return [invitation_document(item, inviter=names.get(item.inviter_id)) for item in invitations], 200, headers
+        page = fetch_page(db.session, select(ProjectInvitation).where(*condition), BY_ID, args, total,
+                          lambda invitation: (invitation.id,))
+        names = inviter_names(page.rows)
+        return [invitation_document(item, inviter=names.get(item.inviter_id)) for item in page.rows], page
 
     @bp.protected(scope=Scope.PROJECTS_WRITE)
     @limit_invitations

@@ -54,8 +54,6 @@ def header(description, kind="string"):
     return {"description": description, "schema": {"type": kind}}
 
 
-PAGING_HEADERS = {"X-Total-Count": header("Number of matching items", "integer"),
-                  "Link": header("RFC 8288 links: first, last, prev (page mode), next (a cursor)")}
 LIMIT_HEADERS = {"X-RateLimit-Limit": header("Requests allowed in the shown window", "integer"),
                  "X-RateLimit-Remaining": header("Requests left in that window", "integer"),
                  "X-RateLimit-Reset": header("When that window ends (epoch seconds)", "integer")}
