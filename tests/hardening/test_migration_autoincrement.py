@@ -1,4 +1,4 @@
-"""0011_autoincrement with rows in place: nothing lost or changed, no id reused afterwards, and back down."""
+"""0016_autoincrement with rows in place: nothing lost or changed, no id reused afterwards, and back down."""
 
 import os
 
@@ -11,7 +11,7 @@ from taskapi import create_app
 from taskapi.extensions import db
 from tests.conftest import create_postgres_database, drop_postgres_database
 
-BEFORE, AFTER = "0010_projects", "0011_autoincrement"
+BEFORE, AFTER = "0015_webhooks", "0016_autoincrement"
 TABLES = ("users", "tasks", "account_tokens", "recovery_codes", "reminder_digests", "security_events", "passkeys")
 ROWS = {
     "users": "INSERT INTO users (id, username, email, password_hash, role, is_active, created_at, token_version, "

@@ -1,4 +1,4 @@
-"""Migration 0011_invitations: upgrade and downgrade with data in place, on SQLite and PostgreSQL."""
+"""Migration 0013_invitations: upgrade and downgrade with data in place, on SQLite and PostgreSQL."""
 
 import os
 
@@ -36,7 +36,7 @@ def test_upgrade_and_downgrade_with_data_in_place(scratch_app):
                                 f"('alice', 'x', 'user', true, '{NOW}', 0, false, false, 0, 'off')"))
         db.session.execute(text(f"INSERT INTO projects (name, created_at, updated_at) VALUES ('A', '{NOW}', '{NOW}')"))
         db.session.commit()
-        upgrade(revision="0011_invitations")
+        upgrade(revision="0013_invitations")
         columns = {column["name"] for column in inspect(db.engine).get_columns("project_invitations")}
         assert {"project_id", "email", "role", "token_hash", "inviter_id", "created_at", "expires_at",
                 "status"} <= columns

@@ -1,4 +1,4 @@
-"""Migration 0011_webhooks: upgrade and downgrade on SQLite and (with TEST_DATABASE_URL) on PostgreSQL."""
+"""Migration 0015_webhooks: upgrade and downgrade on SQLite and (with TEST_DATABASE_URL) on PostgreSQL."""
 
 import os
 

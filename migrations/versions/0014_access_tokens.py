@@ -1,15 +1,15 @@
 """access tokens: personal access tokens, stored as keyed hashes
 
-Revision ID: 0011_access_tokens
-Revises: 0010_projects
+Revision ID: 0014_access_tokens
+Revises: 0013_invitations
 Create Date: 2026-12-06 10:40:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_access_tokens'
-down_revision = '0010_projects'
+revision = '0014_access_tokens'
+down_revision = '0013_invitations'
 branch_labels = None
 depends_on = None
 

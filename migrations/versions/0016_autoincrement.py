@@ -1,7 +1,7 @@
 """autoincrement: no id is ever handed out twice, on SQLite too
 
-Revision ID: 0011_autoincrement
-Revises: 0010_projects
+Revision ID: 0016_autoincrement
+Revises: 0015_webhooks
 Create Date: 2026-12-06 10:40:00
 
 SQLite gives a new row the largest id in use plus one, so the id of the newest deleted row (a
@@ -20,8 +20,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_autoincrement'
-down_revision = '0010_projects'
+revision = '0016_autoincrement'
+down_revision = '0015_webhooks'
 branch_labels = None
 depends_on = None
 

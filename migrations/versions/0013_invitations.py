@@ -1,15 +1,15 @@
 """invitations: project invitations bound to an address, known by a token digest
 
-Revision ID: 0011_invitations
-Revises: 0010_projects
+Revision ID: 0013_invitations
+Revises: 0011_hardening_b
 Create Date: 2026-12-06 10:30:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_invitations'
-down_revision = '0010_projects'
+revision = '0013_invitations'
+down_revision = '0011_hardening_b'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """webhooks: project webhooks and their delivery outbox
 
-Revision ID: 0011_webhooks
-Revises: 0010_projects
+Revision ID: 0015_webhooks
+Revises: 0014_access_tokens
 Create Date: 2026-12-06 10:40:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_webhooks'
-down_revision = '0010_projects'
+revision = '0015_webhooks'
+down_revision = '0014_access_tokens'
 branch_labels = None
 depends_on = None
 
