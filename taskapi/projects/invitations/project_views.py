@@ -65,7 +65,7 @@ class ProjectInvitations(MethodView):
         page = fetch_page(db.session, select(ProjectInvitation).where(*condition), BY_ID, args, total,
                           lambda invitation: (invitation.id,))
         names = inviter_names(page.rows)
-        return [invitation_document(item, inviter=names.get(item.inviter_id)) for item in page.rows], page
+        return [invitation_document(item, project, names.get(item.inviter_id)) for item in page.rows], page
 
     @bp.protected(scope=Scope.PROJECTS_WRITE)
     @limit_invitations
@@ -90,7 +90,7 @@ class ProjectInvitations(MethodView):
             revoke_invitation(invitation, current_user, reason=MAIL_NOT_QUEUED)
             db.session.commit()
             raise
-        return invitation_document(invitation, inviter=current_user.username), 201
+        return invitation_document(invitation, project, current_user.username), 201
 
 
 @bp.route("/projects/<int(max=2147483647):project_id>/invitations/<int(max=2147483647):invitation_id>",

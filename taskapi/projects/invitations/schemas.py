@@ -24,7 +24,7 @@ class InvitationSchema(Schema):
 
     id = fields.Integer()
     project_id = fields.Integer()
-    project_name = fields.String(metadata={"description": "In the invitee's listing only"})
+    project_name = fields.String(metadata={"description": "The name of the project the invitation is to"})
     email = fields.String(metadata={"description": "The invited address, canonical (normalised, lower-case)"})
     role = fields.String(validate=validate.OneOf([role.value for role in ProjectRole]))
     status = fields.String(validate=validate.OneOf([status.value for status in InvitationStatus]))
