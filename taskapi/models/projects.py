@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapi.extensions import db
@@ -65,3 +65,24 @@ class ProjectMember(db.Model):
 
 
 Index("uq_project_members_project_user", ProjectMember.project_id, ProjectMember.user_id, unique=True)
+
+
+class ProjectEvent(db.Model):
+    """One entry of a project's audit trail: what happened, who did it, to whom (never a secret)."""
+
+    __tablename__ = "project_events"
+    __table_args__ = (
+        Index("ix_project_events_project_at", "project_id", "at", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No foreign key: the trail (project.deleted included) outlives the project; ids are never reused.
+    project_id: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # who did it
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # whom it concerns
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

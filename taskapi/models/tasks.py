@@ -35,10 +35,16 @@ class Task(db.Model):
         Index("ix_tasks_owner_priority", "owner_id", "priority", "id"),
         Index("ix_tasks_owner_title", "owner_id", "title", "id"),
         Index("ix_tasks_owner_due", "owner_id", "due_date", "id"),
+        # A project's tasks in the default order (the member listing reads one range per project).
+        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        Index("ix_tasks_assignee", "assignee_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None: a personal task (only its owner and site admins see it).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -51,7 +57,8 @@ class Task(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    owner: Mapped["User"] = relationship(back_populates="tasks")  # noqa: F821
+    owner: Mapped["User"] = relationship(back_populates="tasks", foreign_keys=[owner_id])  # noqa: F821
+    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
 
     def __repr__(self):
         return f"<Task {self.id} owner={self.owner_id}>"
@@ -63,15 +70,17 @@ ADJUST_TASK_COUNT = (update(User.__table__).where(User.__table__.c.id == bindpar
 
 
 def adjust_task_count(connection, owner_id, delta):
-    """Keep users.task_count exact in the same transaction as the insert or delete."""
+    """Keep users.task_count (the owner's personal tasks) exact in the same transaction as the write."""
     connection.execute(ADJUST_TASK_COUNT, {"owner_id": owner_id, "delta": delta})
 
 
 @event.listens_for(Task, "after_insert")
 def count_inserted_task(mapper, connection, task):
-    adjust_task_count(connection, task.owner_id, 1)
+    if task.project_id is None:
+        adjust_task_count(connection, task.owner_id, 1)
 
 
 @event.listens_for(Task, "after_delete")
 def count_deleted_task(mapper, connection, task):
-    adjust_task_count(connection, task.owner_id, -1)
+    if task.project_id is None:
+        adjust_task_count(connection, task.owner_id, -1)

@@ -34,14 +34,15 @@ class User(db.Model):
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The newest 30-second step a code was accepted for: no code is accepted twice (replay guard).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
-    # Maintained with every task insert/delete, so X-Total-Count never counts a million rows.
+    # The personal tasks (project_id NULL) this user owns, maintained with every task insert, delete and
+    # move, so X-Total-Count never counts a million rows.
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Due-date reminder digest ("off" or "daily") at REMINDER_HOUR in this IANA zone (None: UTC).
     reminders: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     timezone: Mapped[str | None] = mapped_column(String(64))
 
     tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
-        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Task.owner_id"
     )
 
     @property

@@ -1,10 +1,10 @@
-"""The one answer to "may they?" for a project: membership, role, and a site admin's powers."""
+"""The one answer to "may they?" for a project or a task: membership, role, and a site admin's powers."""
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.models import Project, ProjectMember, ProjectRole, User
+from taskapi.models import Project, ProjectMember, ProjectRole, Task, User
 
 PROJECT_NOT_FOUND = "Project not found"
 ROLE_TOO_LOW = "Your role in this project does not allow this"
@@ -41,3 +41,51 @@ def member_project_ids(user: User, need: ProjectRole = ProjectRole.VIEWER):
     """A SELECT of the ids of the projects where ``user`` holds at least ``need`` (for list queries)."""
     roles = [role.value for role in ProjectRole if role.allows(need)]
     return select(ProjectMember.project_id).where(ProjectMember.user_id == user.id, ProjectMember.role.in_(roles))
+
+
+TASK_NOT_FOUND = "Task not found"
+
+
+def task_role(task: Task, user: User) -> ProjectRole | None:
+    """``user``'s role over one task: its project's role, or for a personal task editor (owner), admin (site admin)."""
+    if task.project_id is not None:
+        return role_in(task.project_id, user)
+    if user.is_admin:
+        return ProjectRole.ADMIN
+    # The owner reads and changes a personal task; deleting one stays a site admin's (the seed rule).
+    return ProjectRole.EDITOR if task.owner_id == user.id else None
+
+
+def task_for(task_id: int, user: User, need: ProjectRole) -> tuple[Task, ProjectRole]:
+    """The task and ``user``'s role over it, when that role allows what ``need`` allows.
+
+    :raises DomainError 404: no such task, or one ``user`` cannot see (the same answer)
+    :raises DomainError 403: a task ``user`` sees with a role lower than ``need``
+    """
+    task = db.session.get(Task, task_id)
+    role = task_role(task, user) if task is not None else None
+    if role is None:
+        raise DomainError(404, TASK_NOT_FOUND)
+    if not role.allows(need):
+        raise DomainError(403, ROLE_TOO_LOW)
+    return task, role
+
+
+def administers_a_project(user: User) -> bool:
+    """True when ``user`` is an admin of at least one project (may try to delete tasks)."""
+    return db.session.scalar(select(member_project_ids(user, ProjectRole.ADMIN).exists())) or False
+
+
+def visible_tasks_condition(user: User):
+    """The WHERE clause of every task listing: ``user``'s personal tasks and those of their projects."""
+    return or_(and_(Task.project_id.is_(None), Task.owner_id == user.id),
+               Task.project_id.in_(member_project_ids(user)))
+
+
+# Does this user belong to any project? Built once: the no-project listing asks it on every request.
+HAS_PROJECTS = select(ProjectMember.id).where(ProjectMember.user_id == bindparam("user_id")).limit(1)
+
+
+def has_projects(user: User) -> bool:
+    """True when ``user`` is a member of any project (a plain statement: the fast path's only extra cost)."""
+    return db.session.connection().execute(HAS_PROJECTS, {"user_id": user.id}).first() is not None
