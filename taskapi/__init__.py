@@ -5,7 +5,7 @@ import os
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_from_env, instance_path_from_env
-from taskapi import cli, ops, pages, tasks, users
+from taskapi import cli, ops, pages, projects, tasks, users
 from taskapi.auth import limits, tokens
 from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.notifications import install_notification_hooks
@@ -68,7 +68,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Mount the API blueprints (documented in /openapi.json), Swagger UI's assets and the account pages."""
-    for blueprint in (auth_bp, tasks.bp, users.bp, ops.bp):
+    for blueprint in (auth_bp, tasks.bp, projects.bp, users.bp, ops.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
     app.register_blueprint(pages.bp)

@@ -12,6 +12,7 @@ from flask import has_request_context, request
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent, utcnow
+from taskapi.signals import ProjectEventType
 
 EVENT_TYPES = frozenset({
     "login.succeeded", "login.failed", "logout", "logout.all", "logout.others", "session.revoked",
@@ -19,7 +20,7 @@ EVENT_TYPES = frozenset({
     "email.changed", "email.verified", "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin",
     "recovery_code.used", "passkey.added", "passkey.removed", "account.disabled", "account.enabled",
     "role.changed", "account.deleted",
-})
+}) | {str(kind) for kind in ProjectEventType if not kind.startswith(("task.", "webhook."))}  # a member's project events
 USER_AGENT_MAX = 200
 
 security_log = logging.getLogger("taskapi.security")
