@@ -160,3 +160,41 @@ def test_a_removed_member_loses_the_tasks_at_once_and_is_unassigned(client, peop
     assert client.get(f"/tasks/{board['p2']}", headers=people["cyd"]).status_code == 404
     assert titles(client, "/tasks", people["cyd"]) == ([], "0")
     assert client.get(f"/tasks/{board['p2']}", headers=people["ada"]).get_json()["assignee"] is None
+
+
+def test_site_admins_list_every_task_or_one_creators(client, people, board, admin_headers):
+    assert titles(client, "/tasks?all=true", admin_headers) == (
+        ["ada alone", "dan alone", "shared one", "shared two"], "4")
+    assert titles(client, "/tasks?owner=bob", admin_headers) == (["shared one", "shared two"], "2")
+    assert titles(client, "/tasks", admin_headers) == ([], "0")  # a site admin's own listing is their own
+
+
+def test_events_of_project_tasks_carry_the_members_document(client, people, project, board):
+    client.patch(f"/tasks/{board['p1']}", json={"completed": True}, headers=people["bob"])
+    client.delete(f"/tasks/{board['p1']}", headers=people["ada"])
+    trail = client.get(f"/projects/{project['id']}/events", headers=people["ada"]).get_json()
+    deleted = next(event for event in trail if event["type"] == "task.deleted")
+    assert deleted["details"]["data"]["title"] == "shared one" and deleted["details"]["data"]["completed"] is True
+    assert not {"task.created", "task.updated", "task.completed"} & {event["type"] for event in trail}
+
+
+def test_every_change_to_a_project_task_is_announced_once(client, people, project, board):
+    from taskapi.signals import project_event
+
+    heard = []
+
+    def listen(project_id, **event):
+        heard.append((project_id, str(event["type"]), event["data"].get("title")))
+
+    project_event.connect(listen)
+    try:
+        task = client.post("/tasks", json={"title": "new", "project_id": project["id"]}, headers=people["bob"])
+        url = f"/tasks/{task.get_json()['id']}"
+        client.patch(url, json={"title": "renamed"}, headers=people["bob"])
+        client.patch(url, json={"completed": True}, headers=people["bob"])
+        client.delete(url, headers=people["ada"])
+        client.post("/tasks", json={"title": "personal"}, headers=people["bob"])  # not a project's: silent
+    finally:
+        project_event.disconnect(listen)
+    assert heard == [(project["id"], "task.created", "new"), (project["id"], "task.updated", "renamed"),
+                     (project["id"], "task.completed", "renamed"), (project["id"], "task.deleted", "renamed")]
