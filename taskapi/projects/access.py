@@ -39,8 +39,15 @@ def project_for(project_id: int, user: User, need: ProjectRole) -> tuple[Project
 
 def member_project_ids(user: User, need: ProjectRole = ProjectRole.VIEWER):
     """A SELECT of the ids of the projects where ``user`` holds at least ``need`` (for list queries)."""
+    return project_ids_of(user.id, need)
+
+
+def project_ids_of(user_id, need: ProjectRole = ProjectRole.VIEWER):
+    """member_project_ids() for a user id, or a bind parameter standing for one (prepared statements)."""
+    if need == ProjectRole.VIEWER:  # every role allows viewing
+        return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
     roles = [role.value for role in ProjectRole if role.allows(need)]
-    return select(ProjectMember.project_id).where(ProjectMember.user_id == user.id, ProjectMember.role.in_(roles))
+    return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id, ProjectMember.role.in_(roles))
 
 
 TASK_NOT_FOUND = "Task not found"
@@ -78,8 +85,12 @@ def administers_a_project(user: User) -> bool:
 
 def visible_tasks_condition(user: User):
     """The WHERE clause of every task listing: ``user``'s personal tasks and those of their projects."""
-    return or_(and_(Task.project_id.is_(None), Task.owner_id == user.id),
-               Task.project_id.in_(member_project_ids(user)))
+    return visible_to(user.id)
+
+
+def visible_to(user_id):
+    """visible_tasks_condition() for a user id, or a bind parameter standing for one (prepared statements)."""
+    return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
 
 
 # Does this user belong to any project? Built once: the no-project listing asks it on every request.
