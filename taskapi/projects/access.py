@@ -93,8 +93,9 @@ def visible_to(user_id):
     return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
 
 
-# Does this user belong to any project? Built once: the no-project listing asks it on every request.
-HAS_PROJECTS = select(ProjectMember.id).where(ProjectMember.user_id == bindparam("user_id")).limit(1)
+# Does this user belong to any project? Built once (every unfiltered listing asks); ix_project_members_user
+# answers it alone.
+HAS_PROJECTS = select(ProjectMember.project_id).where(ProjectMember.user_id == bindparam("user_id")).limit(1)
 
 
 def has_projects(user: User) -> bool:

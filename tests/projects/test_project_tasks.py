@@ -198,3 +198,15 @@ def test_every_change_to_a_project_task_is_announced_once(client, people, projec
         project_event.disconnect(listen)
     assert heard == [(project["id"], "task.created", "new"), (project["id"], "task.updated", "renamed"),
                      (project["id"], "task.completed", "renamed"), (project["id"], "task.deleted", "renamed")]
+
+
+def test_put_keeps_the_project_unless_it_names_another(client, people, project, board):
+    url = f"/tasks/{board['p1']}"
+    kept = client.put(url, json={"title": "kept", "assignee": "cyd"}, headers=people["bob"])
+    assert kept.status_code == 200 and kept.get_json()["project_id"] == project["id"]
+    assert kept.get_json()["assignee"] == "cyd"
+    cleared = client.put(url, json={"title": "kept"}, headers=people["bob"])  # replace: no assignee given
+    assert cleared.get_json()["assignee"] is None
+    personal = client.put(url, json={"title": "mine", "project_id": None}, headers=people["bob"])
+    assert personal.status_code == 200 and personal.get_json()["project_id"] is None
+    assert client.get(url, headers=people["cyd"]).status_code == 404
