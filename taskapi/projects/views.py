@@ -26,8 +26,9 @@ def load_project(project_id):
     :raises 404: no such project, or not a member (the same answer)
     :raises 403: a member whose role is too low
     """
-    default = ProjectRole.VIEWER if request.method in ("GET", "HEAD") else ProjectRole.ADMIN
-    return project_for(project_id, current_user, NEEDS.get((request.endpoint, request.method), default))
+    method = "GET" if request.method == "HEAD" else request.method  # HEAD answers GET's headers: same need
+    default = ProjectRole.VIEWER if method == "GET" else ProjectRole.ADMIN
+    return project_for(project_id, current_user, NEEDS.get((request.endpoint, method), default))
 
 
 @bp.route("", strict_slashes=False)

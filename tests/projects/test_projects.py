@@ -117,3 +117,9 @@ def test_the_audit_trail_and_the_security_log_of_the_person_concerned(client, pe
                                                       "role": "editor", "old_role": "viewer"}
     only = client.get(f"{url}/events?type=project.updated", headers=people["ada"]).get_json()
     assert [e["type"] for e in only] == ["project.updated"]
+
+
+def test_head_needs_what_get_needs(client, people, project):
+    assert client.head(f"/projects/{project['id']}/events", headers=people["cyd"]).status_code == 403
+    assert client.head(f"/projects/{project['id']}/events", headers=people["ada"]).status_code == 200
+    assert client.head(f"/projects/{project['id']}", headers=people["dan"]).status_code == 404
