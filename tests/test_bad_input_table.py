@@ -4,7 +4,10 @@ import json
 
 import pytest
 
+from taskapi.extensions import db
 from taskapi.http.shallow_json import MAX_DEPTH
+from taskapi.models import ProjectRole, User
+from taskapi.projects.members import add_member
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import operations, params
@@ -38,14 +41,24 @@ HOSTILE = {
 
 
 @pytest.fixture
-def world(client, auth, admin_headers, create_task):
+def world(app, client, auth, admin_headers, create_task):
     headers = auth.headers("ada")
     task = create_task(headers, "survivor", description="keep me")
     bob_id = client.get("/auth/me", headers=auth.headers("bob")).get_json()["id"]
     _, passkey = add_passkey(client, headers)
     refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
+    project = client.post("/projects", json={"name": "Launch"}, headers=headers).get_json()
+    with app.app_context():  # bob joins ada's project, so the member routes reach their bodies
+        add_member(project["id"], db.session.get(User, bob_id), ProjectRole.VIEWER, actor_id=None)
+        db.session.commit()
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
-            "refresh": {"Authorization": f"Bearer {refresh}"}}
+            "project": project["id"], "refresh": {"Authorization": f"Bearer {refresh}"}}
+
+
+def world_ids(world):
+    """The ids the paths need: ada's task, passkey and project, and bob (a member of that project)."""
+    return {"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"],
+            "project_id": world["project"]}
 
 
 def send(client, world, operation, body, content_type):
@@ -57,7 +70,7 @@ def send(client, world, operation, body, content_type):
         headers = world["refresh"]
     else:
         headers = world["admin"] if operation.admin_only else world["headers"]
-    url = operation.url({"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"]})
+    url = operation.url(world_ids(world))
     return client.open(url, method=operation.method, data=body, content_type=content_type, headers=headers)
 
 
@@ -98,7 +111,7 @@ def test_hostile_body(client, world, operation, kind, decoded_depths):
 @pytest.mark.parametrize("operation", params(op for op in operations(method="GET") if op.query))
 def test_hostile_query_strings(client, world, operation, query):
     headers = world["admin"] if operation.admin_only else world["headers"]
-    response = client.get(f"{operation.url(world['task']['id'])}?{query}", headers=headers)
+    response = client.get(f"{operation.url(world_ids(world))}?{query}", headers=headers)
     assert response.status_code in (200, 422), response.get_data(as_text=True)[:200]
     if response.status_code == 422:
         assert response.mimetype == "application/problem+json"

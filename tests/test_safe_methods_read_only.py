@@ -40,7 +40,9 @@ def on_postgresql(app):
 @pytest.mark.parametrize("operation", params(operations(method="GET")))
 def test_safe_methods_never_write(client, admin_headers, user_headers, create_task, executed, operation):
     task = create_task(admin_headers)
-    ids = {"task_id": task["id"], "user_id": client.get("/auth/me", headers=admin_headers).get_json()["id"]}
+    project = client.post("/projects", json={"name": "Launch"}, headers=admin_headers).get_json()
+    ids = {"task_id": task["id"], "user_id": client.get("/auth/me", headers=admin_headers).get_json()["id"],
+           "project_id": project["id"]}
     executed.clear()
     answers = {}
     for caller, headers in {"admin": admin_headers, "user": user_headers, "nobody": {}}.items():

@@ -4,7 +4,8 @@ Revision ID: 0011_project_tasks
 Revises: 0010_projects
 Create Date: 2026-12-06 11:00:00
 
-Existing tasks become personal tasks (project_id NULL); users.task_count keeps counting them.
+Existing tasks become personal tasks (project_id NULL); users.task_count keeps counting them;
+users.project_count and projects.task_count are the counts the listings read instead of counting.
 Downgrade drops the project tasks first (they have no place in the older schema) and
 recounts users.task_count over what is left.
 """
@@ -61,9 +62,16 @@ def upgrade():
         sqlite_autoincrement=True,
     )
     op.create_index('ix_project_events_project_at', 'project_events', ['project_id', 'at', 'id'])
+    # Native ADD COLUMN: a batch would rebuild users without its expression indexes.
+    op.add_column('users', sa.Column('project_count', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('projects', sa.Column('task_count', sa.Integer(), server_default='0', nullable=False))
+    op.execute('UPDATE users SET project_count = '
+               '(SELECT count(*) FROM project_members WHERE project_members.user_id = users.id)')
 
 
 def downgrade():
+    op.drop_column('projects', 'task_count')
+    op.drop_column('users', 'project_count')
     op.drop_index('ix_project_events_project_at', table_name='project_events')
     op.drop_table('project_events')
     op.execute('DELETE FROM tasks WHERE project_id IS NOT NULL')

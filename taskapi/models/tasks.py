@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import db
+from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
 
@@ -69,18 +70,28 @@ ADJUST_TASK_COUNT = (update(User.__table__).where(User.__table__.c.id == bindpar
                      .values(task_count=User.__table__.c.task_count + bindparam("delta")))
 
 
+ADJUST_PROJECT_TASK_COUNT = (update(Project.__table__).where(Project.__table__.c.id == bindparam("project_id"))
+                             .values(task_count=Project.__table__.c.task_count + bindparam("delta")))
+
+
 def adjust_task_count(connection, owner_id, delta):
     """Keep users.task_count (the owner's personal tasks) exact in the same transaction as the write."""
     connection.execute(ADJUST_TASK_COUNT, {"owner_id": owner_id, "delta": delta})
 
 
+def count_task(connection, owner_id, project_id, delta):
+    """Count a task in (``delta`` 1) or out of (-1) where it lives: its project, or its owner's personal tasks."""
+    if project_id is None:
+        adjust_task_count(connection, owner_id, delta)
+    else:
+        connection.execute(ADJUST_PROJECT_TASK_COUNT, {"project_id": project_id, "delta": delta})
+
+
 @event.listens_for(Task, "after_insert")
 def count_inserted_task(mapper, connection, task):
-    if task.project_id is None:
-        adjust_task_count(connection, task.owner_id, 1)
+    count_task(connection, task.owner_id, task.project_id, 1)
 
 
 @event.listens_for(Task, "after_delete")
 def count_deleted_task(mapper, connection, task):
-    if task.project_id is None:
-        adjust_task_count(connection, task.owner_id, -1)
+    count_task(connection, task.owner_id, task.project_id, -1)

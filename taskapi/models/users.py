@@ -37,6 +37,9 @@ class User(db.Model):
     # The personal tasks (project_id NULL) this user owns, maintained with every task insert, delete and
     # move, so X-Total-Count never counts a million rows.
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The projects this user is a member of, maintained with every membership insert and delete: a
+    # listing of someone in no project skips the projects without asking the database.
+    project_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Due-date reminder digest ("off" or "daily") at REMINDER_HOUR in this IANA zone (None: UTC).
     reminders: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     timezone: Mapped[str | None] = mapped_column(String(64))

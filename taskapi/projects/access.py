@@ -1,6 +1,6 @@
 """The one answer to "may they?" for a project or a task: membership, role, and a site admin's powers."""
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
@@ -93,11 +93,7 @@ def visible_to(user_id):
     return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
 
 
-# Does this user belong to any project? Built once (every unfiltered listing asks); ix_project_members_user
-# answers it alone.
-HAS_PROJECTS = select(ProjectMember.project_id).where(ProjectMember.user_id == bindparam("user_id")).limit(1)
-
-
-def has_projects(user: User) -> bool:
-    """True when ``user`` is a member of any project (a plain statement: the fast path's only extra cost)."""
-    return db.session.connection().execute(HAS_PROJECTS, {"user_id": user.id}).first() is not None
+# The tasks of the projects a user belongs to, from the maintained counts (a member's X-Total-Count).
+PROJECT_TASKS = (select(func.coalesce(func.sum(Project.task_count), 0))
+                 .join(ProjectMember, ProjectMember.project_id == Project.id)
+                 .where(ProjectMember.user_id == bindparam("user_id")))

@@ -1,6 +1,6 @@
 """Project verbs: create, list, rename, delete; each announces what it changed."""
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, update
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
@@ -71,5 +71,9 @@ def update_project(project: Project, role: ProjectRole, changes: dict, actor: Us
 def delete_project(project: Project, role: ProjectRole, actor: User) -> None:
     """Delete the project; its members and tasks go with it (ON DELETE CASCADE)."""
     announce(project.id, ProjectEventType.PROJECT_DELETED, actor_id=actor.id, data=project_document(project, role))
+    # The cascade deletes the memberships in the database, past the ORM's counting listeners.
+    members = select(ProjectMember.user_id).where(ProjectMember.project_id == project.id)
+    db.session.execute(update(User).where(User.id.in_(members)).values(project_count=User.project_count - 1)
+                       .execution_options(synchronize_session=False))
     db.session.delete(project)
     db.session.flush()

@@ -13,7 +13,7 @@ from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.pagination import PageArgsSchema, PreparedPages, SortKey
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.projects.access import has_projects, visible_tasks_condition, visible_to
+from taskapi.projects.access import PROJECT_TASKS, visible_tasks_condition, visible_to
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
@@ -122,7 +122,6 @@ OWNER_PAGES = PreparedPages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"
 # A member's unfiltered listing: the same union as visible_tasks_condition(), its statements built once.
 MEMBER_USER = bindparam("user_id")
 MEMBER_PAGES = PreparedPages(TASK_ROW.where(visible_to(MEMBER_USER)))
-MEMBER_COUNT = select(func.count()).select_from(Task).where(visible_to(MEMBER_USER))
 
 
 def sort_values(sort_key, task):
@@ -137,14 +136,15 @@ def sort_values(sort_key, task):
 def owner_page(args):
     """(rows, headers) of the caller's unfiltered listing, from prepared statements; None for any other listing.
 
-    For a caller in no project the visible tasks are exactly their personal ones, counted in
-    users.task_count; a member's are the union, counted.
+    For a caller in no project (users.project_count, read with the user) the visible tasks are
+    their personal ones, counted in users.task_count; a member's add their projects' task_count.
     """
     if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS):
         return None
     sort_key = SORT_KEYS[args["sort"]]
-    if has_projects(current_user):
-        total = db.session.connection().execute(MEMBER_COUNT, {"user_id": current_user.id}).scalar_one()
+    if current_user.project_count:
+        in_projects = db.session.connection().execute(PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
+        total = current_user.task_count + in_projects
         return MEMBER_PAGES.fetch(db.session, sort_key, args, total, lambda task: sort_values(sort_key, task),
                                   user_id=current_user.id)
     return OWNER_PAGES.fetch(db.session, sort_key, args, current_user.task_count,

@@ -8,7 +8,7 @@ from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.etags import require_if_match
 from taskapi.models import ProjectMember, ProjectRole, Task, User, utcnow
-from taskapi.models.tasks import adjust_task_count
+from taskapi.models.tasks import count_task
 from taskapi.projects.access import project_for
 from taskapi.signals import ProjectEventType, announce
 from taskapi.tasks.schemas import TaskRow, task_document
@@ -74,9 +74,8 @@ def insert_task(owner_id, data):
               "assignee_id": assignee_id_for(data["assignee"], project_id, owner_id)}
     task_id = db.session.execute(INSERT_TASK, values).scalar_one()
     task = TaskRow(id=task_id, **values)
-    if project_id is None:
-        adjust_task_count(db.session.connection(), owner_id, 1)
-    else:
+    count_task(db.session.connection(), owner_id, project_id, 1)
+    if project_id is not None:
         announce(project_id, ProjectEventType.TASK_CREATED, actor_id=current_user.id, data=member_document(task))
     return task
 
@@ -91,8 +90,8 @@ def move_task(task, project_id):
         project_for(project_id, current_user, ProjectRole.EDITOR)
     elif task.owner_id != current_user.id and not current_user.is_admin:
         raise DomainError(403, OWNER_ONLY)
-    if (task.project_id is None) != (project_id is None):  # users.task_count counts personal tasks only
-        adjust_task_count(db.session.connection(), task.owner_id, 1 if project_id is None else -1)
+    count_task(db.session.connection(), task.owner_id, task.project_id, -1)
+    count_task(db.session.connection(), task.owner_id, project_id, 1)
     task.project_id = project_id
 
 

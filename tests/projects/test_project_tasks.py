@@ -210,3 +210,33 @@ def test_put_keeps_the_project_unless_it_names_another(client, people, project, 
     personal = client.put(url, json={"title": "mine", "project_id": None}, headers=people["bob"])
     assert personal.status_code == 200 and personal.get_json()["project_id"] is None
     assert client.get(url, headers=people["cyd"]).status_code == 404
+
+
+def test_the_maintained_counts_match_the_rows(app, client, people, project, board, join):
+    """users.task_count (personal tasks), users.project_count and projects.task_count after every kind of change."""
+    from sqlalchemy import func, select
+
+    from taskapi.extensions import db
+    from taskapi.models import Project, ProjectMember, Task, User
+
+    other = client.post("/projects", json={"name": "Other"}, headers=people["dan"]).get_json()
+    join(other["id"], "bob", "editor")
+    client.patch(f"/tasks/{board['p1']}", json={"project_id": other["id"]}, headers=people["bob"])
+    client.patch(f"/tasks/{board['p2']}", json={"project_id": None, "assignee": None}, headers=people["bob"])
+    client.patch(f"/tasks/{board['ada']}", json={"project_id": project["id"]}, headers=people["ada"])
+    client.delete(f"/tasks/{board['ada']}", headers=people["ada"])
+    client.delete(f"/projects/{other['id']}", headers=people["dan"])
+    with app.app_context():
+        for user in db.session.scalars(select(User)):
+            personal = db.session.scalar(select(func.count()).select_from(Task).where(
+                Task.owner_id == user.id, Task.project_id.is_(None)))
+            memberships = db.session.scalar(select(func.count()).select_from(ProjectMember).where(
+                ProjectMember.user_id == user.id))
+            assert (user.task_count, user.project_count) == (personal, memberships), user.username
+        for row in db.session.scalars(select(Project)):
+            assert row.task_count == db.session.scalar(select(func.count()).select_from(Task).where(
+                Task.project_id == row.id))
+    for name in ("ada", "bob", "cyd", "dan"):
+        listed = client.get("/tasks?per_page=1", headers=people[name])
+        assert int(listed.headers["X-Total-Count"]) == len(client.get("/tasks?per_page=100",
+                                                                      headers=people[name]).get_json())
