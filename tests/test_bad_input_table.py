@@ -17,7 +17,7 @@ ROUTES = operations(body="json")
 # Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out;
 # passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token).
 OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout",
-                 "POST /auth/passkeys/login/options", "POST /auth/refresh"}
+                 "POST /auth/passkeys/login/options", "POST /auth/refresh", "PATCH /projects/{project_id}"}
 # Authenticated by a refresh token, so the body is parsed only after one is verified (401 first).
 REFRESH_TOKEN_ROUTES = {"POST /auth/refresh"}
 HOSTILE = {
