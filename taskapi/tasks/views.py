@@ -11,8 +11,15 @@ from taskapi.models import ProjectRole
 from taskapi.projects.access import administers_a_project, task_for
 from taskapi.tasks import bp
 from taskapi.tasks.listing import SORT_KEYS, TaskListArgsSchema, listing_query, owner_page, sort_values
-from taskapi.tasks.schemas import TaskPatchSchema, TaskSchema, TaskWriteSchema, task_document, task_documents
-from taskapi.tasks.writes import delete_task, insert_task, update_task, user_names
+from taskapi.tasks.schemas import (
+    TaskPatchSchema,
+    TaskSchema,
+    TaskWriteSchema,
+    row_user_ids,
+    task_document,
+    task_documents,
+)
+from taskapi.tasks.writes import delete_task, insert_task, names_of, update_task, user_names
 
 # What each method needs over the task its URL names (taskapi.projects.access.task_for).
 NEEDS = {"GET": ProjectRole.VIEWER, "HEAD": ProjectRole.VIEWER, "PATCH": ProjectRole.EDITOR,
@@ -53,7 +60,7 @@ class Tasks(MethodView):
             page = fetch_page(db.session, query, sort_key, args, total, lambda task: sort_values(sort_key, task))
         tasks, headers = page
         # jsonify, like task_response(): TaskSchema only documents it
-        return jsonify(task_documents(tasks, user_names(tasks))), 200, headers
+        return jsonify(task_documents(tasks, names_of(row_user_ids(tasks)))), 200, headers
 
     @bp.protected()
     @bp.doc(responses={201: {"links": task_links()}})

@@ -20,9 +20,13 @@ OWNER_ONLY = "Only the task's owner may make it a personal task"
 
 def user_names(tasks):
     """{user id: username} for the owners and assignees of ``tasks``: the caller without a query."""
+    return names_of({task.owner_id for task in tasks} | {task.assignee_id for task in tasks})
+
+
+def names_of(user_ids):
+    """{user id: username} for ``user_ids`` (None ignored): the caller without a query, others in one."""
     names = {current_user.id: current_user.username}
-    others = {task.owner_id for task in tasks} | {task.assignee_id for task in tasks}
-    others -= names.keys() | {None}
+    others = set(user_ids) - names.keys() - {None}
     if others:
         names.update(db.session.execute(select(User.id, User.username).where(User.id.in_(others))).all())
     return names
