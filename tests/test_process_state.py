@@ -25,6 +25,7 @@ PER_PROCESS_CACHES = {
     ("taskapi.auth.passwords", "_bcrypt_pools"): "this process's hashing threads",
     ("taskapi.db.sqlite_writes", "_locks"): "this process's SQLite write locks (workers meet on an flock)",
     ("taskapi.db.request_session", "_autocommit_engines"): "each engine's AUTOCOMMIT twin (same pool, no data)",
+    ("taskapi.signals", "signals"): "blinker's namespace of signals; receivers connect at import, alike everywhere",
 }
 
 
