@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Before any module imports huey: it keeps huey's optional Redis and PostgreSQL drivers out of a worker.
 import taskapi.db.drivers  # noqa: F401
 from config import config_from_env, instance_path_from_env
-from taskapi import cli, ops, pages, tasks, users, webhooks
+from taskapi import cli, ops, pages, projects, tasks, users, webhooks
 from taskapi.auth import limits, token_auth, tokens
 from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.notifications import install_notification_hooks
@@ -75,7 +75,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Mount the API blueprints (documented in /openapi.json), Swagger UI's assets and the account pages."""
-    for blueprint in (auth_bp, tasks.bp, users.bp, ops.bp, webhooks.bp):
+    for blueprint in (auth_bp, tasks.bp, projects.bp, users.bp, ops.bp, webhooks.bp):
         api.register_blueprint(blueprint)
     api.register_blueprint(invitations.bp)
     app.register_blueprint(docs_assets)

@@ -100,7 +100,7 @@ def world(client, auth, admin_headers, create_task):
                                               "current_password": PASSWORD}, headers=ada).get_json()
     return {"user": ada, "admin": admin_headers,
             "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
-                    **project_world(client, ada, "ada")}}
+                    **project_world(client, ada)}}
 
 
 def body_params(selected, without_body=False):

@@ -15,7 +15,7 @@ ROUTES = operations(body="json")
 # Where every field is optional, no body at all is a valid request (PATCH a task or, as admin, a user; log out;
 # passkey sign-in options, discoverable; refresh with the refresh token as the Bearer token; PATCH a webhook).
 OPTIONAL_BODY = {"PATCH /tasks/{task_id}", "PATCH /users/{user_id}", "POST /auth/logout",
-                 "POST /auth/passkeys/login/options", "POST /auth/refresh",
+                 "POST /auth/passkeys/login/options", "POST /auth/refresh", "PATCH /projects/{project_id}",
                  "PATCH /projects/{project_id}/webhooks/{webhook_id}"}
 # Authenticated by a refresh token, so the body is parsed only after one is verified (401 first).
 REFRESH_TOKEN_ROUTES = {"POST /auth/refresh"}
@@ -47,11 +47,12 @@ def world(client, auth, admin_headers, create_task):
     _, passkey = add_passkey(client, headers)
     refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
     return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
-            "refresh": {"Authorization": f"Bearer {refresh}"}, "projects": project_world(client, headers, "ada")}
+            "projects": project_world(client, headers, members=[bob_id]),  # bob in it: member routes reach bodies
+            "refresh": {"Authorization": f"Bearer {refresh}"}}
 
 
 def path_ids(world):
-    """The ids of the world's rows, by path parameter name."""
+    """The ids the paths need: ada's task, passkey and project (bob a member of it), its webhook and invitation."""
     return {"task_id": world["task"]["id"], "user_id": world["user"], "passkey_id": world["passkey"],
             **world["projects"]}
 

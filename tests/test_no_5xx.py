@@ -83,7 +83,7 @@ def world(client, auth, admin_headers, create_task):
     tasks = [create_task(user, f"task {number}", due_date=f"2030-01-{number + 1:02d}") for number in range(5)]
     ada_id = client.get("/auth/me", headers=user).get_json()["id"]
     return {"user": user, "admin": admin_headers, "ids": {"task_id": tasks[0]["id"], "user_id": ada_id,
-                                                          **project_world(client, user, "ada")}}
+                                                          **project_world(client, user)}}
 
 
 def assert_2xx_or_4xx_problem(response, url):

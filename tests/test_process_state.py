@@ -27,7 +27,6 @@ PER_PROCESS_CACHES = {
     ("taskapi.db.sqlite_writes", "_locks"): "this process's SQLite write locks (workers meet on an flock)",
     ("taskapi.db.request_session", "_autocommit_engines"): "each engine's AUTOCOMMIT twin (same pool, no data)",
     ("taskapi.auth.access_tokens", "_hash_keys"): "the access-token hashing keys derived from each secret",
-    ("taskapi.signals", "signals"): "blinker's namespace of signal objects (receivers, no data)",
 }
 
 

@@ -1,7 +1,7 @@
 """invitations: project invitations bound to an address, known by a token digest
 
 Revision ID: 0013_invitations
-Revises: 0011_hardening_b
+Revises: 0012_project_tasks
 Create Date: 2026-12-06 10:30:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013_invitations'
-down_revision = '0011_hardening_b'
+down_revision = '0012_project_tasks'
 branch_labels = None
 depends_on = None
 

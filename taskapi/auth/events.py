@@ -12,6 +12,7 @@ from flask import has_request_context, request
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent, utcnow
+from taskapi.signals import ProjectEventType
 
 EVENT_TYPES = frozenset({
     "login.succeeded", "login.failed", "logout", "logout.all", "logout.others", "session.revoked",
@@ -20,6 +21,8 @@ EVENT_TYPES = frozenset({
     "recovery_code.used", "passkey.added", "passkey.removed", "account.disabled", "account.enabled",
     "role.changed", "account.deleted", "reauth.failed", "token.created", "token.revoked",
 })
+# A member's project events, copied here by taskapi.projects.audit (tests/projects produce each one).
+PROJECT_EVENT_TYPES = frozenset(str(kind) for kind in ProjectEventType if not kind.startswith(("task.", "webhook.")))
 USER_AGENT_MAX = 200
 
 security_log = logging.getLogger("taskapi.security")
@@ -38,7 +41,7 @@ def client_user_agent():
 
 def record(event_type, user=None, *, session_id=None, user_id=None, **details):
     """Store an event in the current transaction and log it; returns the row."""
-    if event_type not in EVENT_TYPES:
+    if event_type not in EVENT_TYPES and event_type not in PROJECT_EVENT_TYPES:
         raise ValueError(f"unknown security event type {event_type!r}")
     event = SecurityEvent(type=event_type, at=utcnow(), user_id=user.id if user is not None else user_id,
                           session_id=session_id, ip=client_ip(), user_agent=client_user_agent(), details=details)

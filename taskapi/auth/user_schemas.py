@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from taskapi.auth.events import EVENT_TYPES
+from taskapi.auth.events import EVENT_TYPES, PROJECT_EVENT_TYPES
 from taskapi.auth.password_policy import password_problems
 from taskapi.http.contract import BUDGETED
 from taskapi.http.fields import AwareDateTimeFilter, UTCTimestamp
@@ -133,7 +133,7 @@ class SecurityEventSchema(Schema):
 class EventArgsSchema(PageArgsSchema):
     """Filters of an event listing: one type, and a time range."""
 
-    type = fields.String(load_default=None, validate=validate.OneOf(sorted(EVENT_TYPES)))
+    type = fields.String(load_default=None, validate=validate.OneOf(sorted(EVENT_TYPES | PROJECT_EVENT_TYPES)))
     since = AwareDateTimeFilter(load_default=None, metadata={"description": "at or after (ISO 8601 with offset)"})
     until = AwareDateTimeFilter(load_default=None, metadata={"description": "before (ISO 8601 with offset)"})
 

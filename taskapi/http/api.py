@@ -59,8 +59,9 @@ def require_access(admin=False, scope=None):
     A token without ``scope`` gets 403 ``insufficient_scope``, and so does every token on an
     operation that declares INTERACTIVE (or nothing). The authenticator registered under
     ``ACCESS_TOKEN_AUTHENTICATOR`` answers None for a bearer token that is not an access token (a
-    JWT then), else the token's scopes, having made its account ``current_user``. The role is read
-    from the database user, not the token, so a demotion bites at once.
+    JWT then), else the token's scopes, having made its account ``current_user``. ``admin`` may
+    also be a predicate of the user that lets some non-admins through (project admins deleting
+    tasks). The role is read from the database user, not the token, so a demotion bites at once.
     """
     token = bearer_token()
     authenticate = current_app.extensions.get(ACCESS_TOKEN_AUTHENTICATOR)
@@ -69,7 +70,7 @@ def require_access(admin=False, scope=None):
         verify_jwt_in_request()
     elif scope is None or scope == INTERACTIVE or scope not in granted:
         raise insufficient_scope(scope)
-    if admin and not current_user.is_admin:
+    if admin and not current_user.is_admin and not (callable(admin) and admin(current_user)):
         raise DomainError(403, ADMIN_REQUIRED)
 
 

@@ -5,7 +5,7 @@ from taskapi.models.account_tokens import TOKEN_PURPOSES, AccountToken, Recovery
 from taskapi.models.failure_budgets import FailureBudget
 from taskapi.models.invitations import InvitationStatus, ProjectInvitation
 from taskapi.models.passkeys import CEREMONIES, Passkey, WebAuthnChallenge
-from taskapi.models.projects import Project, ProjectMember, ProjectRole
+from taskapi.models.projects import Project, ProjectEvent, ProjectMember, ProjectRole
 from taskapi.models.reminders import REMINDER_CHOICES, ReminderDigest
 from taskapi.models.second_step import SecondStep
 from taskapi.models.security_events import SecurityEvent
@@ -18,7 +18,8 @@ from taskapi.models.webhooks import DeliveryStatus, DisabledReason, Webhook, Web
 # Every name imported above: the models' public vocabulary.
 __all__ = [
     "AccessToken", "AccountToken", "AuthSession", "CEREMONIES", "DeliveryStatus", "DisabledReason",
-    "FailureBudget", "InvitationStatus", "PRIORITIES", "PRIORITY_NAMES", "Passkey", "Project", "ProjectInvitation",
+    "FailureBudget", "InvitationStatus", "PRIORITIES", "PRIORITY_NAMES", "Passkey", "Project", "ProjectEvent",
+    "ProjectInvitation",
     "ProjectMember", "ProjectRole", "REMINDER_CHOICES", "ROLES", "RecoveryCode", "RefreshToken", "ReminderDigest",
     "SecondStep", "SecurityEvent", "TOKEN_PURPOSES", "Task", "UTCDateTime", "User", "WebAuthnChallenge", "Webhook",
     "WebhookDelivery", "utcnow",

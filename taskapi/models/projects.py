@@ -3,11 +3,12 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, bindparam, event, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapi.extensions import db
 from taskapi.models.types import UTCDateTime, utcnow
+from taskapi.models.users import User
 
 
 class ProjectRole(StrEnum):
@@ -42,6 +43,8 @@ class Project(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Its tasks, maintained with every task insert, delete and move (as users.task_count is for personal ones).
+    task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self):
         return f"<Project {self.id} {self.name!r}>"
@@ -65,3 +68,38 @@ class ProjectMember(db.Model):
 
 
 Index("uq_project_members_project_user", ProjectMember.project_id, ProjectMember.user_id, unique=True)
+
+# Built once, like ADJUST_TASK_COUNT: users.project_count follows every membership row.
+ADJUST_PROJECT_COUNT = (update(User.__table__).where(User.__table__.c.id == bindparam("user_id"))
+                        .values(project_count=User.__table__.c.project_count + bindparam("delta")))
+
+
+@event.listens_for(ProjectMember, "after_insert")
+def count_joined_project(mapper, connection, member):
+    connection.execute(ADJUST_PROJECT_COUNT, {"user_id": member.user_id, "delta": 1})
+
+
+@event.listens_for(ProjectMember, "after_delete")
+def count_left_project(mapper, connection, member):
+    connection.execute(ADJUST_PROJECT_COUNT, {"user_id": member.user_id, "delta": -1})
+
+
+class ProjectEvent(db.Model):
+    """One entry of a project's audit trail: what happened, who did it, to whom (never a secret)."""
+
+    __tablename__ = "project_events"
+    __table_args__ = (
+        Index("ix_project_events_project_at", "project_id", "at", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No foreign key: the trail (project.deleted included) outlives the project; ids are never reused.
+    project_id: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # who did it
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # whom it concerns
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import db
+from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
 
@@ -35,11 +36,17 @@ class Task(db.Model):
         Index("ix_tasks_owner_priority", "owner_id", "priority", "id"),
         Index("ix_tasks_owner_title", "owner_id", "title", "id"),
         Index("ix_tasks_owner_due", "owner_id", "due_date", "id"),
+        # A project's tasks in the default order (the member listing reads one range per project).
+        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        Index("ix_tasks_assignee", "assignee_id"),
         {"sqlite_autoincrement": True},  # a new task never gets a deleted one's id (nor its ETag)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None: a personal task (only its owner and site admins see it).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -52,7 +59,8 @@ class Task(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    owner: Mapped["User"] = relationship(back_populates="tasks")  # noqa: F821
+    owner: Mapped["User"] = relationship(back_populates="tasks", foreign_keys=[owner_id])  # noqa: F821
+    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
 
     def __repr__(self):
         return f"<Task {self.id} owner={self.owner_id}>"
@@ -63,16 +71,28 @@ ADJUST_TASK_COUNT = (update(User.__table__).where(User.__table__.c.id == bindpar
                      .values(task_count=User.__table__.c.task_count + bindparam("delta")))
 
 
+ADJUST_PROJECT_TASK_COUNT = (update(Project.__table__).where(Project.__table__.c.id == bindparam("project_id"))
+                             .values(task_count=Project.__table__.c.task_count + bindparam("delta")))
+
+
 def adjust_task_count(connection, owner_id, delta):
-    """Keep users.task_count exact in the same transaction as the insert or delete."""
+    """Keep users.task_count (the owner's personal tasks) exact in the same transaction as the write."""
     connection.execute(ADJUST_TASK_COUNT, {"owner_id": owner_id, "delta": delta})
+
+
+def count_task(connection, owner_id, project_id, delta):
+    """Count a task in (``delta`` 1) or out of (-1) where it lives: its project, or its owner's personal tasks."""
+    if project_id is None:
+        adjust_task_count(connection, owner_id, delta)
+    else:
+        connection.execute(ADJUST_PROJECT_TASK_COUNT, {"project_id": project_id, "delta": delta})
 
 
 @event.listens_for(Task, "after_insert")
 def count_inserted_task(mapper, connection, task):
-    adjust_task_count(connection, task.owner_id, 1)
+    count_task(connection, task.owner_id, task.project_id, 1)
 
 
 @event.listens_for(Task, "after_delete")
 def count_deleted_task(mapper, connection, task):
-    adjust_task_count(connection, task.owner_id, -1)
+    count_task(connection, task.owner_id, task.project_id, -1)

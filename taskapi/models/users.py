@@ -36,14 +36,18 @@ class User(db.Model):
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The newest 30-second step a code was accepted for: no code is accepted twice (replay guard).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
-    # Maintained with every task insert/delete, so X-Total-Count never counts a million rows.
+    # The personal tasks (project_id NULL) this user owns, maintained with every task insert, delete and
+    # move, so X-Total-Count never counts a million rows.
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The projects this user is a member of, maintained with every membership insert and delete: a
+    # listing of someone in no project skips the projects without asking the database.
+    project_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Due-date reminder digest ("off" or "daily") at REMINDER_HOUR in this IANA zone (None: UTC).
     reminders: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     timezone: Mapped[str | None] = mapped_column(String(64))
 
     tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
-        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Task.owner_id"
     )
 
     # Not a column: the scopes of the personal access token this request authenticated with, or

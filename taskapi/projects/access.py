@@ -1,21 +1,29 @@
-"""The one answer to "may they?" for a project: membership, role, and a site admin's powers."""
+"""The one answer to "may they?" for a project or a task: membership, role, and a site admin's powers.
 
-from sqlalchemy import select
+An access token confined to one project (``token_project_restriction()``) narrows every answer
+here to that project: any other project, and every personal task, is not there for it (404).
+"""
+
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from taskapi.auth.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.models import Project, ProjectMember, ProjectRole, User
+from taskapi.models import Project, ProjectMember, ProjectRole, Task, User
 
 PROJECT_NOT_FOUND = "Project not found"
 ROLE_TOO_LOW = "Your role in this project does not allow this"
+TASK_NOT_FOUND = "Task not found"
 
 
 def role_in(project_id: int, user: User) -> ProjectRole | None:
     """``user``'s role in the project (a site admin counts as its admin), or None for a non-member.
 
-    Read from the database on every call: a removal or demotion bites on the next request.
+    Read from the database on every call: a removal or demotion bites on the next request. None
+    too for a project the request's access token is not confined to.
     """
+    if token_project_restriction() not in (None, project_id):
+        return None
     if user.is_admin:
         return ProjectRole.ADMIN
     role = db.session.scalar(select(ProjectMember.role).where(
@@ -30,10 +38,9 @@ def project_for(project_id: int, user: User, need: ProjectRole) -> tuple[Project
         confined to another project (the same answer)
     :raises DomainError 403: a member whose role is lower than ``need``
     """
-    confined_to = token_project_restriction()
-    project = db.session.get(Project, project_id) if confined_to in (None, project_id) else None
-    role = role_in(project_id, user) if project is not None else None
-    if role is None:
+    role = role_in(project_id, user)
+    project = db.session.get(Project, project_id) if role is not None else None
+    if project is None:
         raise DomainError(404, PROJECT_NOT_FOUND)
     if not role.allows(need):
         raise DomainError(403, ROLE_TOO_LOW)
@@ -42,7 +49,71 @@ def project_for(project_id: int, user: User, need: ProjectRole) -> tuple[Project
 
 def member_project_ids(user: User, need: ProjectRole = ProjectRole.VIEWER):
     """A SELECT of the ids of the projects where ``user`` holds at least ``need`` (for list queries)."""
-    roles = [role.value for role in ProjectRole if role.allows(need)]
-    query = select(ProjectMember.project_id).where(ProjectMember.user_id == user.id, ProjectMember.role.in_(roles))
+    query = project_ids_of(user.id, need)
     confined_to = token_project_restriction()
     return query if confined_to is None else query.where(ProjectMember.project_id == confined_to)
+
+
+def project_ids_of(user_id, need: ProjectRole = ProjectRole.VIEWER):
+    """member_project_ids() for a user id, or a bind parameter standing for one (prepared statements).
+
+    Knows nothing of a confined token: callers with one use member_project_ids().
+    """
+    if need == ProjectRole.VIEWER:  # every role allows viewing
+        return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
+    roles = [role.value for role in ProjectRole if role.allows(need)]
+    return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id, ProjectMember.role.in_(roles))
+
+
+def task_role(task: Task, user: User) -> ProjectRole | None:
+    """``user``'s role over one task: its project's role, or for a personal task editor (owner), admin (site admin)."""
+    if task.project_id is not None:
+        return role_in(task.project_id, user)
+    if token_project_restriction() is not None:
+        return None
+    if user.is_admin:
+        return ProjectRole.ADMIN
+    # The owner reads and changes a personal task; deleting one stays a site admin's (the seed rule).
+    return ProjectRole.EDITOR if task.owner_id == user.id else None
+
+
+def task_for(task_id: int, user: User, need: ProjectRole) -> tuple[Task, ProjectRole]:
+    """The task and ``user``'s role over it, when that role allows what ``need`` allows.
+
+    :raises DomainError 404: no such task, or one ``user`` cannot see (the same answer)
+    :raises DomainError 403: a task ``user`` sees with a role lower than ``need``
+    """
+    task = db.session.get(Task, task_id)
+    role = task_role(task, user) if task is not None else None
+    if role is None:
+        raise DomainError(404, TASK_NOT_FOUND)
+    if not role.allows(need):
+        raise DomainError(403, ROLE_TOO_LOW)
+    return task, role
+
+
+def administers_a_project(user: User) -> bool:
+    """True when ``user`` is an admin of at least one project (may try to delete tasks)."""
+    return db.session.scalar(select(member_project_ids(user, ProjectRole.ADMIN).exists())) or False
+
+
+def visible_tasks_condition(user: User):
+    """The WHERE clause of every task listing: ``user``'s personal tasks and those of their projects.
+
+    With a token confined to a project: that project's tasks only, while ``user`` is a member.
+    """
+    confined_to = token_project_restriction()
+    if confined_to is not None:
+        return and_(Task.project_id == confined_to, Task.project_id.in_(member_project_ids(user)))
+    return visible_to(user.id)
+
+
+def visible_to(user_id):
+    """visible_tasks_condition() for a user id, or a bind parameter standing for one (prepared statements)."""
+    return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
+
+
+# The tasks of the projects a user belongs to, from the maintained counts (a member's X-Total-Count).
+PROJECT_TASKS = (select(func.coalesce(func.sum(Project.task_count), 0))
+                 .join(ProjectMember, ProjectMember.project_id == Project.id)
+                 .where(ProjectMember.user_id == bindparam("user_id")))

@@ -1,4 +1,4 @@
-"""GET /tasks: whose tasks, filters, case-insensitive search, sort orders and the honest total."""
+"""GET /tasks: which tasks (the caller's personal ones and their projects'), filters, search, sorts, the total."""
 
 from datetime import date, datetime
 
@@ -14,6 +14,7 @@ from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey
 from taskapi.models import PRIORITIES, Task, User
+from taskapi.projects.access import PROJECT_TASKS, visible_tasks_condition, visible_to
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
@@ -46,24 +47,43 @@ class TaskListArgsSchema(PageArgsSchema):
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(list(SORT_KEYS)))
     every_owner = fields.Boolean(load_default=False, data_key="all",
                                  metadata={"description": "Admin only: every user's tasks"})
-    owner = fields.String(load_default=None, metadata={"description": "Admin only: this user's tasks"})
+    owner = fields.String(load_default=None, metadata={"description": "Admin only: the tasks this user created"})
+    project = fields.String(load_default=None, validate=validate.Regexp(r"^(none|[1-9][0-9]{0,9})$"), metadata={
+        "description": "A project's id (a project you are not in lists nothing), or `none`: personal tasks only"})
+    assignee = fields.String(load_default=None, validate=validate.Length(min=1, max=50), metadata={
+        "description": "A username, `me`, or `none` (unassigned, personal tasks included)"})
 
 
-def owner_condition(args):
-    """Whose tasks: the caller's, unless an admin asks for all or for one owner's.
+def scope_condition(args):
+    """Which tasks a listing starts from: the caller's visible ones, or (admins) all or one owner's.
 
     :raises 403: a non-admin asked for all tasks or another owner's
     """
     if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
         abort(403, message=ADMIN_REQUIRED)
-    if token_project_restriction() is not None:  # a token confined to a project sees no personal task
-        return false(), None
+    if token_project_restriction() is not None:  # a token confined to a project: its tasks, whatever is asked
+        return visible_tasks_condition(current_user)
     if args["every_owner"]:
-        return None, None
+        return None
     if args["owner"]:
         owner = find_user_by_username(args["owner"])
-        return Task.owner_id == (owner.id if owner else None), owner
-    return Task.owner_id == current_user.id, current_user
+        return Task.owner_id == owner.id if owner else false()
+    return visible_tasks_condition(current_user)
+
+
+def project_condition(project):
+    """``project``: ``none`` for personal tasks, or one project's id (an id that is not yours matches nothing)."""
+    return Task.project_id.is_(None) if project == "none" else Task.project_id == int(project)
+
+
+def assignee_condition(assignee):
+    """``assignee``: ``me``, ``none``, or a username (an unknown one matches nothing)."""
+    if assignee == "none":
+        return Task.assignee_id.is_(None)
+    if assignee == "me":
+        return Task.assignee_id == current_user.id
+    user = find_user_by_username(assignee)
+    return Task.assignee_id == user.id if user else false()
 
 
 def search_condition(text):
@@ -89,14 +109,22 @@ def filter_conditions(args):
         conditions.append(Task.due_date > args["due_after"])
     if args["q"]:
         conditions.append(search_condition(args["q"]))
+    if args["project"]:
+        conditions.append(project_condition(args["project"]))
+    if args["assignee"]:
+        conditions.append(assignee_condition(args["assignee"]))
     return conditions
 
 
 # Plain rows, not Task entities: a listing only reads them, and building 50 ORM objects
 # was the largest cost left in GET /tasks (bench/README.md).
 TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
-# One owner's tasks, unfiltered (the common listing): statements built once per sort order.
-OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id")), plain_rows=True)
+# One owner's personal tasks, unfiltered (the listing of everyone in no project): statements built once
+# per sort order.
+OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"), Task.project_id.is_(None)), plain_rows=True)
+# A member's unfiltered listing: the same union as visible_tasks_condition(), its statements built once.
+MEMBER_USER = bindparam("user_id")
+MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(MEMBER_USER)), plain_rows=True)
 
 
 def sort_values(sort_key, task):
@@ -109,29 +137,37 @@ def sort_values(sort_key, task):
 
 
 def owner_page(args):
-    """The Page of an unfiltered listing of one owner's tasks, or None for any other listing."""
-    if filter_conditions(args):
+    """The Page of the caller's unfiltered listing, from prepared statements; None for any other listing.
+
+    For a caller in no project (users.project_count, read with the user) the visible tasks are
+    their personal ones, counted in users.task_count; a member's add their projects' task_count.
+    A token confined to one project takes the general path (visible_tasks_condition).
+    """
+    if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS):
         return None
-    ownership, owner = owner_condition(args)
-    if ownership is None or owner is None:
+    if token_project_restriction() is not None:
         return None
     sort_key = SORT_KEYS[args["sort"]]
-    return OWNER_PAGES.fetch(db.session, sort_key, args, owner.task_count,
-                             lambda task: sort_values(sort_key, task), owner_id=owner.id)
+    if current_user.project_count:
+        in_projects = db.session.connection().execute(PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
+        total = current_user.task_count + in_projects
+        return MEMBER_PAGES.fetch(db.session, sort_key, args, total, lambda task: sort_values(sort_key, task),
+                                  user_id=current_user.id)
+    return OWNER_PAGES.fetch(db.session, sort_key, args, current_user.task_count,
+                             lambda task: sort_values(sort_key, task), owner_id=current_user.id)
+
+
+FILTERS = ("completed", "priority", "due_before", "due_after", "q", "project", "assignee")
 
 
 def listing_query(args):
-    """(query, total) for GET /tasks; without filters the total is the maintained per-owner count."""
-    ownership, owner = owner_condition(args)
-    if ownership is not None and owner is None:  # an admin named an owner who does not exist
-        return TASK_ROW.where(false()), 0
-    filters = filter_conditions(args)
-    conditions = ([ownership] if ownership is not None else []) + filters
+    """(query, total) for GET /tasks: the caller's visible tasks (or an admin's choice) with the filters."""
+    scope = scope_condition(args)
+    conditions = ([scope] if scope is not None else []) + filter_conditions(args)
     query = TASK_ROW.where(*conditions)
-    if filters:
+    if conditions:
         total = db.session.scalar(select(func.count()).select_from(Task).where(*conditions))
-    elif owner is not None:
-        total = owner.task_count
-    else:
-        total = db.session.scalar(select(func.coalesce(func.sum(User.task_count), literal(0))))
+    else:  # every task: the maintained personal counts and the project tasks
+        personal = db.session.scalar(select(func.coalesce(func.sum(User.task_count), literal(0))))
+        total = personal + db.session.scalar(select(func.count()).select_from(Task).where(Task.project_id.isnot(None)))
     return query, total

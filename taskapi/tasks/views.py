@@ -1,37 +1,44 @@
-"""Task views: list, create, read, update (owner or admin), delete (admin)."""
+"""Task views: list, create, read, update and delete, each through taskapi.projects.access."""
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import abort
-from sqlalchemy import insert, select
 
-from taskapi.auth.token_auth import token_project_restriction
 from taskapi.extensions import db
 from taskapi.http.contract import headers
 from taskapi.http.etags import conditional_read, conditional_write, etag_header
 from taskapi.http.hosts import external_url
 from taskapi.http.pagination import fetch_page, paged
 from taskapi.http.scopes import Scope
-from taskapi.models import Task, User, utcnow
-from taskapi.models.tasks import adjust_task_count
+from taskapi.models import ProjectRole
+from taskapi.projects.access import administers_a_project, task_for
 from taskapi.tasks import bp
 from taskapi.tasks.listing import SORT_KEYS, TaskListArgsSchema, listing_query, owner_page, sort_values
-from taskapi.tasks.schemas import TaskPatchSchema, TaskRow, TaskSchema, TaskWriteSchema, task_document, task_documents
+from taskapi.tasks.schemas import (
+    TaskPatchSchema,
+    TaskSchema,
+    TaskWriteSchema,
+    row_user_ids,
+    task_document,
+    task_documents,
+)
+from taskapi.tasks.writes import delete_task, insert_task, names_of, update_task, user_names
 
-CONFINED_TOKEN = "This access token is confined to one project: it cannot create personal tasks"
-INSERT_TASK = insert(Task.__table__).returning(Task.__table__.c.id)
+# What each method needs over the task its URL names (taskapi.projects.access.task_for).
+NEEDS = {"GET": ProjectRole.VIEWER, "HEAD": ProjectRole.VIEWER, "PATCH": ProjectRole.EDITOR,
+         "PUT": ProjectRole.EDITOR, "DELETE": ProjectRole.ADMIN}
+NOT_YOURS = "No such task, or one you cannot see"
+MAY_NOT_WRITE = "A viewer of its project, a move to a project you do not edit, or a confined token's personal task"
 
 
 @bp.view_arg_loader("task_id", "task")
-def get_owned_task_or_404(task_id):
-    """The task with this id if the caller owns it or is an admin (views receive it as ``task``).
+def load_task(task_id):
+    """The task with this id if the caller's role over it allows the method (views receive it as ``task``).
 
-    :raises 404: no such task, or another user's task (so ids leak nothing)
+    :raises 404: no such task, or one the caller cannot see (so ids leak nothing)
+    :raises 403: a task the caller sees with too low a role (a viewer writing, an editor deleting)
     """
-    task = db.session.get(Task, task_id) if token_project_restriction() is None else None  # personal: not to it
-    if task is None or (task.owner_id != current_user.id and not current_user.is_admin):
-        abort(404, message="Task not found")
+    task, _ = task_for(task_id, current_user, NEEDS.get(request.method, ProjectRole.ADMIN))
     return task
 
 
@@ -43,15 +50,6 @@ def task_links():
             for name, method in operations.items()}
 
 
-def owner_names(tasks):
-    """{owner id: username} for ``tasks``: the caller without a query, other owners in one."""
-    names = {current_user.id: current_user.username}
-    others = {task.owner_id for task in tasks} - names.keys()
-    if others:
-        names.update(db.session.execute(select(User.id, User.username).where(User.id.in_(others))).all())
-    return names
-
-
 @bp.route("", strict_slashes=False)
 class Tasks(MethodView):
     @bp.protected(scope=Scope.TASKS_READ)
@@ -60,23 +58,23 @@ class Tasks(MethodView):
     @bp.alt_response(403, description="all or owner asked for by a non-admin")
     @paged
     def get(self, args):
-        """List the caller's tasks (filters, search, sort); paging in X-Total-Count and Link headers."""
+        """List the caller's personal tasks and their projects' (filters, search, sort); paging in headers."""
         page = owner_page(args)
         if page is None:  # filters, or an admin listing every owner
             query, total = listing_query(args)
             sort_key = SORT_KEYS[args["sort"]]
             page = fetch_page(db.session, query, sort_key, args, total, lambda task: sort_values(sort_key, task))
         # jsonify, like task_response(): TaskSchema only documents it
-        return jsonify(task_documents(page.rows, owner_names(page.rows))), page
+        return jsonify(task_documents(page.rows, names_of(row_user_ids(page.rows)))), page
 
     @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.doc(responses={201: {"links": task_links()}})
     @bp.arguments(TaskWriteSchema)
     @bp.response(201, TaskSchema, headers=headers("Location", "ETag"))
+    @bp.alt_response(403, description="Not an editor of the project named, or a personal task by a confined token")
+    @bp.alt_response(404, description="No such project, or not a member")
     def post(self, data):
-        """Create a task owned by the caller; the Location header points at it."""
-        if token_project_restriction() is not None:
-            abort(403, message=CONFINED_TOKEN)
+        """Create a task owned by the caller (personal, or in a project they edit); Location points at it."""
         task = insert_task(current_user.id, data)
         response = task_response(task, 201)
         response.headers["Location"] = external_url(url_for("tasks.TaskById", task_id=task.id))
@@ -88,61 +86,45 @@ class Tasks(MethodView):
 class TaskById(MethodView):
     @bp.protected(scope=Scope.TASKS_READ)
     @bp.response(200, TaskSchema)
-    @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(404, description=NOT_YOURS)
     @conditional_read("task")
     def get(self, task):
-        """One task (owner or admin); honours If-None-Match with 304."""
+        """One task (its owner, its project's members, site admins); honours If-None-Match with 304."""
         return task_response(task, 200)
 
     @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.arguments(TaskPatchSchema)
     @bp.response(200, TaskSchema)
-    @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(403, description=MAY_NOT_WRITE)
+    @bp.alt_response(404, description=NOT_YOURS)
     @conditional_write("task")
     def patch(self, data, task):
-        """Change some fields of a task (owner or admin); If-Match makes it conditional."""
-        return update_task(task, data)
+        """Change some fields of a task (owner, project editors, site admins); may move it; If-Match applies."""
+        return saved(task, data)
 
     @bp.protected(scope=Scope.TASKS_WRITE)
     @bp.arguments(TaskWriteSchema)
     @bp.response(200, TaskSchema)
-    @bp.alt_response(404, description="No such task, or not yours")
+    @bp.alt_response(403, description=MAY_NOT_WRITE)
+    @bp.alt_response(404, description=NOT_YOURS)
     @conditional_write("task")
     def put(self, data, task):
-        """Replace a task's writable fields (owner or admin); If-Match makes it conditional."""
-        return update_task(task, data)
+        """Replace a task's writable fields (omitted project_id: it stays where it is); If-Match applies."""
+        return saved(task, data)
 
-    @bp.protected(admin=True, scope=Scope.ADMIN)
+    @bp.protected(admin=administers_a_project, scope=Scope.TASKS_WRITE)  # project admins pass this check too
     @bp.response(204)
-    @bp.alt_response(404, description="No such task")
+    @bp.alt_response(404, description=NOT_YOURS)
     @conditional_write("task", status=None)
     def delete(self, task):
-        """Delete a task (admin only)."""
-        db.session.delete(task)
+        """Delete a task (site admins; project admins in their projects; 403 for anyone else, before any lookup)."""
+        delete_task(task)
         db.session.commit()
 
 
-def insert_task(owner_id, data):
-    """INSERT ... RETURNING id and the owner's task_count update, without the ORM's unit of work.
-
-    Through the session, so the SQLite write lock (taskapi/db/sqlite_writes.py) is taken as for
-    a flush and both statements share the transaction; the ORM flush cost about 1.8 M instructions
-    more (bench/README.md). Every column but the id is known here, so the row is not read back.
-    """
-    now = utcnow()
-    values = {"title": data["title"], "description": data["description"], "completed": data["completed"],
-              "priority": data["priority"], "due_date": data["due_date"], "owner_id": owner_id,
-              "created_at": now, "updated_at": now, "version": 1}
-    task_id = db.session.execute(INSERT_TASK, values).scalar_one()
-    adjust_task_count(db.session.connection(), owner_id, 1)
-    return TaskRow(id=task_id, **values)
-
-
-def update_task(task, changes):
-    """Apply validated changes and save; the UPDATE only matches the version that was read."""
-    for field, value in changes.items():
-        setattr(task, field, value)
-    db.session.flush()  # the versioned UPDATE: a lost race is a 412 here, before anything is answered
+def saved(task, changes):
+    """Apply ``changes`` and answer with the task's new document, built before the commit."""
+    update_task(task, changes)
     response = task_response(task, 200)
     db.session.commit()
     return response
@@ -154,8 +136,7 @@ def task_response(task, status):
     A ready Response passes flask-smorest's schema by; TaskSchema still documents it and
     tests/tasks/test_list_documents.py holds task_document() equal to it.
     """
-    response = jsonify(task_document(task, owner_names([task])[task.owner_id]))
+    response = jsonify(task_document(task, user_names([task])))
     response.status_code = status
     response.headers.update(etag_header(task))
     return response
-

@@ -20,6 +20,7 @@ from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 from taskapi.models import User
+from taskapi.projects.accounts import leave_all_projects
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
 from taskapi.users.schemas import (
@@ -84,10 +85,11 @@ class Me(MethodView):
     @bp.alt_response(400, description="Wrong password (or, with 2FA on, otp)")
     @bp.alt_response(409, description="The last active admin cannot delete themselves")
     def delete(self, data):
-        """Delete the caller's account and every task it owns (``current_password``, or ``password``)."""
+        """Delete the caller's account, its personal tasks and memberships (``current_password``, or ``password``)."""
         reauthenticate(current_user, data, Purpose.ACCOUNT_DELETE)
         ensure_not_last_admin(current_user)
         record("account.deleted", current_user, by="owner", account_id=current_user.id)
+        leave_all_projects(current_user, actor_id=current_user.id)
         db.session.delete(current_user)
         db.session.commit()
 
@@ -146,9 +148,10 @@ class UserById(MethodView):
     @bp.alt_response(404, description="No such user")
     @bp.alt_response(409, description="Would leave no active admin")
     def delete(self, user):
-        """Delete a user and their tasks (admin)."""
+        """Delete a user, their personal tasks and memberships (admin); each project keeps an admin."""
         ensure_not_last_admin(user)
         record("account.deleted", user, by="admin", admin_id=current_user.id, account_id=user.id)
+        leave_all_projects(user, actor_id=current_user.id)
         db.session.delete(user)
         db.session.commit()
 

@@ -6,7 +6,7 @@ from taskapi.extensions import db
 from taskapi.models import Task
 
 TASK_FIELDS = {"id", "title", "description", "completed", "priority", "due_date",
-               "owner", "owner_id", "created_at", "updated_at"}
+               "owner", "owner_id", "project_id", "assignee", "assignee_id", "created_at", "updated_at"}
 
 
 def test_create_task_returns_201_with_location(client, user_headers):
