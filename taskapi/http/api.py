@@ -140,10 +140,12 @@ class Blueprint(SmorestBlueprint):
         if protection is not None:
             require_access(admin=protection["admin"], scope=protection["scope"])
         view_args = current.view_args or {}
-        loaded = {name: loader(view_args[name]) for name, (_, loader) in self._loaders.items() if name in view_args}
-        for name, value in loaded.items():  # only once all loaded, so that a second run finds the same arguments
+        present = [name for name in self._loaders if name in view_args]
+        for name in present:  # in registration order: a loader may read what an earlier one loaded
+            replacement, loader = self._loaders[name]
+            view_args[replacement] = loader(view_args[name])
+        for name in present:  # only once all loaded, so that a second run finds the same arguments
             del view_args[name]
-            view_args[self._loaders[name][0]] = value
 
 
 class ProblemApi(Api):

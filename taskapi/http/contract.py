@@ -178,6 +178,9 @@ class ContractPlugin(BasePlugin):
                 continue
             seen.add(name)
             properties = schemas[name].get("properties", {})
+            for value in properties.values():
+                if value.get("nullable") and None not in value.get("enum", (None,)):
+                    value["enum"].append(None)  # OpenAPI 3.0.3: nullable alone does not let null past an enum
             required = [key for key, value in properties.items()
                         if not value.get(OPTIONAL) and not value.get("writeOnly")]  # load_only: never dumped
             if required:

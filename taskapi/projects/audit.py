@@ -33,7 +33,7 @@ def store_project_event(project_id, *, type, actor_id, data, subject_id=None, **
 
 
 def project_events_page(project_id: int, args: dict):
-    """A page of the project's audit trail, newest first, and the paging headers."""
+    """The Page of the project's audit trail, newest first."""
     conditions = [ProjectEvent.project_id == project_id]
     if args.get("type"):
         conditions.append(ProjectEvent.type == args["type"])

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from taskapi.extensions import db
-from taskapi.http.pagination import PageArgsSchema
+from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
 from taskapi.models import ProjectRole
 from taskapi.projects import bp
@@ -33,10 +33,10 @@ class Members(MethodView):
     @bp.arguments(PageArgsSchema, location="query")
     @bp.response(200, MemberSchema(many=True))
     @bp.alt_response(404, description=NOT_FOUND)
+    @paged
     def get(self, args, project):
         """The project's members, earliest joined first (any member); paged."""
-        documents, headers = members_page(project[0].id, args)
-        return documents, 200, headers
+        return members_page(project[0].id, args)
 
 
 @bp.route("/<int(max=2147483647):project_id>/members/<int(max=2147483647):user_id>", strict_slashes=False)
@@ -71,7 +71,8 @@ class ProjectEvents(MethodView):
     @bp.response(200, ProjectEventSchema(many=True))
     @bp.alt_response(403, description=TOO_LOW)
     @bp.alt_response(404, description=NOT_FOUND)
+    @paged
     def get(self, args, project):
         """The project's audit trail, newest first (its admins); filter type; paged."""
-        events, headers = project_events_page(project[0].id, args)
-        return events, 200, headers
+        page = project_events_page(project[0].id, args)
+        return page.rows, page

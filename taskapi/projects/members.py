@@ -112,9 +112,9 @@ def member_of(project_id: int, user_id: int) -> ProjectMember:
 
 
 def members_page(project_id: int, args: dict):
-    """A page of the project's members, earliest joined first, as documents, and the paging headers."""
+    """A page of the project's members, earliest joined first, as documents, and its Page."""
     total = db.session.scalar(select(func.count()).where(ProjectMember.project_id == project_id))
     query = (select(ProjectMember, User).join(User, User.id == ProjectMember.user_id)
              .where(ProjectMember.project_id == project_id))
-    rows, headers = fetch_page(db.session, query, BY_JOINED, args, total, lambda row: (row[0].joined_at, row[0].id))
-    return [member_document(member, user) for member, user in rows], headers
+    page = fetch_page(db.session, query, BY_JOINED, args, total, lambda row: (row[0].joined_at, row[0].id))
+    return [member_document(member, user) for member, user in page.rows], page

@@ -77,6 +77,9 @@ class MemberRoleSchema(Schema):
 class ProjectEventSchema(SecurityEventSchema):
     """One entry of a project's audit trail: the security events' shape, plus the project and whom it concerns."""
 
+    class Meta:
+        exclude = ("session_id",)  # a project event belongs to no login session
+
     user_id = fields.Integer(allow_none=True, metadata={"description": "Who did it (null: the system)"})
     project_id = fields.Integer()
     subject_id = fields.Integer(allow_none=True, metadata={"description": "The user it concerns, if any"})

@@ -37,7 +37,7 @@ def create_project(user: User, data: dict) -> dict:
 
 
 def projects_page(user: User, args: dict):
-    """A page of the caller's projects (a site admin's ``all``: every project) and the paging headers.
+    """A page of the caller's projects (a site admin's ``all``: every project) and its Page.
 
     :raises DomainError 403: ``all`` asked by someone who is not a site admin
     """
@@ -51,11 +51,11 @@ def projects_page(user: User, args: dict):
                  .join(ProjectMember, ProjectMember.project_id == Project.id)
                  .where(ProjectMember.user_id == user.id))
         total = db.session.scalar(select(func.count()).where(ProjectMember.user_id == user.id))
-    rows, headers = fetch_page(db.session, query, BY_ID, args, total, lambda row: (row[0].id,))
+    page = fetch_page(db.session, query, BY_ID, args, total, lambda row: (row[0].id,))
     site_admin = user.is_admin
     documents = [project_document(project, ProjectRole.ADMIN if site_admin else ProjectRole(role), count)
-                 for project, role, count in rows]
-    return documents, headers
+                 for project, role, count in page.rows]
+    return documents, page
 
 
 def update_project(project: Project, role: ProjectRole, changes: dict, actor: User) -> dict:

@@ -5,6 +5,9 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from taskapi.extensions import db
+from taskapi.http.contract import headers
+from taskapi.http.hosts import external_url
+from taskapi.http.pagination import paged
 from taskapi.http.scopes import Scope
 from taskapi.models import ProjectRole
 from taskapi.projects import bp
@@ -37,19 +40,19 @@ class Projects(MethodView):
     @bp.arguments(ProjectListArgsSchema, location="query")
     @bp.response(200, ProjectSchema(many=True))
     @bp.alt_response(403, description="all=true from someone who is not a site admin")
+    @paged
     def get(self, args):
         """The caller's projects with their role and member count (site admins: all=true for every one); paged."""
-        documents, headers = projects_page(current_user, args)
-        return documents, 200, headers
+        return projects_page(current_user, args)
 
     @bp.protected(scope=Scope.PROJECTS_WRITE)
     @bp.arguments(ProjectCreateSchema)
-    @bp.response(201, ProjectSchema)
+    @bp.response(201, ProjectSchema, headers=headers("Location"))
     def post(self, data):
         """Create a project; the caller becomes its admin; the Location header points at it."""
         document = create_project(current_user, data)
         db.session.commit()
-        return document, 201, {"Location": url_for("projects.ProjectById", project_id=document["id"], _external=True)}
+        return document, 201, {"Location": external_url(url_for("projects.ProjectById", project_id=document["id"]))}
 
 
 @bp.route("/<int(max=2147483647):project_id>", strict_slashes=False)

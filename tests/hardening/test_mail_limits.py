@@ -14,6 +14,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "taskapi" / "mail" / "template
 NOT_SENT_BY_ROUTES = {
     "reminder_digest": "the daily digest: one per account and local day, sent by the periodic scan",
     "security_notice": "a notice to the account's own address after a change its owner re-authenticated for",
+    "token_expiry": "one reminder per access token, to its owner's own address, sent by the periodic scan",
+    "webhook_disabled": "to the project's admins when the delivery job disables a failing endpoint",
 }
 STRANGER = "stranger@example.com"
 MAILS_EXTENSION, LIMITS_EXTENSION = "x-mails", "x-rate-limits"  # as taskapi.auth.limits declares them

@@ -34,6 +34,8 @@ def test_location_and_link_are_built_on_public_url_not_on_the_requests_port(make
     created = client.post("/tasks", json={"title": "one"}, headers=headers)
     client.post("/tasks", json={"title": "two"}, headers=headers)
     assert created.headers["Location"] == f"https://api.example.com/tasks/{created.get_json()['id']}"
+    project = client.post("/projects", json={"name": "Launch"}, headers=headers)
+    assert project.headers["Location"] == f"https://api.example.com/projects/{project.get_json()['id']}"
     listing = client.get("/tasks?per_page=1&sort=title", headers=headers)
     urls = LINK.findall(listing.headers["Link"])
     assert urls and all(url.startswith("https://api.example.com/tasks?") for url in urls)
@@ -65,3 +67,11 @@ def test_the_confirm_email_change_page_applies_nothing_by_itself(client):
     branch = script.split('page === "confirm-email-change"', 1)[1].split("} else if", 1)[0]
     assert 'fragment.get("email")' in branch and "textContent" in branch
     assert branch.index("onSubmit(form") < branch.index("api(")  # the API is called from the click only
+
+
+def test_no_module_builds_an_absolute_url_around_external_url():
+    """Absolute URLs come from taskapi.http.hosts.external_url (PUBLIC_URL), never from the request's Host."""
+    package = PROJECT_ROOT / "taskapi"
+    offenders = [str(path.relative_to(package)) for path in package.rglob("*.py")
+                 if "_external=True" in path.read_text(encoding="utf-8")]
+    assert offenders == []

@@ -23,6 +23,19 @@ EXPECTED = {
     "PATCH /projects/{project_id}/members/{user_id}": (401, 404, 403, 403, 200, 200),
     "DELETE /projects/{project_id}/members/{user_id}": (401, 404, 403, 403, 204, 204),
     "GET /projects/{project_id}/events": (401, 404, 403, 403, 200, 200),
+    "GET /projects/{project_id}/invitations": (401, 404, 403, 403, 200, 200),
+    "POST /projects/{project_id}/invitations": (401, 404, 403, 403, 201, 201),
+    "DELETE /projects/{project_id}/invitations/{invitation_id}": (401, 404, 403, 403, 204, 204),
+    "GET /projects/{project_id}/webhooks": (401, 404, 403, 403, 200, 200),
+    "POST /projects/{project_id}/webhooks": (401, 404, 403, 403, 201, 201),
+    "GET /projects/{project_id}/webhooks/{webhook_id}": (401, 404, 403, 403, 200, 200),
+    "PATCH /projects/{project_id}/webhooks/{webhook_id}": (401, 404, 403, 403, 200, 200),
+    "DELETE /projects/{project_id}/webhooks/{webhook_id}": (401, 404, 403, 403, 204, 204),
+    "POST /projects/{project_id}/webhooks/{webhook_id}/rotate-secret": (401, 404, 403, 403, 200, 200),
+    "POST /projects/{project_id}/webhooks/{webhook_id}/ping": (401, 404, 403, 403, 202, 202),
+    "GET /projects/{project_id}/webhooks/{webhook_id}/deliveries": (401, 404, 403, 403, 200, 200),
+    "POST /projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver":
+        (401, 404, 403, 403, 202, 202),
     "GET /tasks": (401, 200, 200, 200, 200, 200),
     "POST /tasks": (401, 404, 403, 201, 201, 201),
     "GET /tasks/{task_id}": (401, 404, 200, 200, 200, 200),
@@ -36,6 +49,9 @@ BODIES = {
     "POST /projects": {"name": "Another"},
     "PATCH /projects/{project_id}": {"name": "Renamed"},
     "PATCH /projects/{project_id}/members/{user_id}": {"role": "editor"},
+    "POST /projects/{project_id}/invitations": {"email": "newcomer@example.com", "role": "viewer"},
+    "POST /projects/{project_id}/webhooks": {"url": "https://hooks.example.com/other", "events": ["task.created"]},
+    "PATCH /projects/{project_id}/webhooks/{webhook_id}": {"description": "Renamed"},
     "POST /tasks": {"title": "New", "project_id": "{project_id}"},
     "PATCH /tasks/{task_id}": {"title": "Changed"},
     "PUT /tasks/{task_id}": {"title": "Replaced"},
@@ -49,13 +65,21 @@ def test_every_operation_has_a_row_and_every_row_an_operation():
 
 @pytest.fixture
 def world(client, people, project, join, create_task, admin_headers):
-    """ada admin, bob editor, cyd viewer of the project, eve a viewer others act on; dan in none; a task."""
+    """ada admin, bob editor, cyd viewer of the project, eve a viewer others act on; dan in none; a task,
+    a webhook with a queued delivery and a pending invitation (no consumer runs: nothing is sent)."""
     people["eve"] = client.post("/auth/register", json={"username": "eve", "password": "correct horse battery staple"})
     eve = join(project["id"], "eve", "viewer")
     task = create_task(people["bob"], project_id=project["id"])
     headers = {"anonymous": {}, "non-member": people["dan"], "viewer": people["cyd"], "editor": people["bob"],
                "project admin": people["ada"], "site admin": admin_headers}
-    return headers, {"project_id": project["id"], "task_id": task["id"], "user_id": eve}
+    base = f"/projects/{project['id']}"
+    hook = client.post(f"{base}/webhooks", headers=people["ada"],
+                       json={"url": "https://hooks.example.com/in", "events": ["task.created"]}).get_json()
+    delivery = client.post(f"{base}/webhooks/{hook['id']}/ping", headers=people["ada"]).get_json()
+    invitation = client.post(f"{base}/invitations", headers=people["ada"],
+                             json={"email": "invitee@example.com", "role": "viewer"}).get_json()
+    return headers, {"project_id": project["id"], "task_id": task["id"], "user_id": eve, "webhook_id": hook["id"],
+                     "delivery_id": delivery["id"], "invitation_id": invitation["id"]}
 
 
 def body_for(name, ids):

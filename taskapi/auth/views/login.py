@@ -13,7 +13,7 @@ from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, SecondStepSchema, TokenFormSchema, TokenSchema
 from taskapi.http.api import ADMIN_REQUIRED, require_access
 from taskapi.http.headers import NO_STORE
-from taskapi.http.scopes import Scope
+from taskapi.http.scopes import SCOPE_CHALLENGE_HEADER, Scope
 from taskapi.http.security import bearer_token
 
 
@@ -24,7 +24,8 @@ from taskapi.http.security import bearer_token
 @bp.arguments(RegisterSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(400, description="Username or email already registered")
-@bp.alt_response(403, description="role=admin without an admin's token")
+@bp.alt_response(401, description="role=admin with a bearer token that is not valid")
+@bp.alt_response(403, description="role=admin without an admin's token", headers=SCOPE_CHALLENGE_HEADER)
 def register(data):
     """Create an account (role ``admin`` only with an admin's bearer token); mails a verification link."""
     if data["role"] == "admin":

@@ -1,20 +1,17 @@
-"""The canonical form of an invited address, compared with an account's verified one."""
+"""The invited address in taskapi's one canonical form, compared with an account's verified one."""
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_email
 from taskapi.models import User
 
 
 def canonical_address(email: str) -> str | None:
-    """``email`` normalised as account emails are (email-validator), then lower-cased; None if it is no address.
-
-    Accounts store the normalised form and compare it lower-cased (``find_user_by_email``).
-    """
+    """``email`` in its canonical form (taskapi.http.identifiers.canonical_email), or None if it is no address."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+        return canonical_email(email, strict=True)
+    except ValueError:  # email-validator's EmailNotValidError is a ValueError
         return None
 
 
@@ -22,7 +19,7 @@ def verified_address(user: User) -> str | None:
     """The canonical form of ``user``'s email when the account has verified it, else None."""
     if not user.email or not user.email_verified:
         return None
-    return canonical_address(user.email) or user.email.lower()
+    return canonical_email(user.email)
 
 
 def verified_account_id(address: str) -> int | None:

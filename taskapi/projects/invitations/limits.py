@@ -1,7 +1,5 @@
 """The mail budgets of inviting: per inviting account, and per invited address in its canonical form."""
 
-import unicodedata
-
 from flask import current_app
 from flask_jwt_extended import current_user
 
@@ -19,14 +17,9 @@ def setting(name):
 
 
 def invited_address():
-    """The body's ``email`` as a limit key, or None (validation answers that request).
-
-    The canonical form, folded further (NFKC, casefold): a key that merges more variants than
-    the mailbox does only shares a budget, never opens a fresh one for ``ＢＯＢ@`` beside ``bob@``.
-    """
+    """The body's ``email`` in its canonical form as a limit key, or None (validation answers that request)."""
     email = peek_json_string("email")
-    address = canonical_address(email) if email else None
-    return unicodedata.normalize("NFKC", address).casefold() if address else None
+    return canonical_address(email) if email else None
 
 
 def limit_invitations(view):

@@ -4,8 +4,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
+from taskapi.auth.limits import limit_mail
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import Scope
 from taskapi.jobs import enqueue
@@ -19,7 +21,7 @@ from taskapi.projects.invitations.issuing import (
     project_invitation,
     revoke_invitation,
 )
-from taskapi.projects.invitations.limits import TOO_MANY, limit_invitations
+from taskapi.projects.invitations.limits import TOO_MANY, invited_address, limit_invitations
 from taskapi.projects.invitations.mails import mail_invitation
 from taskapi.projects.invitations.rules import usable
 from taskapi.projects.invitations.schemas import (
@@ -69,6 +71,7 @@ class ProjectInvitations(MethodView):
 
     @bp.protected(scope=Scope.PROJECTS_WRITE)
     @limit_invitations
+    @limit_mail(bp, "project_invitation", recipient=invited_address)
     @bp.arguments(InvitationCreateSchema)
     @bp.response(201, InvitationSchema, headers=LIMIT_HEADERS)
     @bp.alt_response(403, description=NOT_ADMIN)
@@ -80,7 +83,7 @@ class ProjectInvitations(MethodView):
 
         A newer invitation for the same address supersedes (revokes) the older ones.
         """
-        address = canonical_address(data["email"]) or data["email"].lower()
+        address = canonical_address(data["email"]) or canonical_email(data["email"])
         invitation, token = create_invitation(project, current_user, address, ProjectRole(data["role"]))
         db.session.commit()
         try:
