@@ -32,6 +32,7 @@ from taskapi.auth.passkeys import (
 )
 from taskapi.errors import DomainError, unauthorized
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_username
 from taskapi.models import Passkey, User, utcnow
 
 NOT_ACCEPTED = "Passkey not accepted"
@@ -68,7 +69,7 @@ def authentication_options(username=None):
 
 def name_key(username):
     """The keyed hash a sign-in challenge stores for the name typed (never the name itself)."""
-    return hmac.new(derive_keys("passkey-login-name")[0], username.lower().encode("utf-8", "surrogatepass"),
+    return hmac.new(derive_keys("passkey-login-name")[0], canonical_username(username).encode("utf-8", "surrogatepass"),
                     hashlib.sha256).hexdigest()
 
 
@@ -76,7 +77,7 @@ def stand_in(username, slot):
     """A credential no authenticator holds, the same for the same name and slot under this SECRET_KEY."""
     from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
-    key, name = derive_keys("imaginary-passkey")[0], username.lower().encode("utf-8", "surrogatepass")
+    key, name = derive_keys("imaginary-passkey")[0], canonical_username(username).encode("utf-8", "surrogatepass")
     digest = hmac.new(key, name + b"\0" + str(slot).encode(), hashlib.sha512).digest()  # 64 bytes
     return PublicKeyCredentialDescriptor(id=digest[:STAND_IN_ID_LENGTHS[digest[-1] % len(STAND_IN_ID_LENGTHS)]])
 

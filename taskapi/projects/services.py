@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, literal, select, update
 
+from taskapi.auth.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
@@ -43,14 +44,17 @@ def projects_page(user: User, args: dict):
     """
     if args["every_project"] and not user.is_admin:
         raise DomainError(403, ADMIN_REQUIRED)
+    confined_to = token_project_restriction()  # a token confined to a project lists that one only
+    narrow = [Project.id == confined_to] if confined_to is not None else []
     if args["every_project"]:
-        query = select(Project, literal(ProjectRole.ADMIN.value), MEMBER_COUNT)
-        total = db.session.scalar(select(func.count()).select_from(Project))
+        query = select(Project, literal(ProjectRole.ADMIN.value), MEMBER_COUNT).where(*narrow)
+        total = db.session.scalar(select(func.count()).select_from(Project).where(*narrow))
     else:
         query = (select(Project, ProjectMember.role, MEMBER_COUNT)
                  .join(ProjectMember, ProjectMember.project_id == Project.id)
-                 .where(ProjectMember.user_id == user.id))
-        total = db.session.scalar(select(func.count()).where(ProjectMember.user_id == user.id))
+                 .where(ProjectMember.user_id == user.id, *narrow))
+        total = db.session.scalar(select(func.count()).select_from(ProjectMember).join(
+            Project, Project.id == ProjectMember.project_id).where(ProjectMember.user_id == user.id, *narrow))
     page = fetch_page(db.session, query, BY_ID, args, total, lambda row: (row[0].id,))
     site_admin = user.is_admin
     documents = [project_document(project, ProjectRole.ADMIN if site_admin else ProjectRole(role), count)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from taskapi.extensions import db
-from taskapi.models import AccountToken, User
+from taskapi.models import AccountToken, ProjectInvitation, User
 from tests.conftest import PASSWORD
 from tests.operations import SPEC
 
@@ -117,6 +117,30 @@ def me_variants(app, client, victim):
         assert response.status_code == 200 and response.get_json()["email"] == EMAIL, text
 
 
+def passkey_options_variants(app, client, victim):
+    """The sign-in options for every variant of a name are bound to the one name: the same stand-in credentials."""
+    def credential_ids(text):
+        response = client.post("/auth/passkeys/login/options", json={"username": text})
+        assert response.status_code == 200
+        return [credential["id"] for credential in response.get_json()["allowCredentials"]]
+
+    expected = credential_ids(USERNAME)
+    assert expected and all(credential_ids(text) == expected for text in USERNAME_VARIANTS)
+
+
+def invitation_variants(app, client, victim):
+    """Invitations to every variant of an address are to the one address and spend its one budget (3/hour)."""
+    assert client.post("/auth/register", json={"username": "host", "password": PASSWORD}).status_code == 201
+    token = client.post("/auth/login", json={"username": "host", "password": PASSWORD}).get_json()["access_token"]
+    host = {"Authorization": f"Bearer {token}"}
+    project = client.post("/projects", json={"name": "Shared"}, headers=host).get_json()["id"]
+    statuses = [client.post(f"/projects/{project}/invitations", json={"email": text, "role": "viewer"},
+                            headers=host).status_code for text in EMAIL_VARIANTS]
+    assert statuses == [201, 201, 201, 429, 429, 429]
+    with app.app_context():
+        assert set(db.session.scalars(select(ProjectInvitation.email))) == {EMAIL}
+
+
 CASES = {
     "POST /auth/register": register_variants,
     "POST /register": register_variants,
@@ -125,8 +149,8 @@ CASES = {
     "POST /token": lambda app, client, victim: login_variants(app, client, victim, form=True),
     "POST /auth/password-reset/request": reset_variants,
     "PATCH /users/me": me_variants,
-    # Bound to the name typed, oracle-free options: rebuilt by the passkey hardening (issue 31, section 4).
-    "POST /auth/passkeys/login/options": None,
+    "POST /auth/passkeys/login/options": passkey_options_variants,
+    "POST /projects/{project_id}/invitations": invitation_variants,
 }
 
 
@@ -136,7 +160,4 @@ def test_every_route_that_takes_an_email_or_a_username_has_a_case():
 
 @pytest.mark.parametrize("operation", identifier_operations())
 def test_variants_reach_the_same_account_and_budget(app, client, victim, operation):
-    case = CASES[operation]
-    if case is None:
-        pytest.skip("covered by the passkey hardening (issue 31, section 4)")
-    case(app, client, victim)
+    CASES[operation](app, client, victim)

@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.models import Project, ProjectMember, ProjectRole, User
+from taskapi.models import Project, ProjectRole, User
 from taskapi.projects.access import member_project_ids, project_for
+from taskapi.projects.members import add_member
 from tests.conftest import PASSWORD
 from tests.tokens.conftest import bearer
 
@@ -20,7 +21,7 @@ def projects(app, client, auth):
         first, second = Project(name="first"), Project(name="second")
         db.session.add_all([first, second])
         db.session.flush()
-        db.session.add(ProjectMember(project_id=first.id, user_id=ada_id, role=ProjectRole.VIEWER))
+        add_member(first.id, db.session.get(User, ada_id), ProjectRole.VIEWER, actor_id=None)
         db.session.commit()
         return ada, first.id, second.id
 
@@ -53,8 +54,8 @@ def test_project_for_answers_404_for_another_project_to_a_confined_token(app, cl
     ada, first, second = projects
     confined = make_token(ada, ["projects:read"], project_id=first)
     with app.app_context():
-        db.session.add(ProjectMember(project_id=second, user_id=db.session.scalar(
-            select(User.id).where(User.username == "ada")), role=ProjectRole.ADMIN))
+        add_member(second, db.session.scalar(select(User).where(User.username == "ada")), ProjectRole.ADMIN,
+                   actor_id=None)
         db.session.commit()
     with app.test_request_context("/auth/me", headers=bearer(confined)):
         app.extensions["taskapi_access_tokens"](confined["token"])
@@ -79,3 +80,30 @@ def test_deleting_the_project_deletes_its_tokens(app, client, projects, make_tok
         db.session.delete(db.session.get(Project, first))
         db.session.commit()
     assert client.get("/tasks", headers=bearer(confined)).status_code == 401
+
+
+def test_a_confined_token_reaches_its_projects_tasks_and_no_others(client, auth, make_token):
+    """Through HTTP: ada edits two projects; her token confined to the first works there and nowhere else."""
+    ada = auth.headers("ada")
+    first, second = (client.post("/projects", json={"name": name}, headers=ada).get_json()["id"]
+                     for name in ("first", "second"))
+    mine = client.post("/tasks", json={"title": "in first", "project_id": first}, headers=ada).get_json()
+    theirs = client.post("/tasks", json={"title": "in second", "project_id": second}, headers=ada).get_json()
+    client.post("/tasks", json={"title": "personal"}, headers=ada)
+    confined = bearer(make_token(ada, ["tasks:read", "tasks:write", "projects:read"], project_id=first))
+
+    listed = client.get("/tasks", headers=confined)
+    assert [task["id"] for task in listed.get_json()] == [mine["id"]] and listed.headers["X-Total-Count"] == "1"
+    assert [task["id"] for task in client.get("/tasks?q=in", headers=confined).get_json()] == [mine["id"]]
+    assert client.get(f"/tasks?project={second}", headers=confined).get_json() == []
+    assert client.get(f"/tasks/{mine['id']}", headers=confined).status_code == 200
+    assert client.get(f"/tasks/{theirs['id']}", headers=confined).status_code == 404
+    assert client.get(f"/projects/{second}", headers=confined).status_code == 404
+    assert [project["id"] for project in client.get("/projects", headers=confined).get_json()] == [first]
+
+    created = client.post("/tasks", json={"title": "new", "project_id": first}, headers=confined)
+    assert created.status_code == 201
+    assert client.post("/tasks", json={"title": "x", "project_id": second}, headers=confined).status_code == 404
+    assert client.patch(f"/tasks/{mine['id']}", json={"project_id": second}, headers=confined).status_code == 404
+    assert client.patch(f"/tasks/{mine['id']}", json={"project_id": None}, headers=confined).status_code == 403
+    assert client.get(f"/tasks/{mine['id']}", headers=ada).get_json()["project_id"] == first

@@ -171,3 +171,25 @@ def test_ping_and_redeliver_of_a_switched_off_webhook_are_409(client, team, crea
     assert client.post(team.hooks(f"/{hook['id']}/ping"), headers=team.admin).status_code == 409
     redeliver = team.hooks(f"/{hook['id']}/deliveries/{delivery['id']}/redeliver")
     assert client.post(redeliver, headers=team.admin).status_code == 409
+
+
+def test_project_task_changes_reach_the_outbox_of_subscribed_webhooks_only(client, auth):
+    """Through HTTP: a task created, completed and deleted in a project queues one delivery per subscribed event."""
+    ada = auth.headers("ada")
+    project = client.post("/projects", json={"name": "Hooked"}, headers=ada).get_json()["id"]
+    base = f"/projects/{project}/webhooks"
+    everything = client.post(base, headers=ada, json={
+        "url": "https://hooks.example.com/all", "events": ["task.created", "task.completed", "task.deleted"]}).get_json()
+    created_only = client.post(base, headers=ada, json={
+        "url": "https://hooks.example.com/new", "events": ["task.created"]}).get_json()
+    task = client.post("/tasks", json={"title": "shared", "project_id": project}, headers=ada).get_json()
+    client.post("/tasks", json={"title": "personal"}, headers=ada)  # no project: no delivery
+    assert client.patch(f"/tasks/{task['id']}", json={"completed": True}, headers=ada).status_code == 200
+    assert client.delete(f"/tasks/{task['id']}", headers=ada).status_code == 204
+
+    def events(hook):
+        deliveries = client.get(f"{base}/{hook['id']}/deliveries", headers=ada).get_json()
+        return sorted(delivery["event"] for delivery in deliveries)
+
+    assert events(everything) == ["task.completed", "task.created", "task.deleted"]
+    assert events(created_only) == ["task.created"]

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
+from taskapi.auth.token_auth import token_project_restriction
 from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
@@ -29,6 +30,12 @@ def membership(member):
     return {"project_id": member.project_id, **member_document(member, current_user)}
 
 
+def confined_to_its_project():
+    """The condition a token confined to one project adds: invitations to that project only."""
+    project_id = token_project_restriction()
+    return [ProjectInvitation.project_id == project_id] if project_id is not None else []
+
+
 @bp.route("/invitations", strict_slashes=False)
 class MyInvitations(MethodView):
     @bp.protected(scope=Scope.PROJECTS_READ)
@@ -38,7 +45,7 @@ class MyInvitations(MethodView):
     def get(self, args):
         """The usable invitations addressed to your verified email (none without one); paged."""
         address = verified_address(current_user)
-        condition = (ProjectInvitation.email == (address or ""), usable(utcnow()))
+        condition = (ProjectInvitation.email == (address or ""), usable(utcnow()), *confined_to_its_project())
         total = db.session.scalar(select(func.count()).select_from(ProjectInvitation).where(*condition))
         query = select(ProjectInvitation, Project, User.username).join(
             Project, Project.id == ProjectInvitation.project_id).join(User, User.id == ProjectInvitation.inviter_id)
