@@ -178,8 +178,9 @@ def test_project_task_changes_reach_the_outbox_of_subscribed_webhooks_only(clien
     ada = auth.headers("ada")
     project = client.post("/projects", json={"name": "Hooked"}, headers=ada).get_json()["id"]
     base = f"/projects/{project}/webhooks"
-    everything = client.post(base, headers=ada, json={
-        "url": "https://hooks.example.com/all", "events": ["task.created", "task.completed", "task.deleted"]}).get_json()
+    subscribed = ["task.created", "task.completed", "task.deleted"]
+    everything = client.post(base, headers=ada, json={"url": "https://hooks.example.com/all",
+                                                      "events": subscribed}).get_json()
     created_only = client.post(base, headers=ada, json={
         "url": "https://hooks.example.com/new", "events": ["task.created"]}).get_json()
     task = client.post("/tasks", json={"title": "shared", "project_id": project}, headers=ada).get_json()
