@@ -20,6 +20,7 @@ from taskapi.http.shallow_json import MAX_DEPTH, TooDeep, loads, nesting_depth
 from tests.auth.passkey_helpers import add_passkey, login_options, register_options
 from tests.auth.webauthn_authenticator import SoftAuthenticator
 from tests.operations import OPERATIONS, params
+from tests.project_world import project_world
 
 TOO_DEEP = "[" * 5000 + "]" * 5000
 PAGED = [op for op in OPERATIONS if "cursor" in op.query]
@@ -99,8 +100,7 @@ def test_routes_that_peek_at_the_body_before_parsing_it_refuse_deep_json(make_ap
 def test_a_deep_cursor_is_a_422(client, admin_headers, operation, decoded_depths):
     cursor = b64(nested(190))  # as deep as the 512 characters of a cursor allow
     admin_id = client.get("/auth/me", headers=admin_headers).get_json()["id"]
-    project_id = client.post("/projects", json={"name": "p"}, headers=admin_headers).get_json()["id"]
-    url = operation.url({"user_id": admin_id, "project_id": project_id})
+    url = operation.url({"user_id": admin_id, **project_world(client, admin_headers)})
     response = client.get(url, query_string={"cursor": cursor}, headers=admin_headers)
     assert response.status_code == 422 and "cursor" in response.get_json()["errors"]
     assert max(decoded_depths, default=0) <= MAX_DEPTH

@@ -24,6 +24,7 @@ from apispec import BasePlugin
 from flask_smorest import Blueprint
 
 from taskapi.http.docs import PROBLEM_CONTENT
+from taskapi.http.schema_rules import allow_null, drop_null, referenced
 
 SHARED = "#/components/responses/"
 # Answers any operation may give, described once (docs/api.md, Conventions), referenced where they apply.
@@ -179,8 +180,7 @@ class ContractPlugin(BasePlugin):
             seen.add(name)
             properties = schemas[name].get("properties", {})
             for value in properties.values():
-                if value.get("nullable") and None not in value.get("enum", (None,)):
-                    value["enum"].append(None)  # OpenAPI 3.0.3: nullable alone does not let null past an enum
+                allow_null(value)
             required = [key for key, value in properties.items()
                         if not value.get(OPTIONAL) and not value.get("writeOnly")]  # load_only: never dumped
             if required:
@@ -197,26 +197,3 @@ class ContractPlugin(BasePlugin):
         else:
             schema["required"] = original
 
-
-def referenced(document):
-    """The component schema names ``document`` refers to, at any depth."""
-    names = set()
-    if isinstance(document, dict):
-        ref = document.get("$ref", "")
-        if ref.startswith("#/components/schemas/"):
-            names.add(ref.rsplit("/", 1)[1])
-        for value in document.values():
-            names |= referenced(value)
-    elif isinstance(document, list):
-        for value in document:
-            names |= referenced(value)
-    return names
-
-
-def drop_null(schema):
-    """A parameter is absent, never null: no ``null`` in its enum, no ``nullable``, no ``default: null``."""
-    if None in schema.get("enum", ()):
-        schema["enum"] = [value for value in schema["enum"] if value is not None]
-    schema.pop("nullable", None)
-    if "default" in schema and schema["default"] is None:
-        del schema["default"]

@@ -90,6 +90,12 @@ def change_email(client, number, address):
     return client.patch("/users/me", json={"email": address, "current_password": PASSWORD}, headers=headers)
 
 
+def invite(client, number, address):
+    headers = bearer(client, f"host{number}")  # a new inviter and project each time: the recipient's budget bites
+    project = client.post("/projects", json={"name": f"project {number}"}, headers=headers).get_json()["id"]
+    return client.post(f"/projects/{project}/invitations", json={"email": address, "role": "viewer"}, headers=headers)
+
+
 VERIFY_HEADERS = []
 CASES = {
     "POST /auth/register": register,
@@ -97,6 +103,7 @@ CASES = {
     "POST /auth/password-reset/request": reset,
     "POST /auth/verify-email/request": verify,
     "PATCH /users/me": change_email,
+    "POST /projects/{project_id}/invitations": invite,
 }
 VARIANTS = [STRANGER, "STRANGER@example.com", "stranger@ｅxample.com", "stranger@example。com", STRANGER]
 
@@ -112,6 +119,8 @@ def test_the_recipient_budget_bites_whatever_the_spelling(client, key):
         expected = [202, 202, 429, 429]
     elif key in ("POST /auth/register", "POST /register"):
         expected = [201, 400, 400, 429]  # the first takes the address; later ones are refused, and still count
+    elif key == "POST /projects/{project_id}/invitations":
+        expected = [201, 201, 201, 429]
     else:
         expected = [202, 202, 202, 429]
     statuses = [CASES[key](client, number, VARIANTS[number]).status_code for number in range(4)]

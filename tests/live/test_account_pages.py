@@ -156,7 +156,7 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
     assert requests.get(f"{url}/auth/me", headers={"Authorization": f"Bearer {other['access_token']}"}
                         ).status_code == 401
 
-    page.get_by_label("Current password").nth(1).fill(PASSWORD)  # passkeys, 2FA, password, email: 2FA is second
+    page.locator("#twofa-setup").get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Set up an authenticator app").click()
     qr = page.locator("#twofa-qr")
     qr.wait_for()
