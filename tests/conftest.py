@@ -315,3 +315,12 @@ def all_at_once(count, action, timeout=60):
     if errors:
         raise errors[0]
     return results
+
+
+@pytest.fixture
+def scratch_app(tmp_path):
+    """An app on an empty database of its own, for migration tests (tests/scratch.py)."""
+    from tests.scratch import scratch_app as scratch
+
+    with scratch(tmp_path) as app:
+        yield app

@@ -1,20 +1,23 @@
 """Migrations: head matches the models, the case-insensitive unique indexes survive, and downgrade works."""
 
+import re
 
 import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from taskapi import create_app
 from taskapi.extensions import db
 from tests.live import PROJECT_ROOT
+from tests.scratch import downgrade, upgrade
+from tests.scratch import scratch_app as scratch
+
+MIGRATE_IMPORT = re.compile(r"^\s*(from flask_migrate import|import flask_migrate)", re.MULTILINE)
 
 
 @pytest.fixture
 def scratch_app(tmp_path):
     """An app on its own empty SQLite file (PostgreSQL runs the same migrations in the session fixture)."""
-    return create_app(type("Scratch", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"}))
+    with scratch(tmp_path, sqlite_only=True) as app:
+        yield app
 
 
 def unique_indexes(app):
@@ -49,3 +52,11 @@ def test_flask_db_commands_run_through_the_cli(scratch_app):
     assert runner.invoke(args=["db", "-d", str(PROJECT_ROOT / "migrations"), "upgrade"]).exit_code == 0
     with scratch_app.app_context():
         assert {"users", "tasks", "account_tokens", "recovery_codes"} <= set(inspect(db.engine).get_table_names())
+
+
+def test_migration_tests_end_their_transaction_before_migrating():
+    """A test that migrates while its session holds a read lock hangs on PostgreSQL: they use tests/scratch.py."""
+    allowed = {PROJECT_ROOT / "tests" / "scratch.py", PROJECT_ROOT / "tests" / "conftest.py"}
+    direct = [path.relative_to(PROJECT_ROOT) for path in (PROJECT_ROOT / "tests").rglob("*.py")
+              if path not in allowed and MIGRATE_IMPORT.search(path.read_text())]
+    assert direct == []

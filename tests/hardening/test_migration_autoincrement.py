@@ -1,15 +1,10 @@
 """0016_autoincrement with rows in place: nothing lost or changed, no id reused afterwards, and back down."""
 
-import os
-
 import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from taskapi import create_app
 from taskapi.extensions import db
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.scratch import downgrade, upgrade
 
 BEFORE, AFTER = "0015_webhooks", "0016_autoincrement"
 TABLES = ("users", "tasks", "account_tokens", "recovery_codes", "reminder_digests", "security_events", "passkeys")
@@ -27,18 +22,6 @@ ROWS = {
     "security_events": "INSERT INTO security_events (id, type, at, user_id, details) VALUES "
                        "(11, 'login.succeeded', '2026-01-01 00:00:00', 3, '{}')",
 }
-
-
-@pytest.fixture
-def scratch_url(tmp_path):
-    """An empty database of its own: SQLite, or a fresh PostgreSQL one in the PostgreSQL pass."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
-        return
-    url = create_postgres_database(base)
-    yield url.render_as_string(hide_password=False)
-    drop_postgres_database(url)
 
 
 def contents():
@@ -71,9 +54,8 @@ def shape():
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-def test_upgrade_and_downgrade_with_data_in_place(scratch_url):
-    app = create_app(type("Scratch", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": scratch_url}))
-    with app.app_context():
+def test_upgrade_and_downgrade_with_data_in_place(scratch_app):
+    with scratch_app.app_context():
         upgrade(revision=BEFORE)
         for statement in ROWS.values():
             db.session.execute(text(statement))

@@ -1,31 +1,11 @@
 """Migration 0013_invitations: upgrade and downgrade with data in place, on SQLite and PostgreSQL."""
 
-import os
-
-import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from taskapi import create_app
 from taskapi.extensions import db
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.scratch import downgrade, upgrade
 
 NOW = "2026-12-06 10:00:00+00:00"
-
-
-@pytest.fixture
-def scratch_app(tmp_path):
-    """An app on a database of its own: a fresh PostgreSQL database in the PostgreSQL pass, else a SQLite file."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    url = create_postgres_database(base) if base else None
-    uri = url.render_as_string(hide_password=False) if url else f"sqlite:///{tmp_path / 'm.sqlite'}"
-    app = create_app(type("Scratch", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": uri}))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if url is not None:
-        drop_postgres_database(url)
 
 
 def test_upgrade_and_downgrade_with_data_in_place(scratch_app):

@@ -1,31 +1,11 @@
 """Migration 0012_project_tasks with data in place: tasks become personal, and downgrade keeps them."""
 
-import os
-
-import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from config import TestConfig
-from taskapi import create_app
 from taskapi.extensions import db
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.scratch import downgrade, upgrade
 
 BEFORE, AFTER = "0010_projects", "0012_project_tasks"
-
-
-@pytest.fixture
-def scratch_app(tmp_path):
-    """An app on an empty database of its own: SQLite, or PostgreSQL when TEST_DATABASE_URL is set."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    url = create_postgres_database(base) if base else None
-    uri = url.render_as_string(hide_password=False) if url else f"sqlite:///{tmp_path / 'm.sqlite'}"
-    app = create_app(type("Scratch", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": uri}))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if url is not None:
-        drop_postgres_database(url)
 
 
 def run(sql, **params):
