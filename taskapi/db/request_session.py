@@ -46,3 +46,7 @@ class RequestSession(Session):
         if bind is None and reads_without_transaction(engine):
             return autocommit_engine(engine)
         return engine
+
+    def transactional_bind(self):
+        """The engine Flask-SQLAlchemy chooses, with its transactions (for a write apart from the request)."""
+        return super().get_bind()

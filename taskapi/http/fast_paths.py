@@ -13,6 +13,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SessionInterface
 
 from taskapi.db.reconnect import run_once_more
+from taskapi.db.unit_of_work import finish_view
 from taskapi.extensions import db
 from taskapi.http import shallow_json
 
@@ -69,7 +70,8 @@ class NoSessionInterface(SessionInterface):
 
 class TaskApiFlask(Flask):
     """Flask with the orjson provider, no cookie session, an ``ensure_sync`` that remembers plain functions,
-    and views run once more after a lost database connection (``taskapi/db/reconnect.py``).
+    views run once more after a lost database connection (``taskapi/db/reconnect.py``), and one commit
+    when a view succeeded (``taskapi/db/unit_of_work.py``).
 
     The first two are Flask's documented class attributes. ``ensure_sync`` is the method Flask
     documents for overriding: it is called for every hook and view of every request, about a dozen
@@ -96,5 +98,7 @@ class TaskApiFlask(Flask):
         return synchronous
 
     def dispatch_request(self):
-        # Inside full_dispatch_request: before-request hooks run once, error handlers see a second failure.
-        return run_once_more(super().dispatch_request, db.session)
+        # Inside full_dispatch_request: before-request hooks run once, and error handlers see a second
+        # failure or a failed commit (taskapi/db/unit_of_work.py) like any failure of the view.
+        response = self.make_response(run_once_more(super().dispatch_request, db.session))
+        return finish_view(response, db.session)

@@ -2,7 +2,7 @@
 
 Job bodies are plain functions registered with ``@job`` or ``@periodic_job`` where they live;
 ``init_jobs`` turns them into Huey tasks of the app's own queue that run inside an app context.
-Views store a job with ``enqueue(function, *args)`` after the commit it depends on.
+A job that reads what the request wrote is stored with ``enqueue_after_commit``, once that is committed.
 """
 
 import functools
@@ -15,7 +15,9 @@ from flask import current_app, g
 from huey import RedisHuey, SqliteHuey
 
 from taskapi.db.drivers import require_huey_redis, storage_errors
+from taskapi.db.unit_of_work import after_commit, unit_of_work
 from taskapi.errors import DomainError
+from taskapi.extensions import db
 from taskapi.jobs.reliability import install_reliability
 from taskapi.jobs.signing import job_serializer
 
@@ -86,11 +88,11 @@ def init_jobs(app):
 
 
 def in_app_context(app, function):
-    """Run ``function`` in a fresh app context of ``app``, with the running job in ``g.job``."""
+    """Run ``function`` in a fresh app context of ``app``, with the running job in ``g.job``; commit when it returns."""
 
     @functools.wraps(function)
     def run(*args, task=None):
-        with app.app_context():
+        with app.app_context(), unit_of_work(db.session):
             g.job = task
             return function(*args)
 
@@ -123,3 +125,21 @@ def enqueue(function, *args):
     log.info("job %s (%s) queued", task.id, function.__name__, extra={"fields": {
         "job_id": task.id, "job": function.__name__}})
     return task.id
+
+
+def enqueue_after_commit(function, *args, if_unavailable=None):
+    """Store a job once the current unit of work commits (never if it rolls back): it reads what that wrote.
+
+    A queue outage is then the request's 503 (what it follows stays committed), unless
+    ``if_unavailable(error)`` handles it.
+    """
+
+    def store():
+        try:
+            enqueue(function, *args)
+        except DomainError as error:
+            if if_unavailable is None:
+                raise
+            if_unavailable(error)
+
+    after_commit(db.session, store)

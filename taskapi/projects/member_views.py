@@ -4,7 +4,6 @@ from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
 from taskapi.models import ProjectRole
@@ -50,7 +49,6 @@ class MemberById(MethodView):
     def patch(self, data, project, member):
         """Change a member's role (the project's admins); demoting the last admin is 409."""
         document = change_role(member, ProjectRole(data["role"]), current_user)
-        db.session.commit()
         return document
 
     @bp.protected(scope=Scope.PROJECTS_WRITE)
@@ -61,7 +59,6 @@ class MemberById(MethodView):
     def delete(self, project, member):
         """Remove a member (the project's admins), or leave (any member, their own id); the last admin stays."""
         remove_member(member, current_user)
-        db.session.commit()
 
 
 @bp.route("/<int(max=2147483647):project_id>/events", strict_slashes=False)

@@ -4,7 +4,6 @@ from flask import request, url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from taskapi.extensions import db
 from taskapi.http.contract import headers
 from taskapi.http.hosts import external_url
 from taskapi.http.pagination import paged
@@ -51,7 +50,6 @@ class Projects(MethodView):
     def post(self, data):
         """Create a project; the caller becomes its admin; the Location header points at it."""
         document = create_project(current_user, data)
-        db.session.commit()
         return document, 201, {"Location": external_url(url_for("projects.ProjectById", project_id=document["id"]))}
 
 
@@ -72,7 +70,6 @@ class ProjectById(MethodView):
     def patch(self, data, project):
         """Rename or describe a project (its admins)."""
         document = update_project(*project, data, current_user)
-        db.session.commit()
         return document
 
     @bp.protected(scope=Scope.PROJECTS_WRITE)
@@ -82,4 +79,3 @@ class ProjectById(MethodView):
     def delete(self, project):
         """Delete a project with its tasks and memberships (its admins)."""
         delete_project(*project, current_user)
-        db.session.commit()

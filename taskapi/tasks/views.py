@@ -78,7 +78,6 @@ class Tasks(MethodView):
         task = insert_task(current_user.id, data)
         response = task_response(task, 201)
         response.headers["Location"] = external_url(url_for("tasks.TaskById", task_id=task.id))
-        db.session.commit()
         return response
 
 
@@ -119,19 +118,16 @@ class TaskById(MethodView):
     def delete(self, task):
         """Delete a task (site admins; project admins in their projects; 403 for anyone else, before any lookup)."""
         delete_task(task)
-        db.session.commit()
 
 
 def saved(task, changes):
-    """Apply ``changes`` and answer with the task's new document, built before the commit."""
+    """Apply ``changes`` and answer with the task's new document."""
     update_task(task, changes)
-    response = task_response(task, 200)
-    db.session.commit()
-    return response
+    return task_response(task, 200)
 
 
 def task_response(task, status):
-    """The task's JSON document with its ETag, built before commit so no expired row is read back.
+    """The task's JSON document with its ETag, built before the request's commit so no expired row is read back.
 
     A ready Response passes flask-smorest's schema by; TaskSchema still documents it and
     tests/tasks/test_list_documents.py holds task_document() equal to it.

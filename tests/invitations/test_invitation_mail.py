@@ -5,8 +5,8 @@ import time
 from taskapi.auth.mailed_tokens import digest
 from taskapi.errors import DomainError
 from taskapi.extensions import db
+from taskapi.jobs import queue
 from taskapi.models import Project, ProjectInvitation, ProjectRole, User
-from taskapi.projects.invitations import project_views
 from taskapi.projects.members import add_member
 from tests.conftest import PASSWORD
 from tests.smtp import token_in
@@ -69,7 +69,7 @@ def test_a_queue_outage_answers_503_and_leaves_no_usable_invitation(client, team
     def unavailable(*args):
         raise DomainError(503, "The job queue is unavailable; try again shortly", headers={"Retry-After": "5"})
 
-    monkeypatch.setattr(project_views, "enqueue", unavailable)
+    monkeypatch.setattr(queue, "enqueue", unavailable)
     response = invite(team["alice"].headers, team["project"], "bob@example.com")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert client.get(f"/projects/{team['project']}/invitations", headers=team["alice"].headers).get_json() == []

@@ -50,10 +50,7 @@ def decline_by_id(user: User, invitation_id: int) -> None:
 
 def answer(user: User, invitation: ProjectInvitation | None, status: InvitationStatus,
            refusal: DomainError) -> ProjectMember | None:
-    """Spend ``invitation`` with one conditional UPDATE (of two racing answers one wins); accepting adds the member.
-
-    Flushes; the view commits.
-    """
+    """Spend ``invitation`` with one conditional UPDATE (of two racing answers one wins); accepting adds the member."""
     address = verified_address(user)
     if address is None or invitation is None or invitation.email != address:
         raise refusal
@@ -62,7 +59,6 @@ def answer(user: User, invitation: ProjectInvitation | None, status: InvitationS
         ProjectInvitation.id == invitation.id, ProjectInvitation.email == address, usable(now),
     ).values(status=status.value, responded_at=now).execution_options(synchronize_session=False))
     if spent.rowcount != 1:
-        db.session.rollback()
         raise refusal
     db.session.refresh(invitation)
     if status == InvitationStatus.ACCEPTED:
@@ -82,8 +78,7 @@ def refuse_a_member(user: User, invitation: ProjectInvitation) -> None:
     """
     already = db.session.scalar(select(ProjectMember.id).where(ProjectMember.project_id == invitation.project_id,
                                                                ProjectMember.user_id == user.id))
-    if already is not None:
-        db.session.rollback()
+    if already is not None:  # the refusal rolls the answer back
         raise DomainError(409, ALREADY_MEMBER)
 
 

@@ -63,7 +63,6 @@ class MyInvitations(MethodView):
 def accept_invitation(data):
     """Accept an invitation with the token from its mail; the account must have verified the invited address."""
     member = accept_with_token(current_user, data["token"])
-    db.session.commit()
     return membership(member)
 
 
@@ -76,7 +75,6 @@ def accept_invitation(data):
 def accept_invitation_by_id(invitation_id):
     """Accept an invitation to your verified address by its id (as listed by GET /invitations)."""
     member = accept_by_id(current_user, invitation_id)
-    db.session.commit()
     return membership(member)
 
 
@@ -88,4 +86,3 @@ def accept_invitation_by_id(invitation_id):
 def decline_invitation(invitation_id):
     """Decline an invitation to your verified address; it can no longer be accepted."""
     decline_by_id(current_user, invitation_id)
-    db.session.commit()

@@ -5,12 +5,12 @@ from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
 from taskapi.auth.limits import limit_mail
-from taskapi.errors import DomainError
+from taskapi.db.unit_of_work import commit
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import Scope
-from taskapi.jobs import enqueue
+from taskapi.jobs import enqueue_after_commit
 from taskapi.models import ProjectInvitation, ProjectRole, User, utcnow
 from taskapi.projects.access import project_for
 from taskapi.projects.invitations import bp
@@ -85,15 +85,17 @@ class ProjectInvitations(MethodView):
         """
         address = canonical_address(data["email"]) or canonical_email(data["email"])
         invitation, token = create_invitation(project, current_user, address, ProjectRole(data["role"]))
-        db.session.commit()
-        try:
-            enqueue(mail_invitation, invitation.id, token)
-        except DomainError:
-            # Nobody can use an invitation whose token was never mailed: take it back, then say so.
-            revoke_invitation(invitation, current_user, reason=MAIL_NOT_QUEUED)
-            db.session.commit()
-            raise
+        invitation_id = invitation.id
+        enqueue_after_commit(mail_invitation, invitation_id, token,
+                             if_unavailable=lambda error: take_back(invitation_id, error))
         return invitation_document(invitation, project, current_user.username), 201
+
+
+def take_back(invitation_id, error):
+    """Nobody can use an invitation whose token was never mailed: revoke it (committed), then answer ``error``."""
+    revoke_invitation(db.session.get(ProjectInvitation, invitation_id), current_user, reason=MAIL_NOT_QUEUED)
+    commit(db.session)  # a second unit of work: the first, which issued it, is committed already
+    raise error
 
 
 @bp.route("/projects/<int(max=2147483647):project_id>/invitations/<int(max=2147483647):invitation_id>",
@@ -107,4 +109,3 @@ class ProjectInvitationById(MethodView):
     def delete(self, project, invitation_id):
         """Revoke a pending invitation (admins); its token stops working at once."""
         revoke_invitation(project_invitation(project, invitation_id), current_user)
-        db.session.commit()
