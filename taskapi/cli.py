@@ -1,5 +1,6 @@
 """Flask CLI commands: ``flask users ...`` for accounts, ``flask tokens purge``, ``flask jobs ...``."""
 
+import functools
 import sys
 
 import click
@@ -13,6 +14,7 @@ from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.housekeeping import purge_expired_rows
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.views.schemas import RegisterSchema
+from taskapi.db.unit_of_work import unit_of_work
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import current_jobs
@@ -32,6 +34,20 @@ def register_commands(app):
     app.register_blueprint(jobs_cli)
 
 
+def command(blueprint, name):
+    """``blueprint``'s CLI command ``name``, committing its work once when it returns (rolled back when it fails)."""
+
+    def decorator(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            with unit_of_work(db.session):
+                return function(*args, **kwargs)
+
+        return blueprint.cli.command(name)(run)
+
+    return decorator
+
+
 def fail(message):
     """Print ``error: message`` to stderr and exit 1."""
     click.echo(f"error: {message}", err=True)
@@ -45,7 +61,7 @@ def read_password():
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@users_cli.cli.command("create-admin")
+@command(users_cli, "create-admin")
 @click.argument("username")
 @click.option("--email", default=None, help="Optional email address.")
 def create_admin(username, email):
@@ -73,17 +89,16 @@ def find_user_or_exit(username):
 
 
 def apply_guarded(user, change, guarded=True):
-    """Apply ``change`` and commit, unless (when ``guarded``) the last-admin guard refuses."""
+    """Apply ``change``, unless (when ``guarded``) the last-admin guard refuses."""
     try:
         if guarded:
             ensure_not_last_admin(user)
     except DomainError as error:
         fail(error.detail)
     change()
-    db.session.commit()
 
 
-@users_cli.cli.command("list")
+@command(users_cli, "list")
 def list_users():
     """Print every account: id, username, role, active, email."""
     for user in db.session.scalars(select(User).order_by(User.id)):
@@ -91,7 +106,7 @@ def list_users():
         click.echo(f"{user.id}\t{user.username}\t{user.role}\t{state}\t{user.email or ''}")
 
 
-@users_cli.cli.command("set-role")
+@command(users_cli, "set-role")
 @click.argument("username")
 @click.argument("role", type=click.Choice(["user", "admin"]))
 def set_role(username, role):
@@ -106,7 +121,7 @@ def set_role(username, role):
     click.echo(f"{user.username} is now {role}.")
 
 
-@users_cli.cli.command("disable")
+@command(users_cli, "disable")
 @click.argument("username")
 def disable_user(username):
     """Disable an account and end all of its sessions."""
@@ -121,7 +136,7 @@ def disable_user(username):
     click.echo(f"{user.username} is disabled; their tokens no longer work.")
 
 
-@users_cli.cli.command("reset-2fa")
+@command(users_cli, "reset-2fa")
 @click.argument("username")
 def reset_two_factor(username):
     """Clear a user's second factor (a lost authenticator) and end all of their sessions."""
@@ -134,7 +149,7 @@ def reset_two_factor(username):
                "they sign in with their password and can set 2FA up again.")
 
 
-@tokens_cli.cli.command("purge")
+@command(tokens_cli, "purge")
 def purge_tokens():
     """Delete expired or revoked sessions and tokens, ended failure windows, and events past retention."""
     removed, events = purge_expired_rows()

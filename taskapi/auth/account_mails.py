@@ -13,9 +13,7 @@ from flask import current_app
 from taskapi.auth.accounts import find_user_by_email
 from taskapi.auth.deferred import SealedToken, issue_sealed, open_sealed, stand_in
 from taskapi.auth.limits import check_recipient_limited
-from taskapi.errors import DomainError
-from taskapi.extensions import db
-from taskapi.jobs import enqueue, job
+from taskapi.jobs import enqueue_after_commit, job
 from taskapi.mail.messages import send_password_reset_mail, send_verification_mail
 from taskapi.models import User
 
@@ -23,7 +21,7 @@ log = logging.getLogger("taskapi.jobs")
 
 
 def queue_password_reset(email: str) -> None:
-    """Issue a reset token if an active account has ``email``, commit, and queue its mail; commits.
+    """Issue a reset token if an active account has ``email``, and queue its mail once that is committed.
 
     :raises DomainError 503: the queue cannot be written
     """
@@ -33,8 +31,7 @@ def queue_password_reset(email: str) -> None:
         sealed = issue_sealed(user, "password_reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     else:
         sealed = stand_in()
-    db.session.commit()
-    enqueue(mail_password_reset, sealed)
+    enqueue_after_commit(mail_password_reset, sealed)
 
 
 @job
@@ -54,18 +51,17 @@ def mail_verification(sealed: SealedToken):
 
 
 def queue_verification_mail(user: User, best_effort: bool = False) -> None:
-    """Issue ``user`` a verification token, commit, and queue its mail; with ``best_effort`` a queue
-    outage is logged, not raised.
+    """Issue ``user`` a verification token, and queue its mail once that is committed; with ``best_effort``
+    a queue outage is logged, not raised.
 
     :raises DomainError 503: the queue cannot be written (unless ``best_effort``)
     """
     check_recipient_limited(user.email)
     sealed = issue_sealed(user, "verify_email", current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
-    db.session.commit()
-    try:
-        enqueue(mail_verification, sealed)
-    except DomainError:
-        if not best_effort:
-            raise
+    user_id = user.id
+
+    def logged(error):
         log.warning("no verification mail queued for user %s (queue unavailable); it can be asked for again",
-                    user.id)
+                    user_id)
+
+    enqueue_after_commit(mail_verification, sealed, if_unavailable=logged if best_effort else None)

@@ -43,7 +43,7 @@ def create_user(username, password, email=None, role="user"):
     user = User(username=username, email=email, role=role, password_hash=hash_password(password))
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # Lost a race with a concurrent registration: answer like the pre-check does.
         db.session.rollback()

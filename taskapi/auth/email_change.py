@@ -16,7 +16,7 @@ from taskapi.auth.limits import check_recipient_limited
 from taskapi.auth.mailed_tokens import INVALID_TOKEN, find_live_token, invalidate_tokens, spend_token
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.jobs import enqueue, job
+from taskapi.jobs import enqueue, enqueue_after_commit, job
 from taskapi.mail.messages import (
     send_email_change_mail,
     send_email_change_requested_mail,
@@ -35,10 +35,10 @@ def request_context():
 
 
 def request_email_change(user, email):
-    """Issue the token for ``email`` (if no other account has it), queue its mail and the notice to the
-    current address; commits.
+    """Issue the token for ``email`` (if no other account has it), and queue its mail and the notice to
+    the current address once that is committed.
 
-    :raises DomainError 503: the queue cannot be written (the token is issued, nothing is recorded)
+    :raises DomainError 503: the queue cannot be written (the token is issued and the request recorded)
     """
     check_recipient_limited(email)
     other = find_user_by_email(email)
@@ -46,32 +46,29 @@ def request_email_change(user, email):
         sealed = issue_sealed(user, "email_change", current_app.config["EMAIL_VERIFICATION_MAX_AGE"], email=email)
     else:
         sealed = stand_in(user)
-    db.session.commit()
-    enqueue(mail_email_change, user.id, email, sealed)
+    enqueue_after_commit(mail_email_change, user.id, email, sealed)
     if user.email:
-        enqueue(mail_email_change_requested, user.id, user.email, email, request_context())
+        enqueue_after_commit(mail_email_change_requested, user.id, user.email, email, request_context())
     record("email.change_requested", user)
-    db.session.commit()
 
 
 def remove_email(user):
-    """Remove ``user``'s address at once (nothing to confirm) and tell that address; commits.
+    """Remove ``user``'s address at once (nothing to confirm) and tell that address.
 
     :raises DomainError 503: the queue cannot be written (nothing is changed)
     """
     if user.email is None:
-        db.session.commit()
         return
     check_recipient_limited(user.email)
+    # Queued first, so an outage changes nothing; the job tells the address it is given, whatever is committed.
     enqueue(mail_email_removed, user.id, user.email, request_context())
     user.email, user.email_verified = None, False
     invalidate_tokens(user, "verify_email")
     record("email.changed", user, removed=True)
-    db.session.commit()
 
 
 def confirm_email_change(token):
-    """Give the account the address the token was mailed to, as verified (the token reached it); commits.
+    """Give the account the address the token was mailed to, as verified (the token reached it).
 
     :raises DomainError 400: invalid, expired or used token, or the address was taken in the meantime
     """
@@ -85,7 +82,7 @@ def confirm_email_change(token):
     user.email, user.email_verified = row.email, True
     record("email.changed", user, old_email=previous)  # the notice goes to both addresses
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # Lost a race for the address with another account: same answer as a taken one.
         db.session.rollback()

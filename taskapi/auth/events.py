@@ -9,6 +9,7 @@ import logging
 
 from flask import has_request_context, request
 
+from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent, utcnow
@@ -41,22 +42,37 @@ def client_user_agent():
 
 def record(event_type, user=None, *, session_id=None, user_id=None, **details):
     """Store an event in the current transaction and log it; returns the row."""
+    event = new_event(event_type, user.id if user is not None else user_id, session_id, details)
+    db.session.add(event)
+    return event
+
+
+def new_event(event_type, user_id, session_id, details):
+    """A security event row (not added to any session), logged."""
     if event_type not in EVENT_TYPES and event_type not in PROJECT_EVENT_TYPES:
         raise ValueError(f"unknown security event type {event_type!r}")
-    event = SecurityEvent(type=event_type, at=utcnow(), user_id=user.id if user is not None else user_id,
-                          session_id=session_id, ip=client_ip(), user_agent=client_user_agent(), details=details)
-    db.session.add(event)
+    event = SecurityEvent(type=event_type, at=utcnow(), user_id=user_id, session_id=session_id, ip=client_ip(),
+                          user_agent=client_user_agent(), details=details)
     security_log.info("security event %s", event_type, extra={"fields": {
         "event": event_type, "user_id": event.user_id, "session_id": session_id, "ip": event.ip,
         "details": details}})
     return event
 
 
-def record_failure(event_type, user=None, **details):
-    """Store an event for a request that is about to fail: committed now, so the refusal cannot undo it."""
-    db.session.rollback()
-    record(event_type, user, **details)
-    db.session.commit()
+def record_failure(event_type, user=None, *, session_id=None, also=None, **details):
+    """Store an event for a request that is about to be refused, written apart so the refusal cannot undo it.
+
+    The request's own writes are discarded first; ``also(side)``, when given, writes more in the same
+    short transaction.
+    """
+    user_id = user.id if user is not None else None  # read before the discard expires ``user``
+
+    def store(side):
+        if also is not None:
+            also(side)
+        side.add(new_event(event_type, user_id, session_id, details))
+
+    write_apart(db.session, store, discard=True)
 
 
 def record_if_locked(user, check):

@@ -9,8 +9,11 @@ same moment: however many arrive together, at most the budget of them is ever ve
 
 A window opens with the first failure after the previous window ended and lasts the limit's
 period. A unit is taken with one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING``
-(SQLite and PostgreSQL) and committed before the check, so a request that then fails cannot
-roll its failure back. The budget is always on: RATELIMIT_ENABLED switches off only the per-IP
+(SQLite and PostgreSQL), written apart from the request and committed before the check, so a
+request that then fails cannot roll its failure back. A right secret's unit is owed back until
+the request ends: returned with the request's commit, or apart after its refusal (the next unit
+taken in the same request returns it first), so the account's rows are never written by the
+request while a write apart waits for them. The budget is always on: RATELIMIT_ENABLED switches off only the per-IP
 limits (taskapi/http/rate_limits.py).
 """
 
@@ -19,11 +22,12 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from limits import parse_many
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from taskapi.db.unit_of_work import on_finish, write_apart
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_username
@@ -31,6 +35,7 @@ from taskapi.models import FailureBudget
 
 TOO_MANY_FAILURES = "Too many failed attempts for this account; retry later."
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+OWED = "_taskapi_budget_units_owed"
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,8 @@ def now_ms():
 def within_budget(key, check):
     """Run ``check()`` (true when the secret is right) against ``key``'s budget; returns its result.
 
-    Commits the session before the check and, when the secret is right, after it (with whatever
-    the check wrote, e.g. a spent code): call it before the request writes anything else.
+    The unit is taken (and committed) apart from the request before the check: call it before the
+    request writes anything.
 
     :raises DomainError 429: the budget is spent; the secret is not checked
     """
@@ -89,29 +94,43 @@ def within_budget(key, check):
     return accepted
 
 
+class OverBudget(Exception):
+    """A window had no unit left: the transaction that took the others rolls back."""
+
+
 def reserve(key):
-    """Take one unit of ``key``'s budget in every window, or none at all. Commits.
+    """Take one unit of ``key``'s budget in every window, or none at all, in a transaction of its own.
 
     :raises DomainError 429: some window has no unit left (with Retry-After)
     """
     now = now_ms()
-    windows = []
-    for period, allowed in sorted(budget_limits(current_app.config["RATELIMIT_ACCOUNT_FAILURES"]).items()):
-        window_ends = take_unit(key, period, allowed, now)
-        if window_ends is None:
-            db.session.rollback()
-            raise over_budget(key, now)
-        windows.append((period, window_ends))
-    db.session.commit()
-    return Reservation(key, tuple(windows))
+    limits = sorted(budget_limits(current_app.config["RATELIMIT_ACCOUNT_FAILURES"]).items())
+    owed = g.pop(OWED, [])
+
+    def take(side):
+        return_units(side, owed)
+        windows = []
+        for period, allowed in limits:
+            window_ends = take_unit(side, key, period, allowed, now)
+            if window_ends is None:
+                raise OverBudget
+            windows.append((period, window_ends))
+        return tuple(windows)
+
+    try:
+        windows = write_apart(db.session, take)
+    except OverBudget:
+        g.setdefault(OWED, []).extend(owed)  # rolled back with the units: still owed
+        raise over_budget(key, now) from None
+    return Reservation(key, windows)
 
 
-def take_unit(key, period, allowed, now):
+def take_unit(session, key, period, allowed, now):
     """One statement: open a window or count one more failure in it, unless it is full; its end, or None."""
     table = FailureBudget.__table__
     new_end = now + period * 1000
     ended = table.c.window_ends_ms <= now
-    statement = UPSERTS[db.session.get_bind().dialect.name](table).values(
+    statement = UPSERTS[session.get_bind().dialect.name](table).values(
         key=key, period=period, window_ends_ms=new_end, failures=1)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key, table.c.period],
@@ -119,7 +138,7 @@ def take_unit(key, period, allowed, now):
               "window_ends_ms": case((ended, new_end), else_=table.c.window_ends_ms)},
         where=ended | (table.c.failures < allowed),
     ).returning(table.c.window_ends_ms)
-    return db.session.execute(statement).scalar_one_or_none()
+    return session.execute(statement).scalar_one_or_none()
 
 
 def over_budget(key, now):
@@ -128,24 +147,40 @@ def over_budget(key, now):
     rows = db.session.execute(select(FailureBudget.period, FailureBudget.window_ends_ms, FailureBudget.failures)
                               .where(FailureBudget.key == key, FailureBudget.window_ends_ms > now))
     ends = [window_ends for period, window_ends, failures in rows if failures >= allowed.get(period, 0)]
-    db.session.rollback()
     seconds = max(1, math.ceil((max(ends, default=now) - now) / 1000))
     return DomainError(429, TOO_MANY_FAILURES, headers={"Retry-After": str(seconds)})
 
 
 def give_back(reservation):
-    """Return a right secret's unit to each window it was taken from, if that window is still open. Commits."""
-    for period, window_ends in reservation.windows:
-        db.session.execute(
-            update(FailureBudget)
-            .where(FailureBudget.key == reservation.key, FailureBudget.period == period,
-                   FailureBudget.window_ends_ms == window_ends, FailureBudget.failures > 0)
-            .values(failures=FailureBudget.failures - 1)
-            .execution_options(synchronize_session=False)
-        )
-    db.session.commit()
+    """Owe a right secret's unit back until the request ends (see the module's docstring)."""
+    g.setdefault(OWED, []).append(reservation)
+    on_finish(settle_owed)
+
+
+def settle_owed(session, committed):
+    """At the request's end: return the units owed in its commit, or apart once its refusal was rolled back."""
+    owed = g.pop(OWED, [])
+    if not owed:
+        return
+    if committed:
+        return_units(session, owed)
+    else:
+        write_apart(session, lambda side: return_units(side, owed))
+
+
+def return_units(session, reservations):
+    """Return each reservation's unit to each window it was taken from, if that window is still open."""
+    for reservation in reservations:
+        for period, window_ends in reservation.windows:
+            session.execute(
+                update(FailureBudget)
+                .where(FailureBudget.key == reservation.key, FailureBudget.period == period,
+                       FailureBudget.window_ends_ms == window_ends, FailureBudget.failures > 0)
+                .values(failures=FailureBudget.failures - 1)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def purge_ended_windows():
-    """Delete windows that have ended; returns how many. Does not commit."""
+    """Delete windows that have ended; returns how many."""
     return db.session.execute(delete(FailureBudget).where(FailureBudget.window_ends_ms <= now_ms())).rowcount

@@ -12,7 +12,6 @@ from taskapi.auth.failure_budget import purge_ended_windows
 from taskapi.auth.mailed_tokens import purge_expired_tokens
 from taskapi.auth.passkeys import purge_spent_challenges
 from taskapi.auth.sessions import purge_expired
-from taskapi.extensions import db
 from taskapi.jobs import periodic_job
 from taskapi.models import utcnow
 
@@ -30,6 +29,5 @@ def purge_expired_rows():
     removed = purge_expired() + purge_expired_tokens() + purge_ended_windows() + purge_spent_challenges()
     removed += purge_expired_access_tokens(utcnow() - EXPIRED_TOKENS_KEPT)
     events = purge_old_events(current_app.config["SECURITY_EVENT_RETENTION"])
-    db.session.commit()
     log.info("housekeeping removed %d expired or revoked rows and %d security events", removed, events)
     return removed, events

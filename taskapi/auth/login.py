@@ -31,8 +31,11 @@ def authenticate(username, password):
     user = find_user_by_username(username)
     password_hash = user.password_hash if user is not None else None
     # Hashing waits a quarter of a second or more for the bcrypt pool: end the read first, so a
-    # burst of logins holds no pooled database connections while it waits.
-    db.session.commit()
+    # burst of logins holds no pooled database connections while it waits. Closing (not a commit or
+    # a rollback) keeps what was read loaded; ``user`` joins the session again without a read.
+    db.session.close()
+    if user is not None:
+        db.session.add(user)
 
     def password_matches():
         if password_hash is None:
@@ -50,7 +53,6 @@ def authenticate(username, password):
         raise DomainError(403, ACCOUNT_DISABLED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
     return user
 
 
@@ -69,7 +71,7 @@ def check_login_factors(user, otp):
 
 
 def complete_second_step(mfa_token, otp):
-    """The user whose sign-in ``mfa_token`` started, once ``otp`` is right; no second password check. Commits.
+    """The user whose sign-in ``mfa_token`` started, once ``otp`` is right; no second password check.
 
     :raises DomainError 401: a bad, expired or spent token (``error: mfa_token_invalid``); a wrong, spent or
         replayed code (``error: mfa_invalid``)

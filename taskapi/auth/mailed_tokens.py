@@ -22,7 +22,7 @@ def issue_token(user, purpose, max_age, email=None):
     """Create a token for ``email`` (default: ``user``'s current one), replacing any unused one of the same purpose.
 
     Returns the token itself: the database keeps only its digest, the queue only its sealed form
-    (``deferred``), the mail the token. Does not commit.
+    (``deferred``), the mail the token.
     """
     invalidate_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
@@ -69,7 +69,7 @@ def find_live_token(token, purpose):
 
 
 def spend_token(row):
-    """Mark a token used with one conditional UPDATE, so of two racing requests one wins. Does not commit.
+    """Mark a token used with one conditional UPDATE, so of two racing requests one wins.
 
     :raises DomainError 400: another request spent it first
     """
@@ -77,7 +77,6 @@ def spend_token(row):
         update(AccountToken).where(AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=utcnow())
     )
     if spent.rowcount != 1:
-        db.session.rollback()
         raise DomainError(400, INVALID_TOKEN)
 
 

@@ -47,7 +47,7 @@ def authentication_options(username=None):
     only a passkey of that name's account can answer it. The list of credentials always has a
     multiple of ``SLOTS`` entries of one shape: the account's passkeys, then stand-ins derived from
     the name with a keyed hash (stable for the name, WebAuthn section 14.6.2), so a name with
-    passkeys, without, or unknown look alike. Commits.
+    passkeys, without, or unknown look alike.
     """
     from webauthn import generate_authentication_options, options_to_json
     from webauthn.helpers.structs import UserVerificationRequirement
@@ -63,7 +63,6 @@ def authentication_options(username=None):
     options = generate_authentication_options(
         rp_id=rp_id, challenge=challenge, timeout=TIMEOUT_MS, allow_credentials=allowed,
         user_verification=UserVerificationRequirement.REQUIRED)
-    db.session.commit()
     return json.loads(options_to_json(options))
 
 
@@ -91,7 +90,7 @@ def answers_the_name(passkey, owner, spent):
 
 
 def refuse(user=None):
-    """Record the refusal (committed) and answer 401."""
+    """Record the refusal (written apart from the request) and answer 401."""
     record_failure("login.failed", user, reason="passkey")
     return unauthorized(NOT_ACCEPTED, token_rejected=False)
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from taskapi.auth.events import record
 from taskapi.auth.passkey_keys import load_cose_key
+from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.shallow_json import refuse_deep
@@ -70,7 +71,7 @@ def user_handle(user):
 
 
 def issue_challenge(ceremony, user_id=None, name_key=None):
-    """A new random challenge for ``ceremony`` (``register`` or ``login``), stored until it expires; no commit."""
+    """A new random challenge for ``ceremony`` (``register`` or ``login``), stored until it expires."""
     now = utcnow()
     purge_spent_challenges()
     challenge = secrets.token_bytes(64)
@@ -81,13 +82,14 @@ def issue_challenge(ceremony, user_id=None, name_key=None):
 
 
 def purge_spent_challenges():
-    """Delete challenges that are spent or expired (no longer answerable either way); returns how many. No commit."""
+    """Delete challenges that are spent or expired (no longer answerable either way); returns how many."""
     return db.session.execute(delete(WebAuthnChallenge).where(
         or_(WebAuthnChallenge.expires_at <= utcnow(), WebAuthnChallenge.used_at.is_not(None)))).rowcount
 
 
 def spend_challenge(challenge, ceremony, user_id=None):
-    """Spend a live challenge of ``ceremony`` (and, when given, of ``user_id``). Commits.
+    """Spend a live challenge of ``ceremony`` (and, when given, of ``user_id``), written apart from the
+    request: a ceremony that then fails cannot give the challenge back to be answered again.
 
     :returns: (the account it was bound to, the keyed hash of the name typed), either None if none; or
         None when the challenge is unknown, spent, expired, or of another ceremony or account
@@ -101,8 +103,7 @@ def spend_challenge(challenge, ceremony, user_id=None):
                  .execution_options(synchronize_session=False))
     if user_id is not None:
         statement = statement.where(WebAuthnChallenge.user_id == user_id)
-    row = db.session.execute(statement).first()
-    db.session.commit()
+    row = write_apart(db.session, lambda side: side.execute(statement).first())
     return None if row is None else (row.user_id, row.name_key)
 
 
@@ -127,7 +128,7 @@ def passkeys_of(user):
 
 
 def registration_options(user):
-    """Creation options for a new passkey of ``user`` (its existing ones excluded), as JSON data. Commits."""
+    """Creation options for a new passkey of ``user`` (its existing ones excluded), as JSON data."""
     from webauthn import generate_registration_options, options_to_json
     from webauthn.helpers.structs import (
         AuthenticatorSelectionCriteria,
@@ -142,12 +143,11 @@ def registration_options(user):
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.PREFERRED, user_verification=UserVerificationRequirement.REQUIRED),
         exclude_credentials=[descriptor(passkey) for passkey in passkeys_of(user)])
-    db.session.commit()
     return json.loads(options_to_json(options))
 
 
 def register(user, credential, name):
-    """Verify a new credential against a register challenge of ``user`` and store it. Commits.
+    """Verify a new credential against a register challenge of ``user`` and store it.
 
     :raises DomainError 400: malformed credential, spent/expired/foreign challenge, failed verification
     :raises DomainError 409: the credential is registered already
@@ -178,7 +178,6 @@ def register(user, credential, name):
         db.session.rollback()
         raise DomainError(409, ALREADY_REGISTERED) from None
     record("passkey.added", user, passkey_id=passkey.id, name=name)
-    db.session.commit()
     return passkey
 
 
@@ -194,15 +193,13 @@ def find_passkey(user, passkey_id):
 
 
 def rename(passkey, name):
-    """Give ``passkey`` a new name. Commits."""
+    """Give ``passkey`` a new name."""
     passkey.name = name
-    db.session.commit()
     return passkey
 
 
 def remove(user, passkey):
-    """Delete ``passkey`` of ``user`` and record it. Commits."""
+    """Delete ``passkey`` of ``user`` and record it."""
     passkey_id, name = passkey.id, passkey.name
     db.session.delete(passkey)
     record("passkey.removed", user, passkey_id=passkey_id, name=name)
-    db.session.commit()

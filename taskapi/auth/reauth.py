@@ -18,7 +18,6 @@ from taskapi.auth.failure_budget import account_key, within_budget
 from taskapi.auth.passwords import verify_password
 from taskapi.auth.two_factor import accept_second_factor, accept_totp
 from taskapi.errors import DomainError, unauthorized
-from taskapi.extensions import db
 
 WRONG_PASSWORD = "Current password is incorrect"
 WRONG_TOTP = "Incorrect code: check the authenticator app and the device clock"
@@ -51,7 +50,7 @@ class Factor(StrEnum):
 def reauthenticate(user, data: dict, purpose: Purpose) -> None:
     """Refuse unless ``data`` proves the caller is ``user``: ``current_password``, plus ``otp`` when 2FA is on.
 
-    Commits the session (each check does). Use it for every sensitive change, credentials included.
+    Use it for every sensitive change, credentials included, before the request writes anything.
 
     :raises DomainError 401: 2FA is on and ``otp`` is missing (``error: mfa_required``); nothing is checked
     :raises DomainError 400: wrong password, or a wrong, spent or replayed code
@@ -79,7 +78,7 @@ def budgeted_check(user, purpose, factor, check):
 
 
 def confirm_current_password(user, password, purpose: Purpose) -> None:
-    """Refuse unless ``password`` is ``user``'s current password. Commits the session.
+    """Refuse unless ``password`` is ``user``'s current password.
 
     :raises DomainError 400: wrong password (recorded as ``reauth.failed``)
     :raises DomainError 429: the account's failure budget is spent; the password is not checked
@@ -94,7 +93,7 @@ def confirm_current_password(user, password, purpose: Purpose) -> None:
 def confirm_second_factor(user, code, purpose: Purpose, *, totp_only=False) -> None:
     """Refuse unless ``code`` is a fresh TOTP code (or, unless ``totp_only``, an unused recovery code).
 
-    Commits the session, with the code spent, when the code is right.
+    A right code is spent in the request's transaction.
 
     :raises DomainError 400: wrong, spent or replayed code (recorded as ``reauth.failed``)
     :raises DomainError 429: the account's failure budget is spent; the code is not checked
@@ -105,6 +104,5 @@ def confirm_second_factor(user, code, purpose: Purpose, *, totp_only=False) -> N
         return accept_second_factor(user, code)
 
     if not budgeted_check(user, purpose, Factor.CODE, accepted):
-        db.session.rollback()
         raise DomainError(400, WRONG_TOTP if totp_only else WRONG_CODE)
 

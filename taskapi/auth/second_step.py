@@ -16,6 +16,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
+from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
 from taskapi.models import SecondStep, User, utcnow
@@ -39,13 +40,18 @@ def password_fingerprint(user):
 
 
 def issue_mfa_token(user) -> str:
-    """A new ``mfa_token`` for ``user``, whose password was just right. Commits."""
+    """A new ``mfa_token`` for ``user``, whose password was just right, for the 401 ``mfa_required`` that
+    follows: the pending step is written apart, since that refusal discards the request's writes."""
     now = utcnow()
     nonce = secrets.token_urlsafe(32)
-    db.session.execute(delete(SecondStep).where(SecondStep.expires_at <= now))
-    db.session.add(SecondStep(nonce_hash=digest(nonce), user_id=user.id, created_at=now, expires_at=now + MAX_AGE))
-    db.session.commit()
-    return serializer().dumps({"u": user.id, "n": nonce, "p": password_fingerprint(user)})
+    user_id, token = user.id, serializer().dumps({"u": user.id, "n": nonce, "p": password_fingerprint(user)})
+
+    def store(side):
+        side.execute(delete(SecondStep).where(SecondStep.expires_at <= now))
+        side.add(SecondStep(nonce_hash=digest(nonce), user_id=user_id, created_at=now, expires_at=now + MAX_AGE))
+
+    write_apart(db.session, store, discard=True)
+    return token
 
 
 def open_mfa_token(token):
@@ -74,12 +80,11 @@ def expired():
 
 
 def spend_mfa_token(step_id) -> None:
-    """Spend a pending step once its code was right. Commits.
+    """Spend a pending step once its code was right.
 
     :raises DomainError 401: a twin request spent it first
     """
     spent = db.session.execute(update(SecondStep).where(SecondStep.id == step_id, SecondStep.used_at.is_(None))
                                .values(used_at=utcnow()).execution_options(synchronize_session=False))
-    db.session.commit()
     if spent.rowcount != 1:
         raise expired()

@@ -10,7 +10,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import delete, or_, update
 
-from taskapi.auth.events import client_ip, client_user_agent, record
+from taskapi.auth.events import client_ip, client_user_agent, record, record_failure
 from taskapi.auth.tokens import load_user, session_revoked
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
@@ -41,7 +41,7 @@ def start_session(user, event="login.succeeded", **details):
 
 
 def issue_pair(user, session):
-    """A token pair in ``session``; the refresh token never outlives the session. Commits."""
+    """A token pair in ``session``; the refresh token never outlives the session."""
     now = utcnow()
     claims = {"fam": session.family_id, "ver": user.token_version}
     access_lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
@@ -56,7 +56,6 @@ def issue_pair(user, session):
     }
     db.session.add(RefreshToken(jti=refresh_jti, family_id=session.family_id, user_id=user.id,
                                 expires_at=refresh_expires))
-    db.session.commit()
     return pair
 
 
@@ -99,20 +98,19 @@ def spend(user, claims):
                RefreshToken.user_id == user.id, RefreshToken.spent_at.is_(None))
         .values(spent_at=utcnow())
     )
-    if spent.rowcount != 1:
-        db.session.rollback()
-        revoke_family(claims["fam"])
-        record("refresh.reuse_detected", user, session_id=public_session_id(claims["fam"]))
-        db.session.commit()
+    if spent.rowcount != 1:  # the revocation outlives the refusal
+        family_id = claims["fam"]
+        record_failure("refresh.reuse_detected", user, session_id=public_session_id(family_id),
+                       also=lambda side: revoke_family(family_id, side))
         raise unauthorized()
     session = db.session.get(AuthSession, claims["fam"])
     session.last_seen_at = utcnow()
     return issue_pair(user, session)
 
 
-def revoke_family(family_id):
-    """Revoke one session: its refresh tokens and every access token issued in it."""
-    db.session.execute(
+def revoke_family(family_id, session=None):
+    """Revoke one session: its refresh tokens and every access token issued in it (in ``session``, or the request's)."""
+    (session or db.session).execute(
         update(AuthSession)
         .where(AuthSession.family_id == family_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())

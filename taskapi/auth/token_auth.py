@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from flask import g
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.orm import Session
 
 from taskapi.auth.access_tokens import PREFIX, TOKEN_PATTERN, digest_matches
 from taskapi.auth.events import client_ip
+from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
 from taskapi.models import AccessToken, User, utcnow
@@ -71,10 +71,8 @@ def record_use(access_token: AccessToken, now) -> None:
     """
     if access_token.last_used_at is not None and now - access_token.last_used_at < USE_RECORD_INTERVAL:
         return
-    with Session(db.engine) as side:
-        side.execute(update(AccessToken)
-                     .where(AccessToken.id == access_token.id,
-                            or_(AccessToken.last_used_at.is_(None),
-                                AccessToken.last_used_at <= now - USE_RECORD_INTERVAL))
-                     .values(last_used_at=now, last_used_ip=client_ip()))
-        side.commit()
+    write_apart(db.session, lambda side: side.execute(
+        update(AccessToken)
+        .where(AccessToken.id == access_token.id,
+               or_(AccessToken.last_used_at.is_(None), AccessToken.last_used_at <= now - USE_RECORD_INTERVAL))
+        .values(last_used_at=now, last_used_ip=client_ip())))

@@ -7,7 +7,7 @@ from huey import crontab
 from sqlalchemy import select, update
 
 from taskapi.extensions import db
-from taskapi.jobs import enqueue, job, periodic_job
+from taskapi.jobs import enqueue_after_commit, job, periodic_job
 from taskapi.mail.messages import send_token_expiry_mail
 from taskapi.models import AccessToken, User, utcnow
 
@@ -30,9 +30,7 @@ def queue_token_expiry_reminders():
                                  .values(reminded_at=now)).rowcount
         if won:
             claimed.append(token_id)
-    db.session.commit()
-    for token_id in claimed:
-        enqueue(mail_token_expiry_reminder, token_id)
+            enqueue_after_commit(mail_token_expiry_reminder, token_id)
     log.info("queued %d access token expiry reminders", len(claimed))
     return claimed
 

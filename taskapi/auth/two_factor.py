@@ -54,13 +54,12 @@ def decrypt_secret(stored):
 
 
 def start_setup(user):
-    """Give ``user`` a new (not yet enabled) secret; returns the setup document. Commits."""
+    """Give ``user`` a new (not yet enabled) secret; returns the setup document."""
     import segno  # QR codes only here, at setup: not loaded by workers that never see one
 
     secret = pyotp.random_base32()
     user.totp_secret = encrypt_secret(secret)
     user.totp_last_step = None
-    db.session.commit()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=current_app.config["TOTP_ISSUER"])
     return {"secret": secret, "otpauth_uri": uri, "qr_svg": segno.make(uri, error="m").svg_inline(scale=4)}
 
@@ -81,7 +80,7 @@ def accept_totp(user, code):
     """True if ``code`` is valid for ``user`` and was not used before; records its step.
 
     The step is recorded with one conditional UPDATE, so a code (or an older one) is accepted
-    at most once even when two workers see it at the same moment. Does not commit.
+    at most once even when two workers see it at the same moment.
     """
     secret = decrypt_secret(user.totp_secret) if user.totp_secret else None
     step = matching_step(secret, code) if secret else None
@@ -103,7 +102,7 @@ def recovery_hash(code, key):
 
 
 def new_recovery_codes(user):
-    """Replace ``user``'s recovery codes with fresh ones; returns them (shown once). Does not commit."""
+    """Replace ``user``'s recovery codes with fresh ones; returns them (shown once)."""
     codes = ["-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(6)) for _ in range(2))
              for _ in range(RECOVERY_CODE_COUNT)]
     key = derive_keys("recovery-code")[0]  # stored under the current SECRET_KEY only
@@ -113,7 +112,7 @@ def new_recovery_codes(user):
 
 
 def accept_recovery_code(user, code):
-    """True if ``code`` is one of ``user``'s unused recovery codes; spends it. Does not commit."""
+    """True if ``code`` is one of ``user``'s unused recovery codes; spends it."""
     hashes = [recovery_hash(code, key) for key in derive_keys("recovery-code")]  # under each key, current first
     row_id = db.session.scalar(select(RecoveryCode.id).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash.in_(hashes), RecoveryCode.used_at.is_(None)))
@@ -130,7 +129,7 @@ def accept_recovery_code(user, code):
 
 
 def accept_second_factor(user, code):
-    """A TOTP code or, failing that, a recovery code. Does not commit."""
+    """A TOTP code or, failing that, a recovery code."""
     if not isinstance(code, str) or not code.strip():
         return False
     code = code.strip()
@@ -153,16 +152,15 @@ def require_second_factor(user, otp):
 
 
 def enable(user):
-    """Turn 2FA on for ``user`` and return new recovery codes. Commits."""
+    """Turn 2FA on for ``user`` and return new recovery codes."""
     user.totp_enabled = True
     codes = new_recovery_codes(user)
     record("2fa.enabled", user)
-    db.session.commit()
     return codes
 
 
 def forget_second_factor(user):
-    """Turn 2FA off and forget the secret (enabled or only set up) and recovery codes. Does not commit."""
+    """Turn 2FA off and forget the secret (enabled or only set up) and recovery codes."""
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
@@ -170,19 +168,17 @@ def forget_second_factor(user):
 
 
 def disable(user):
-    """The owner turns 2FA off (the view checked password and code). Commits."""
+    """The owner turns 2FA off (the view checked password and code)."""
     forget_second_factor(user)
     record("2fa.disabled", user)
-    db.session.commit()
 
 
 def reset_by_admin(user, admin_id=None):
-    """Clear ``user``'s second factor for them (a lost authenticator) and end all their sessions. Commits.
+    """Clear ``user``'s second factor for them (a lost authenticator) and end all their sessions.
 
     Idempotent: an account without 2FA loses a pending setup, if any, and its sessions.
     """
     forget_second_factor(user)
     revoke_all_sessions(user)
     record("2fa.reset_by_admin", user, admin_id=admin_id)
-    db.session.commit()
 

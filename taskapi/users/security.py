@@ -9,7 +9,6 @@ from taskapi.auth.activity import events_page, live_sessions_page
 from taskapi.auth.events import record
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
-from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
 from taskapi.users import bp
@@ -33,7 +32,6 @@ class UserSessions(MethodView):
         """End every session of a user (admin): all their tokens are refused from the next request on."""
         revoke_all_sessions(user)
         record("session.revoked", user, by="admin", admin_id=current_user.id, scope="all")
-        db.session.commit()
 
 
 @bp.route("/<int(max=2147483647):user_id>/events", strict_slashes=False)
@@ -69,4 +67,3 @@ def revoke_user_token(user, token_id):
     """Revoke one of a user's personal access tokens (admin); the event names the admin."""
     if not revoke_token(user, token_id, by="admin", admin_id=current_user.id):
         abort(404, message="Token not found")
-    db.session.commit()

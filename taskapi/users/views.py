@@ -76,7 +76,6 @@ class Me(MethodView):
         elif email != canonical_email(current_user.email or ""):
             request_email_change(current_user, email)
             return jsonify(detail=CHANGE_REQUESTED), 202
-        db.session.commit()
         return current_user
 
     @bp.protected(scope=INTERACTIVE)
@@ -91,7 +90,6 @@ class Me(MethodView):
         record("account.deleted", current_user, by="owner", account_id=current_user.id)
         leave_all_projects(current_user, actor_id=current_user.id)
         db.session.delete(current_user)
-        db.session.commit()
 
 
 @bp.route("", strict_slashes=False)
@@ -140,7 +138,6 @@ class UserById(MethodView):
         record_admin_changes(user, data, admin_id=current_user.id)
         for field, value in data.items():
             setattr(user, field, value)
-        db.session.commit()
         return user
 
     @bp.protected(admin=True, scope=Scope.ADMIN)
@@ -153,7 +150,6 @@ class UserById(MethodView):
         record("account.deleted", user, by="admin", admin_id=current_user.id, account_id=user.id)
         leave_all_projects(user, actor_id=current_user.id)
         db.session.delete(user)
-        db.session.commit()
 
 
 @bp.route("/<int(max=2147483647):user_id>/2fa", methods=["DELETE"], strict_slashes=False)

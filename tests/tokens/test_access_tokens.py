@@ -244,5 +244,6 @@ def test_housekeeping_deletes_tokens_expired_over_30_days_ago(app, client, user_
                                .values(expires_at=utcnow() - timedelta(days=age)))
         db.session.commit()
         purge_expired_rows()
+        db.session.commit()  # as the job's unit of work does when it returns
         assert set(db.session.scalars(select(AccessToken.id))) == {recent["id"]}
     assert [token["id"] for token in client.get("/auth/tokens", headers=user_headers).get_json()] == [recent["id"]]

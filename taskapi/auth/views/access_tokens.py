@@ -9,7 +9,6 @@ from taskapi.auth.access_tokens import create_token, revoke_token, tokens_page
 from taskapi.auth.reauth import Purpose, reauthenticate
 from taskapi.auth.user_schemas import AccessTokenSchema, ReauthSchema
 from taskapi.auth.views import bp
-from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
@@ -54,7 +53,6 @@ def create_access_token(data):
     """Create a personal access token; the answer shows the token once. Needs the current password (and otp)."""
     reauthenticate(current_user, data, Purpose.ACCESS_TOKEN_CREATE)
     document = create_token(current_user, data["name"], data["scopes"], data["expires_in_days"], data["project_id"])
-    db.session.commit()
     return document, 201, NO_STORE
 
 
@@ -76,4 +74,3 @@ def delete_access_token(token_id):
     """Revoke one of the caller's tokens: refused from the next request on, on every worker."""
     if not revoke_token(current_user, token_id, by="owner"):
         abort(404, message="Token not found")
-    db.session.commit()

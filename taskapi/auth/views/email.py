@@ -10,7 +10,6 @@ from taskapi.auth.limits import limit_account_tokens, limit_mail
 from taskapi.auth.mailed_tokens import find_token, spend_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
-from taskapi.extensions import db
 from taskapi.http.scopes import INTERACTIVE
 
 VERIFICATION_SENT = "A verification link is on its way to your email address."
@@ -45,7 +44,6 @@ def verify_email(data):
     spend_token(row)
     user.email_verified = True
     record("email.verified", user)
-    db.session.commit()
 
 
 @bp.route("/auth/email-change", methods=["POST"])

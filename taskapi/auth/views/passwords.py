@@ -21,7 +21,6 @@ from taskapi.auth.views.schemas import (
     PasswordResetSchema,
     TokenSchema,
 )
-from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
 from taskapi.http.scopes import INTERACTIVE
 
@@ -79,4 +78,3 @@ def reset_password(data):
     revoke_all_sessions(user)
     revoke_all_tokens(user, by="password_reset")  # a reset means the account may have been taken
     record("password.reset", user)
-    db.session.commit()

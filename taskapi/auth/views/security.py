@@ -8,7 +8,6 @@ from taskapi.auth.events import record
 from taskapi.auth.sessions import public_session_id, revoke_other_sessions, revoke_session
 from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.auth.views import bp
-from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 
@@ -32,7 +31,6 @@ def revoke_one_session(session_id):
     if not revoke_session(current_user, session_id):
         abort(404, message="Session not found")
     record("session.revoked", current_user, session_id=session_id, by="owner")
-    db.session.commit()
 
 
 @bp.route("/auth/logout-others", methods=["POST"])
@@ -43,7 +41,6 @@ def logout_others():
     family_id = get_jwt()["fam"]
     revoke_other_sessions(current_user, family_id)
     record("logout.others", current_user, session_id=public_session_id(family_id))
-    db.session.commit()
 
 
 @bp.route("/auth/events", methods=["GET"])

@@ -11,7 +11,6 @@ from taskapi.auth.sessions import public_session_id, revoke_all_sessions, revoke
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
 from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
-from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
 from taskapi.http.parsing import peek_json_string
 from taskapi.http.scopes import INTERACTIVE, SCOPE_EXTENSION
@@ -66,7 +65,6 @@ def logout(data):
             user = None
         if user is not None and user.id == current_user.id:
             revoke_family(claims["fam"])
-    db.session.commit()
 
 
 @bp.route("/auth/logout-all", methods=["POST"])
@@ -76,4 +74,3 @@ def logout_all():
     """End every session of the caller, on every device."""
     revoke_all_sessions(current_user)
     record("logout.all", current_user)
-    db.session.commit()
