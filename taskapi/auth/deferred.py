@@ -50,7 +50,7 @@ class SealedToken:
 
 
 def issue_sealed(user: User, purpose: str, max_age, email: str | None = None) -> SealedToken:
-    """Issue a token in this request's transaction (flushed, not committed) and seal it for a job."""
+    """Issue a token in this request's transaction (flushed, so it has its row id) and seal it for a job."""
     token = issue_token(user, purpose, max_age, email=email)
     db.session.flush()
     row_id = db.session.scalar(db.select(AccountToken.id).where(AccountToken.token_hash == digest(token)))

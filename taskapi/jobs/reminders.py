@@ -15,6 +15,7 @@ from huey import crontab
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from taskapi.db.unit_of_work import write_apart
 from taskapi.extensions import db
 from taskapi.jobs.queue import current_job_id, enqueue, job, periodic_job
 from taskapi.mail.messages import send_reminder_digest_mail
@@ -60,13 +61,15 @@ def queue_reminders(now):
 
 
 def claim_day(user_id, day):
-    """The digest row of (user, day) if this job owns it, inserting it if nobody has; else None."""
+    """The digest row of (user, day) if this job owns it, inserting it if nobody has; else None.
+
+    The claim is written apart and committed at once, so of two jobs for the same day one sends.
+    """
     job_id = current_job_id()
     try:
-        db.session.add(ReminderDigest(user_id=user_id, local_date=day, job_id=job_id))
-        db.session.commit()
+        write_apart(db.session, lambda side: side.add(ReminderDigest(user_id=user_id, local_date=day, job_id=job_id)))
     except IntegrityError:  # another job claimed the day first (or the user is gone)
-        db.session.rollback()
+        pass
     digest = db.session.scalar(select(ReminderDigest).where(ReminderDigest.user_id == user_id,
                                                             ReminderDigest.local_date == day))
     return digest if digest is not None and digest.job_id == job_id else None
@@ -91,12 +94,11 @@ def send_reminder_digest(user_id, day):
     still_wanted = (user is not None and user.is_active and user.reminders == "daily" and user.email_verified
                     and user.email)
     tasks = open_tasks_due(user_id, digest.local_date) if still_wanted else []
-    digest.task_count = len(tasks)
-    db.session.commit()
+    # Nothing is written before the mail, so no write lock is held while the mail server answers.
     if tasks:
         send_reminder_digest_mail(user, digest.local_date, tasks)
         digest.sent_at = utcnow()
-        db.session.commit()
+    digest.task_count = len(tasks)
 
 
 @periodic_job(crontab(hour="3", minute="41"))
@@ -104,5 +106,4 @@ def purge_old_digests():
     """Forget digest records older than a week (a record only guards its own day); returns how many."""
     removed = db.session.execute(delete(ReminderDigest).where(
         ReminderDigest.created_at < utcnow() - timedelta(days=7))).rowcount
-    db.session.commit()
     return removed

@@ -10,7 +10,7 @@ from taskapi.signals import ProjectEventType, announce
 
 
 def leave_all_projects(user: User, actor_id: int | None) -> None:
-    """Remove ``user`` from every project before the account is deleted (flushed, not committed).
+    """Remove ``user`` from every project before the account is deleted.
 
     Where they were the last admin, the remaining member who joined first becomes admin,
     whatever their role; a project left with no member is deleted with its tasks. The tasks they

@@ -20,7 +20,7 @@ COPIED = ("role", "old_role", "email", "name")
 
 @project_event.connect
 def store_project_event(project_id, *, type, actor_id, data, subject_id=None, **_):  # noqa: A002
-    """Add the event to the project's trail and to the security log of the user it concerns (not committed)."""
+    """Add the event to the project's trail and to the security log of the user it concerns."""
     if type in NOT_AUDITED:
         return
     details = {"data": data}

@@ -25,7 +25,7 @@ def member_document(member: ProjectMember, user: User) -> dict:
 
 
 def add_member(project_id: int, user: User, role: ProjectRole, actor_id: int | None) -> ProjectMember:
-    """Make ``user`` a member with ``role`` (flushed, not committed) and announce ``member.added``."""
+    """Make ``user`` a member with ``role`` and announce ``member.added``."""
     member = ProjectMember(project_id=project_id, user_id=user.id, role=role.value)
     db.session.add(member)
     db.session.flush()

@@ -35,7 +35,7 @@ class PreferencesSchema(Schema):
 
 
 def apply_preferences(user, data):
-    """Set the preferences present in ``data`` on ``user`` (does not commit)."""
+    """Set the preferences present in ``data`` on ``user``."""
     for name in PREFERENCES:
         if name in data:
             setattr(user, name, data[name])

@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, update
 
+from taskapi.db.unit_of_work import after_commit, write_apart
 from taskapi.extensions import db
 from taskapi.jobs import current_job_id, job
 from taskapi.models import DeliveryStatus, Webhook, WebhookDelivery, utcnow
@@ -29,14 +30,16 @@ LEASE_MARGIN_SECONDS = 60  # beyond the request timeout, before another job may 
 
 
 def claim(delivery_id, claimant):
-    """Take the row for one try if it is due (or already ``claimant``'s); True when this job may send."""
+    """Take the row for one try if it is due (or already ``claimant``'s); True when this job may send.
+
+    The lease is written apart and committed at once: another job must see it while the endpoint answers.
+    """
     now = utcnow()
     lease = now + timedelta(seconds=current_app.config["WEBHOOK_TIMEOUT_SECONDS"] + LEASE_MARGIN_SECONDS)
-    taken = db.session.execute(update(WebhookDelivery).where(
+    taken = write_apart(db.session, lambda side: side.execute(update(WebhookDelivery).where(
         WebhookDelivery.id == delivery_id, WebhookDelivery.status.in_(OPEN),
         or_(WebhookDelivery.next_attempt_at <= now, WebhookDelivery.claimed_by == claimant),
-    ).values(next_attempt_at=lease, claimed_by=claimant)).rowcount
-    db.session.commit()
+    ).values(next_attempt_at=lease, claimed_by=claimant)).rowcount)
     return taken == 1
 
 
@@ -52,7 +55,6 @@ def send_delivery(delivery_id):
         return None
     if not webhook.active:
         close(delivery, DeliveryStatus.FAILED, error=WEBHOOK_DISABLED)
-        db.session.commit()
         return None
     url, body = webhook.url, delivery.body.encode("utf-8")
     try:
@@ -107,8 +109,6 @@ def record_outcome(delivery_id, outcome):
     log.info("webhook delivery %s try %d: %s", delivery.id, delivery.attempts, delivery.status, extra={"fields": {
         "webhook_id": webhook.id, "delivery_id": delivery.id, "status_code": outcome.status_code,
         "error": delivery.last_error, "delivery_status": delivery.status}})
-    status = delivery.status
-    db.session.commit()
     if retry_in is not None:
-        queue_later(send_delivery, delivery_id, delay=retry_in)
-    return status
+        after_commit(db.session, lambda: queue_later(send_delivery, delivery_id, delay=retry_in))
+    return delivery.status

@@ -39,7 +39,7 @@ def write_deliveries(project_id, *, type, actor_id=None, data=None, subject_id=N
 
 
 def add_delivery(webhook_id: int, event: str, data: dict) -> WebhookDelivery:
-    """Store one message for ``webhook_id`` (flushed, not committed); its send job is queued after the commit."""
+    """Store one message for ``webhook_id``; its send job is queued after the commit."""
     now = utcnow()
     body = json.dumps({"type": str(event), "timestamp": utc_timestamp(now), "data": data},
                       separators=(",", ":"), ensure_ascii=False, default=str)

@@ -41,5 +41,4 @@ def purge_webhook_deliveries():
     removed = db.session.execute(delete(WebhookDelivery).where(
         WebhookDelivery.created_at < cutoff,
         WebhookDelivery.status.in_((DeliveryStatus.SUCCEEDED.value, DeliveryStatus.FAILED.value)))).rowcount
-    db.session.commit()
     return removed

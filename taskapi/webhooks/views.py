@@ -89,7 +89,6 @@ class Webhooks(MethodView):
     def post(self, data, project):
         """Add a webhook; the answer holds its signing secret, shown this once."""
         webhook, secret = create_webhook(project, data, current_user)
-        db.session.commit()
         webhook.secret = secret  # a plain attribute for this answer only: never stored in clear
         return webhook
 
@@ -108,7 +107,6 @@ class WebhookById(MethodView):
     def patch(self, data, project, webhook):
         """Change a webhook's URL, events, description, or switch it on or off."""
         change_webhook(webhook, data)
-        db.session.commit()
         return webhook
 
     @guarded(Scope.PROJECTS_WRITE)
@@ -116,7 +114,6 @@ class WebhookById(MethodView):
     def delete(self, project, webhook):
         """Delete a webhook and its deliveries."""
         db.session.delete(webhook)
-        db.session.commit()
 
 
 @bp.route(WEBHOOK + "/rotate-secret", methods=["POST"], strict_slashes=False)
@@ -126,7 +123,6 @@ def rotate_webhook_secret(project, webhook):
     """A new signing secret; for 24 hours deliveries carry signatures with the old and the new one."""
     secret = rotate_secret(webhook)
     document = {"secret": secret, "previous_secret_expires_at": webhook.previous_secret_expires_at}
-    db.session.commit()
     return document
 
 
@@ -137,7 +133,6 @@ def rotate_webhook_secret(project, webhook):
 def ping_webhook(project, webhook):
     """Send a webhook.ping delivery (whatever the webhook subscribes to); the answer is the queued delivery."""
     delivery = ping(webhook, current_user)
-    db.session.commit()
     return delivery
 
 
@@ -163,5 +158,4 @@ def list_deliveries(args, project, webhook):
 def redeliver_delivery(project, webhook, delivery):
     """Send a delivery again now, with the same webhook-id."""
     redeliver(webhook, delivery)
-    db.session.commit()
     return delivery

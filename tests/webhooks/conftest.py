@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from taskapi.db.unit_of_work import unit_of_work
 from taskapi.extensions import db
 from taskapi.models import ProjectRole, WebhookDelivery, utcnow
 from taskapi.webhooks.delivery import OPEN, send_delivery
@@ -73,5 +74,7 @@ def run_due(app, rounds=1):
             ids = db.session.scalars(select(WebhookDelivery.id).where(
                 WebhookDelivery.status.in_(OPEN), WebhookDelivery.next_attempt_at <= utcnow())).all()
             db.session.rollback()
-            outcomes += [send_delivery(delivery_id) for delivery_id in ids]
+            for delivery_id in ids:
+                with unit_of_work(db.session):  # committed when it returns, as the consumer runs a job
+                    outcomes.append(send_delivery(delivery_id))
     return outcomes

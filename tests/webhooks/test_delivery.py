@@ -199,6 +199,7 @@ def test_old_finished_deliveries_are_purged(app, client, team, create_hook, rece
         db.session.get(WebhookDelivery, old_open["id"]).status = "retrying"
         db.session.commit()
         assert purge_webhook_deliveries() == 1
+        db.session.commit()  # as the job's unit of work does when it returns
     assert {d["id"] for d in deliveries(client, team, hook)} == {old_open["id"], new_done["id"]}
 
 

@@ -34,8 +34,8 @@ def create_invitation(project: Project, inviter: User, address: str,
                       role: ProjectRole) -> tuple[ProjectInvitation, str]:
     """A pending invitation of ``address`` (canonical) and its token; older pending ones for it are revoked.
 
-    The same work whether or not an account has the address. Flushes; the caller commits, then
-    queues the mail with the token (the only copy outside the mail).
+    The same work whether or not an account has the address. The caller queues the mail with the
+    token (the only copy outside the mail) for after the commit.
     """
     now = utcnow()
     db.session.execute(update(ProjectInvitation).where(

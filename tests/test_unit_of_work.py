@@ -1,0 +1,102 @@
+"""One unit of work per request: the main flows commit once (or a few times, for what a refusal keeps)
+and read no row twice. Counted on the engine, so writes apart from the request count too."""
+
+import re
+import time
+from contextlib import contextmanager
+
+import pyotp
+import pytest
+from sqlalchemy import event
+
+from taskapi.extensions import db
+from tests.conftest import PASSWORD
+
+USERS_READ = re.compile(r"^\s*SELECT\b.*\bFROM users\b", re.IGNORECASE | re.DOTALL)
+REAUTH = {"current_password": PASSWORD}
+
+
+@contextmanager
+def counted(app):
+    """Count COMMITs and statements on ``app``'s engine while the block runs: {"commits", "statements"}."""
+    with app.app_context():
+        engine = db.engine
+    seen = {"commits": 0, "statements": []}
+
+    def on_commit(connection):
+        seen["commits"] += 1
+
+    def on_statement(connection, cursor, statement, parameters, context, executemany):
+        seen["statements"].append((statement, parameters))
+
+    event.listen(engine, "commit", on_commit)
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "commit", on_commit)
+        event.remove(engine, "before_cursor_execute", on_statement)
+
+
+def users_reads(seen):
+    """The statements that read the users table."""
+    return [statement for statement, _ in seen["statements"] if USERS_READ.search(statement)]
+
+
+@pytest.fixture
+def totp_secret(client, auth):
+    """ada with 2FA on; the secret. Waits for the next 30-second step, since enabling spent this one's code."""
+    headers = auth.headers("ada")
+    secret = client.post("/auth/2fa/setup", json=REAUTH, headers=headers).get_json()["secret"]
+    response = client.post("/auth/2fa/enable", json={**REAUTH, "code": pyotp.TOTP(secret).now()}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return secret
+
+
+def fresh_code(secret):
+    """A code of the next step (accepted within the window, and never the one enabling spent)."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+def test_creating_a_task_commits_once(app, client, user_headers):
+    with counted(app) as seen:
+        response = client.post("/tasks", json={"title": "one unit"}, headers=user_headers)
+    assert response.status_code == 201
+    assert seen["commits"] == 1
+    assert len(seen["statements"]) <= 3, seen["statements"]
+
+
+def test_a_sign_in_with_totp_commits_at_most_three_times_and_reads_the_account_once(app, auth, totp_secret):
+    with counted(app) as seen:
+        response = auth.login(otp=fresh_code(totp_secret))
+    assert response.status_code == 200, response.get_json()
+    # The password's unit and the code's unit are each taken apart before their check; then the sign-in.
+    assert seen["commits"] <= 3
+    assert len(users_reads(seen)) == 1, users_reads(seen)
+    assert len(seen["statements"]) <= 15, seen["statements"]
+
+
+def test_the_two_step_sign_in_commits_what_each_answer_needs(app, auth, client, totp_secret):
+    with counted(app) as first:
+        refused = auth.login()
+    assert refused.status_code == 401 and refused.get_json()["error"] == "mfa_required"
+    # The unit taken, the pending second step, and the right password's unit given back: the 401 keeps all three.
+    assert first["commits"] <= 3
+    assert len(users_reads(first)) == 1, users_reads(first)
+    with counted(app) as second:
+        response = client.post("/auth/login/2fa", json={"mfa_token": refused.get_json()["mfa_token"],
+                                                         "otp": fresh_code(totp_secret)})
+    assert response.status_code == 200, response.get_json()
+    assert second["commits"] <= 2
+    assert len(users_reads(second)) == 1, users_reads(second)
+
+
+def test_a_refused_request_commits_only_what_it_must_keep(app, auth, client, user_headers):
+    with counted(app) as seen:
+        response = auth.login(password="not the password at all")
+    assert response.status_code == 401
+    assert seen["commits"] == 2  # the unit taken before the check, then the login.failed event
+    with counted(app) as seen:
+        response = client.post("/tasks", json={"title": "x", "project_id": 2147483647}, headers=user_headers)
+    assert response.status_code == 404
+    assert seen["commits"] == 0
