@@ -100,3 +100,17 @@ def test_a_refused_request_commits_only_what_it_must_keep(app, auth, client, use
         response = client.post("/tasks", json={"title": "x", "project_id": 2147483647}, headers=user_headers)
     assert response.status_code == 404
     assert seen["commits"] == 0
+
+
+def test_a_write_apart_after_the_request_wrote_is_refused_rather_than_left_waiting(app):
+    from taskapi.db.unit_of_work import write_apart
+    from taskapi.models import SecurityEvent, utcnow
+
+    with app.test_request_context("/tasks", method="POST"):
+        db.session.add(SecurityEvent(type="logout", at=utcnow(), details={}))
+        with pytest.raises(RuntimeError):
+            write_apart(db.session, lambda side: None)
+        kept = write_apart(db.session, lambda side: side.add(SecurityEvent(type="logout.all", at=utcnow(),
+                                                                             details={})), discard=True)
+        assert kept is None and not db.session.new  # the request's own write was discarded first
+        assert db.session.scalars(db.select(SecurityEvent.type)).all() == ["logout.all"]
