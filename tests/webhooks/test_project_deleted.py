@@ -5,11 +5,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from taskapi.extensions import db
-from taskapi.models import Webhook, WebhookDelivery, utcnow
+from taskapi.models import ProjectRole, Webhook, WebhookDelivery, utcnow
 from taskapi.webhooks.sweeper import purge_webhook_deliveries, queue_stranded
+from tests.conftest import PASSWORD
 from tests.webhooks.conftest import run_due
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.test_delivery import ping, queued_jobs
+from tests.webhooks.world import make_project
 
 
 def delete_project(client, team):
@@ -103,3 +105,15 @@ def test_deleting_a_webhook_still_deletes_its_deliveries(app, client, team, crea
     assert stored_deliveries(app) == []
     delete_project(client, team)
     assert stored_deliveries(app) == [] and run_due(app) == []
+
+
+def test_a_project_deleted_with_its_last_members_account_is_announced_too(app, client, auth, receiver):
+    headers = auth.headers("sol")
+    project_id = make_project(app, {"sol": ProjectRole.ADMIN}, name="Solo")
+    hook = client.post(f"/projects/{project_id}/webhooks", headers=headers,
+                       json={"url": receiver.url, "events": ["project.deleted"]}).get_json()
+    response = client.delete("/users/me", json={"current_password": PASSWORD}, headers=headers)
+    assert response.status_code == 204, response.get_json()
+    assert run_due(app) == ["succeeded"]
+    payload = receiver.wait_for(1)[0].verified_with(hook["secret"])
+    assert (payload["type"], payload["data"]["id"], payload["data"]["name"]) == ("project.deleted", project_id, "Solo")
