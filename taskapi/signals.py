@@ -30,6 +30,7 @@ class ProjectEventType(StrEnum):
     TASK_COMPLETED = "task.completed"
     TASK_DELETED = "task.deleted"
     WEBHOOK_PING = "webhook.ping"
+    WEBHOOK_DISABLED = "webhook.disabled"  # by taskapi itself (410 Gone, or too many failures): no actor
 
 
 def announce(project_id: int, event: ProjectEventType, *, actor_id: int | None, data: dict,
