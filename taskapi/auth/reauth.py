@@ -19,6 +19,7 @@ from taskapi.auth.passwords import verify_password
 from taskapi.auth.two_factor import accept_second_factor, accept_totp
 from taskapi.errors import DomainError, unauthorized
 from taskapi.extensions import db
+from taskapi.signals import SecurityEventType
 
 WRONG_PASSWORD = "Current password is incorrect"
 WRONG_TOTP = "Incorrect code: check the authenticator app and the device clock"
@@ -71,10 +72,11 @@ def budgeted_check(user, purpose, factor, check):
         accepted = within_budget(account_key(user), check)
     except DomainError as error:
         if error.status == 429:
-            record_failure("reauth.failed", user, purpose=str(purpose), factor=str(factor), reason="locked")
+            record_failure(SecurityEventType.REAUTH_FAILED, user, purpose=str(purpose), factor=str(factor),
+                           reason="locked")
         raise
     if not accepted:
-        record_failure("reauth.failed", user, purpose=str(purpose), factor=str(factor), reason="wrong")
+        record_failure(SecurityEventType.REAUTH_FAILED, user, purpose=str(purpose), factor=str(factor), reason="wrong")
     return accepted
 
 

@@ -19,8 +19,9 @@ from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
-from taskapi.models import User
+from taskapi.models import SiteRole, User
 from taskapi.projects.accounts import leave_all_projects
+from taskapi.signals import SecurityEventType
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
 from taskapi.users.schemas import (
@@ -88,7 +89,7 @@ class Me(MethodView):
         """Delete the caller's account, its personal tasks and memberships (``current_password``, or ``password``)."""
         reauthenticate(current_user, data, Purpose.ACCOUNT_DELETE)
         ensure_not_last_admin(current_user)
-        record("account.deleted", current_user, by="owner", account_id=current_user.id)
+        record(SecurityEventType.ACCOUNT_DELETED, current_user, by="owner", account_id=current_user.id)
         leave_all_projects(current_user, actor_id=current_user.id)
         db.session.delete(current_user)
         db.session.commit()
@@ -132,7 +133,7 @@ class UserById(MethodView):
     @bp.alt_response(409, description="Would leave no active admin")
     def patch(self, data, user):
         """Change a user's role or active flag (admin); disabling ends their sessions at once."""
-        demoted = data.get("role", user.role) != "admin" or data.get("is_active", user.is_active) is False
+        demoted = data.get("role", user.role) != SiteRole.ADMIN or data.get("is_active", user.is_active) is False
         if demoted:
             ensure_not_last_admin(user)
         if data.get("is_active") is False and user.is_active:
@@ -150,7 +151,7 @@ class UserById(MethodView):
     def delete(self, user):
         """Delete a user, their personal tasks and memberships (admin); each project keeps an admin."""
         ensure_not_last_admin(user)
-        record("account.deleted", user, by="admin", admin_id=current_user.id, account_id=user.id)
+        record(SecurityEventType.ACCOUNT_DELETED, user, by="admin", admin_id=current_user.id, account_id=user.id)
         leave_all_projects(user, actor_id=current_user.id)
         db.session.delete(user)
         db.session.commit()

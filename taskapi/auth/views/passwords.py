@@ -24,6 +24,8 @@ from taskapi.auth.views.schemas import (
 from taskapi.extensions import db
 from taskapi.http.headers import NO_STORE
 from taskapi.http.scopes import INTERACTIVE
+from taskapi.models import TokenPurpose
+from taskapi.signals import SecurityEventType
 
 RESET_ACCEPTED = "If an account has this email address, a password reset link is on its way."
 
@@ -43,7 +45,7 @@ def change_password(data):
     # Personal access tokens survive the owner's own change (docs/security.md); the notice names them.
     tokens = live_token_names(user)
     details = {"access_tokens": tokens} if tokens else {}
-    return start_session(user, event="password.changed", **details), 200, NO_STORE
+    return start_session(user, event=SecurityEventType.PASSWORD_CHANGED, **details), 200, NO_STORE
 
 
 @bp.route("/auth/password-reset/request", methods=["POST"])
@@ -66,7 +68,7 @@ def request_password_reset(data):
 @bp.alt_response(400, description="Invalid, expired or used token")
 def reset_password(data):
     """Set a new password with a mailed token; every existing session is signed out."""
-    row, user = find_token(data["token"], "password_reset")
+    row, user = find_token(data["token"], TokenPurpose.PASSWORD_RESET)
     try:
         check_new_password(data["new_password"], "new_password", user.username, user.email)
     except ValidationError as error:
@@ -78,5 +80,5 @@ def reset_password(data):
     invalidate_tokens(user)  # no other mailed token (an email change asked for...) outlives the reset
     revoke_all_sessions(user)
     revoke_all_tokens(user, by="password_reset")  # a reset means the account may have been taken
-    record("password.reset", user)
+    record(SecurityEventType.PASSWORD_RESET, user)
     db.session.commit()
