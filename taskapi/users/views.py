@@ -11,7 +11,7 @@ from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_em
 from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.limits import email_change_recipient, limit_mail
-from taskapi.auth.reauth import Purpose, reauthenticate
+from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
@@ -62,14 +62,13 @@ class Me(MethodView):
     @bp.response(200, UserSchema)
     @bp.alt_response(202, schema=EmailChangeAcceptedSchema,
                      description="A new email: a confirmation token was mailed to it (same answer if it is taken)")
-    @bp.alt_response(400, description="Wrong current password (or, with 2FA on, otp)")
     @bp.alt_response(503, description="The job queue cannot be written; nothing was changed, try again")
+    @reauthenticated(bp, Purpose.ACCOUNT_UPDATE)
     def patch(self, data):
         """Change the caller's reminder preferences, or ask to change the email (null removes it); needs the password.
 
         A new email answers 202 and changes only when the token mailed to it is redeemed.
         """
-        reauthenticate(current_user, data, Purpose.ACCOUNT_UPDATE)
         apply_preferences(current_user, data)
         email = data.get("email", current_user.email)
         if email is None:
@@ -83,11 +82,10 @@ class Me(MethodView):
     @bp.protected(scope=INTERACTIVE)
     @bp.arguments(MeDeleteSchema)
     @bp.response(204)
-    @bp.alt_response(400, description="Wrong password (or, with 2FA on, otp)")
     @bp.alt_response(409, description="The last active admin cannot delete themselves")
+    @reauthenticated(bp, Purpose.ACCOUNT_DELETE)
     def delete(self, data):
         """Delete the caller's account, its personal tasks and memberships (``current_password``, or ``password``)."""
-        reauthenticate(current_user, data, Purpose.ACCOUNT_DELETE)
         ensure_not_last_admin(current_user)
         record(SecurityEventType.ACCOUNT_DELETED, current_user, by="owner", account_id=current_user.id)
         leave_all_projects(current_user, actor_id=current_user.id)

@@ -10,7 +10,7 @@ from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens, limit_mail, limit_password_reset, requested_email
 from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, spend_token
 from taskapi.auth.passwords import hash_password
-from taskapi.auth.reauth import Purpose, reauthenticate
+from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.sessions import revoke_all_sessions, start_session
 from taskapi.auth.user_schemas import check_new_password
 from taskapi.auth.views import bp
@@ -34,11 +34,10 @@ RESET_ACCEPTED = "If an account has this email address, a password reset link is
 @bp.protected(scope=INTERACTIVE)
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokenSchema)
-@bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
+@reauthenticated(bp, Purpose.PASSWORD_CHANGE)
 def change_password(data):
     """Change the password; every earlier token is refused, and this client gets a fresh pair."""
     user = current_user
-    reauthenticate(user, data, Purpose.PASSWORD_CHANGE)
     user.password_hash = hash_password(data["new_password"])
     invalidate_tokens(user)  # no mailed token (a change asked for with the old password...) outlives it
     revoke_all_sessions(user)
