@@ -19,13 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
 
 
-class Task(db.Model):
+class Task(Model):
     """A to-do item owned by exactly one user."""
 
     __tablename__ = "tasks"

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
@@ -26,7 +26,7 @@ class DisabledReason(StrEnum):
     FAILING = "failing"  # WEBHOOK_DISABLE_AFTER deliveries in a row failed
 
 
-class Webhook(db.Model):
+class Webhook(Model):
     """An endpoint a project's events are posted to, with its signing secret (encrypted)."""
 
     __tablename__ = "webhooks"
@@ -53,7 +53,7 @@ class Webhook(db.Model):
         return f"<Webhook {self.id} project={self.project_id}>"
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One message to one webhook; its ``message_id`` (the webhook-id header) stays the same on every try.
 
     A delivery still open when its project is deleted is *detached*: ``webhook_id`` becomes NULL

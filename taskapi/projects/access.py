@@ -40,7 +40,7 @@ def project_for(project_id: int, user: User, need: ProjectRole) -> tuple[Project
     """
     role = role_in(project_id, user)
     project = db.session.get(Project, project_id) if role is not None else None
-    if project is None:
+    if role is None or project is None:
         raise DomainError(404, PROJECT_NOT_FOUND)
     if not role.allows(need):
         raise DomainError(403, ROLE_TOO_LOW)
@@ -85,7 +85,7 @@ def task_for(task_id: int, user: User, need: ProjectRole) -> tuple[Task, Project
     """
     task = db.session.get(Task, task_id)
     role = task_role(task, user) if task is not None else None
-    if role is None:
+    if task is None or role is None:
         raise DomainError(404, TASK_NOT_FOUND)
     if not role.allows(need):
         raise DomainError(403, ROLE_TOO_LOW)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import bindparam, false, func, literal, or_, select
+from sqlalchemy import Integer, bindparam, false, func, literal, or_, select
 
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.token_auth import token_project_restriction
@@ -123,7 +123,7 @@ TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
 # per sort order.
 OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"), Task.project_id.is_(None)), plain_rows=True)
 # A member's unfiltered listing: the same union as visible_tasks_condition(), its statements built once.
-MEMBER_USER = bindparam("user_id")
+MEMBER_USER = bindparam("user_id", type_=Integer)
 MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(MEMBER_USER)), plain_rows=True)
 
 

@@ -12,6 +12,7 @@ from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, Securi
 from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
+from taskapi.signals import SecurityEventType
 from taskapi.users import bp
 
 
@@ -32,7 +33,7 @@ class UserSessions(MethodView):
     def delete(self, user):
         """End every session of a user (admin): all their tokens are refused from the next request on."""
         revoke_all_sessions(user)
-        record("session.revoked", user, by="admin", admin_id=current_user.id, scope="all")
+        record(SecurityEventType.SESSION_REVOKED, user, by="admin", admin_id=current_user.id, scope="all")
         db.session.commit()
 
 

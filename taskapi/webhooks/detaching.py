@@ -7,7 +7,9 @@ loses its ``webhook_id``: the cascade passes it by, and the send job signs and p
 copy, with the same client, retries and retention as any delivery.
 """
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, select, update
 
 from taskapi.extensions import db
 from taskapi.models import Webhook, WebhookDelivery
@@ -21,8 +23,8 @@ def detach_open_deliveries(project_id: int) -> int:
     own_webhook = Webhook.id == WebhookDelivery.webhook_id
     copies = {name: select(getattr(Webhook, name)).where(own_webhook).scalar_subquery() for name in COPIED}
     # SET reads the row as it was: the copies still find the webhook while webhook_id turns NULL.
-    return db.session.execute(update(WebhookDelivery).where(
+    return cast(CursorResult, db.session.execute(update(WebhookDelivery).where(
         WebhookDelivery.status.in_(OPEN),
         WebhookDelivery.webhook_id.in_(select(Webhook.id).where(Webhook.project_id == project_id,
                                                                 Webhook.active.is_(True))),
-    ).values(webhook_id=None, **copies), execution_options={"synchronize_session": False}).rowcount
+    ).values(webhook_id=None, **copies), execution_options={"synchronize_session": False})).rowcount
