@@ -191,21 +191,24 @@ def paging_headers(total, page, per_page, next_cursor):
         links.append(("prev", {"page": min(page - 1, last)}))
     if next_cursor and (page is None or page < last):
         links.append(("next", {"cursor": next_cursor}))
-    header = ", ".join(f'<{listing_url(**params)}>; rel="{rel}"' for rel, params in links)
+    url = listing_url_maker()
+    header = ", ".join(f'<{url(**params)}>; rel="{rel}"' for rel, params in links)
     return {"X-Total-Count": str(total), "Link": header}
 
 
-def listing_url(**params):
-    """The current request's absolute URL with ``page``/``cursor`` replaced, other parameters kept.
+def listing_url_maker():
+    """A function giving the current request's absolute URL with ``page``/``cursor`` replaced, other parameters kept.
 
     Built from the request's own URL, not url_for: a parameter named like one of url_for's own
     keywords (``_external``, ``_anchor``...) must stay a parameter, and a view_arg_loader may have
-    replaced the URL's arguments (``user_id`` by ``user``) before the view runs.
+    replaced the URL's arguments (``user_id`` by ``user``) before the view runs. The parts every
+    link shares are read once.
     """
-    args = request.args.copy()
-    args.poplist("page")
-    args.poplist("cursor")
-    for name, value in params.items():
-        args.add(name, str(value))
-    query = urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)
-    return external_url(f"{request.script_root}{request.path}?{query}")
+    current = request._get_current_object()
+    kept = [(name, value) for name, value in current.args.items(multi=True) if name not in ("page", "cursor")]
+    base = external_url(f"{current.script_root}{current.path}?")
+
+    def url(**params):
+        return base + urlencode(kept + [(name, str(value)) for name, value in params.items()], safe=QUERY_SAFE)
+
+    return url

@@ -38,6 +38,8 @@ SORT_KEYS = {
 class TaskListArgsSchema(PageArgsSchema):
     """GET /tasks query parameters."""
 
+    parsed_from_query_alone = True  # taskapi.http.parsing.QUERY_ALONE: plain fields and validators only
+
     completed = fields.Boolean(load_default=None)
     priority = fields.String(load_default=None, validate=validate.OneOf(list(PRIORITIES)))
     due_before = fields.Date(load_default=None, metadata={"description": "due_date strictly before"})
