@@ -15,6 +15,7 @@ from sqlalchemy import (
     bindparam,
     event,
     false,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,8 @@ from taskapi.extensions import db
 from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
+
+DUE_LATEST, DUE_EARLIEST = "coalesce(due_date, '9999-12-31')", "coalesce(due_date, '0001-01-01')"
 
 
 class Task(db.Model):
@@ -39,6 +42,18 @@ class Task(db.Model):
         # A project's tasks in the default order (the member listing reads one range per project).
         Index("ix_tasks_project_created", "project_id", "created_at", "id"),
         Index("ix_tasks_assignee", "assignee_id"),
+        # The listing's parts (access.visible_task_parts) filtered, counted and sorted from one range each;
+        # due dates sort by the coalesce() the listing writes (migration 0017_search). SQLite's FTS5 search
+        # table and its triggers, and PostgreSQL's pg_trgm indexes, live in that migration only.
+        Index("ix_tasks_personal_completed", "owner_id", "project_id", "completed", "created_at", "id"),
+        Index("ix_tasks_personal_priority", "owner_id", "project_id", "priority", text(DUE_LATEST), "id"),
+        Index("ix_tasks_personal_due", "owner_id", "project_id", text(DUE_LATEST), "id"),
+        Index("ix_tasks_personal_due_desc", "owner_id", "project_id", text(DUE_EARLIEST), "id"),
+        Index("ix_tasks_project_completed", "project_id", "completed", "created_at", "id"),
+        Index("ix_tasks_project_priority", "project_id", "priority", text(DUE_LATEST), "id"),
+        Index("ix_tasks_project_due", "project_id", text(DUE_LATEST), "id"),
+        Index("ix_tasks_project_due_desc", "project_id", text(DUE_EARLIEST), "id"),
+        Index("ix_tasks_project_title", "project_id", "title", "id"),
         {"sqlite_autoincrement": True},  # a new task never gets a deleted one's id (nor its ETag)
     )
 
