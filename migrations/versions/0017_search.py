@@ -45,6 +45,15 @@ FILTER_INDEXES = {
     'ix_tasks_project_title': ['project_id', 'title', 'id'],
 }
 
+# The owner's sort indexes gain project_id: a personal listing is owner_id = ? AND project_id IS NULL,
+# and with only owner_id a planner that finds few owners walks a project index instead.
+WIDENED = {
+    'ix_tasks_owner_created': (['owner_id', 'created_at', 'id'], ['owner_id', 'project_id', 'created_at', 'id']),
+    'ix_tasks_owner_priority': (['owner_id', 'priority', 'id'], ['owner_id', 'project_id', 'priority', 'id']),
+    'ix_tasks_owner_title': (['owner_id', 'title', 'id'], ['owner_id', 'project_id', 'title', 'id']),
+    'ix_tasks_owner_due': (['owner_id', 'due_date', 'id'], ['owner_id', 'project_id', 'due_date', 'id']),
+}
+
 SQLITE_UP = [
     "CREATE VIEW tasks_search_source AS SELECT id, casefold(title) AS title, casefold(description) AS description "
     "FROM tasks",
@@ -82,6 +91,9 @@ POSTGRES_DOWN = [
 
 
 def upgrade():
+    for name, (_, columns) in WIDENED.items():
+        op.drop_index(name, table_name='tasks')
+        op.create_index(name, 'tasks', columns)
     for name, columns in FILTER_INDEXES.items():
         op.create_index(name, 'tasks', columns)
     for statement in SQLITE_UP if op.get_bind().dialect.name == 'sqlite' else POSTGRES_UP:
@@ -93,3 +105,6 @@ def downgrade():
         op.execute(statement)
     for name in reversed(FILTER_INDEXES):
         op.drop_index(name, table_name='tasks')
+    for name, (columns, _) in WIDENED.items():
+        op.drop_index(name, table_name='tasks')
+        op.create_index(name, 'tasks', columns)

@@ -34,11 +34,12 @@ class Task(db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint("priority IN (0, 1, 2)", name="ck_tasks_priority"),
-        # One index per sort order for one owner, each ending in id (the tie-breaker).
-        Index("ix_tasks_owner_created", "owner_id", "created_at", "id"),
-        Index("ix_tasks_owner_priority", "owner_id", "priority", "id"),
-        Index("ix_tasks_owner_title", "owner_id", "title", "id"),
-        Index("ix_tasks_owner_due", "owner_id", "due_date", "id"),
+        # One index per sort order for one owner's personal tasks (project_id NULL), each ending in id
+        # (the tie-breaker).
+        Index("ix_tasks_owner_created", "owner_id", "project_id", "created_at", "id"),
+        Index("ix_tasks_owner_priority", "owner_id", "project_id", "priority", "id"),
+        Index("ix_tasks_owner_title", "owner_id", "project_id", "title", "id"),
+        Index("ix_tasks_owner_due", "owner_id", "project_id", "due_date", "id"),
         # A project's tasks in the default order (the member listing reads one range per project).
         Index("ix_tasks_project_created", "project_id", "created_at", "id"),
         Index("ix_tasks_assignee", "assignee_id"),

@@ -34,6 +34,14 @@ def search_objects():
     return set(names) & SEARCH_OBJECTS[db.engine.dialect.name]
 
 
+def owner_created_columns():
+    """The columns of ix_tasks_owner_created, which 0017 widens with project_id."""
+    if db.engine.dialect.name == "sqlite":
+        return run("SELECT name FROM pragma_index_info('ix_tasks_owner_created') ORDER BY seqno").scalars().all()
+    return [column for column in run("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_tasks_owner_created'")
+            .scalar_one().split("(", 1)[1].rstrip(")").replace(" ", "").split(",")]
+
+
 def task_indexes():
     """The names of the indexes on tasks (read from the catalogue: reflection skips expression indexes)."""
     if db.engine.dialect.name == "sqlite":
@@ -58,6 +66,7 @@ def test_upgrade_indexes_existing_tasks_and_downgrade_removes_it(scratch_app):
         dialect = db.engine.dialect.name
         assert search_objects() == SEARCH_OBJECTS[dialect]
         assert NEW_INDEXES <= task_indexes()
+        assert owner_created_columns() == ["owner_id", "project_id", "created_at", "id"]
         assert run("SELECT * FROM tasks ORDER BY id").all() == rows
         assert search("ÜNAL") == ["Call Ünal"] and search("ÜBER w") == ["Call Ünal"]
         assert search("0% d") == ["50% discount"] and search("a_b") == ["Straße"] and search("a%b") == []
@@ -78,6 +87,7 @@ def test_upgrade_indexes_existing_tasks_and_downgrade_removes_it(scratch_app):
         downgrade(revision=BEFORE)
         assert search_objects() == set()
         assert not NEW_INDEXES & task_indexes()
+        assert owner_created_columns() == ["owner_id", "created_at", "id"]
         assert run("SELECT title FROM tasks ORDER BY id").scalars().all() == ["Call Ada", "Straße", "Ünal again"]
         db.session.commit()
         upgrade()
