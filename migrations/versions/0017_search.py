@@ -18,7 +18,7 @@ row the caller may see. Each database now keeps a trigram index, in step with ev
   extension stays on downgrade: other objects may come to rely on it, and it costs nothing idle.
 
 The filter and sort indexes serve the listing's disjoint parts (taskapi.projects.access.visible_task_parts):
-each starts with the personal-task prefix (owner_id, project_id) or a project's (project_id), so a
+partial indexes over personal tasks (project_id IS NULL, owner_id first) and project_id-first ones, so a
 filtered X-Total-Count is counted from one index range per part and a first page is read in order.
 """
 import sqlalchemy as sa
@@ -33,25 +33,36 @@ depends_on = None
 # expression, constant written out, is what an index must hold for the database to read it in order.
 DUE_LATEST = sa.text("coalesce(due_date, '9999-12-31')")
 DUE_EARLIEST = sa.text("coalesce(due_date, '0001-01-01')")
-FILTER_INDEXES = {
-    'ix_tasks_personal_completed': ['owner_id', 'project_id', 'completed', 'created_at', 'id'],
-    'ix_tasks_personal_priority': ['owner_id', 'project_id', 'priority', DUE_LATEST, 'id'],
-    'ix_tasks_personal_due': ['owner_id', 'project_id', DUE_LATEST, 'id'],
-    'ix_tasks_personal_due_desc': ['owner_id', 'project_id', DUE_EARLIEST, 'id'],
-    'ix_tasks_project_completed': ['project_id', 'completed', 'created_at', 'id'],
-    'ix_tasks_project_priority': ['project_id', 'priority', DUE_LATEST, 'id'],
+PERSONAL = sa.text('project_id IS NULL')
+IN_PROJECT = sa.text('project_id IS NOT NULL')
+# Personal tasks (owner_id = ? AND project_id IS NULL) through partial indexes: PostgreSQL takes
+# IS NULL for a range, not a constant, so it cannot read (owner_id, project_id, created_at) in order.
+PERSONAL_INDEXES = {
+    'ix_tasks_personal_created': ['owner_id', 'created_at', 'id'],
+    'ix_tasks_personal_title': ['owner_id', 'title', 'id'],
+    'ix_tasks_personal_priority': ['owner_id', 'priority', 'id'],
+    'ix_tasks_personal_due': ['owner_id', DUE_LATEST, 'id'],
+    'ix_tasks_personal_due_desc': ['owner_id', DUE_EARLIEST, 'id'],
+    'ix_tasks_personal_completed': ['owner_id', 'completed', 'created_at', 'id'],
+    'ix_tasks_personal_priority_due': ['owner_id', 'priority', DUE_LATEST, 'id'],
+}
+# Project tasks through partial indexes too: a planner that sees few owners and many projects in its
+# statistics otherwise reads a personal part (project_id IS NULL) through a project_id index.
+PROJECT_INDEXES = {
+    'ix_tasks_project_created': ['project_id', 'created_at', 'id'],
+    'ix_tasks_project_title': ['project_id', 'title', 'id'],
+    'ix_tasks_project_priority': ['project_id', 'priority', 'id'],
     'ix_tasks_project_due': ['project_id', DUE_LATEST, 'id'],
     'ix_tasks_project_due_desc': ['project_id', DUE_EARLIEST, 'id'],
-    'ix_tasks_project_title': ['project_id', 'title', 'id'],
+    'ix_tasks_project_completed': ['project_id', 'completed', 'created_at', 'id'],
+    'ix_tasks_project_priority_due': ['project_id', 'priority', DUE_LATEST, 'id'],
 }
-
-# The owner's sort indexes gain project_id: a personal listing is owner_id = ? AND project_id IS NULL,
-# and with only owner_id a planner that finds few owners walks a project index instead.
-WIDENED = {
-    'ix_tasks_owner_created': (['owner_id', 'created_at', 'id'], ['owner_id', 'project_id', 'created_at', 'id']),
-    'ix_tasks_owner_priority': (['owner_id', 'priority', 'id'], ['owner_id', 'project_id', 'priority', 'id']),
-    'ix_tasks_owner_title': (['owner_id', 'title', 'id'], ['owner_id', 'project_id', 'title', 'id']),
-    'ix_tasks_owner_due': (['owner_id', 'due_date', 'id'], ['owner_id', 'project_id', 'due_date', 'id']),
+# What the partial indexes replace (ix_tasks_owner_created stays: deleting a user reads it).
+REPLACED = {
+    'ix_tasks_project_created': ['project_id', 'created_at', 'id'],
+    'ix_tasks_owner_priority': ['owner_id', 'priority', 'id'],
+    'ix_tasks_owner_title': ['owner_id', 'title', 'id'],
+    'ix_tasks_owner_due': ['owner_id', 'due_date', 'id'],
 }
 
 SQLITE_UP = [
@@ -91,11 +102,12 @@ POSTGRES_DOWN = [
 
 
 def upgrade():
-    for name, (_, columns) in WIDENED.items():
+    for name in REPLACED:
         op.drop_index(name, table_name='tasks')
-        op.create_index(name, 'tasks', columns)
-    for name, columns in FILTER_INDEXES.items():
-        op.create_index(name, 'tasks', columns)
+    for name, columns in PERSONAL_INDEXES.items():
+        op.create_index(name, 'tasks', columns, sqlite_where=PERSONAL, postgresql_where=PERSONAL)
+    for name, columns in PROJECT_INDEXES.items():
+        op.create_index(name, 'tasks', columns, sqlite_where=IN_PROJECT, postgresql_where=IN_PROJECT)
     for statement in SQLITE_UP if op.get_bind().dialect.name == 'sqlite' else POSTGRES_UP:
         op.execute(statement)
 
@@ -103,8 +115,7 @@ def upgrade():
 def downgrade():
     for statement in SQLITE_DOWN if op.get_bind().dialect.name == 'sqlite' else POSTGRES_DOWN:
         op.execute(statement)
-    for name in reversed(FILTER_INDEXES):
+    for name in [*reversed(PROJECT_INDEXES), *reversed(PERSONAL_INDEXES)]:
         op.drop_index(name, table_name='tasks')
-    for name, (columns, _) in WIDENED.items():
-        op.drop_index(name, table_name='tasks')
+    for name, columns in REPLACED.items():
         op.create_index(name, 'tasks', columns)

@@ -25,7 +25,12 @@ from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
 
-DUE_LATEST, DUE_EARLIEST = "coalesce(due_date, '9999-12-31')", "coalesce(due_date, '0001-01-01')"
+DUE_LATEST, DUE_EARLIEST = text("coalesce(due_date, '9999-12-31')"), text("coalesce(due_date, '0001-01-01')")
+PERSONAL, IN_PROJECT = text("project_id IS NULL"), text("project_id IS NOT NULL")
+# What each part of a listing reads in order.
+PART_ORDERS = {"created": ["created_at"], "title": ["title"], "priority": ["priority"], "due": [DUE_LATEST],
+               "due_desc": [DUE_EARLIEST], "completed": ["completed", "created_at"],
+               "priority_due": ["priority", DUE_LATEST]}
 
 
 class Task(db.Model):
@@ -34,27 +39,17 @@ class Task(db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint("priority IN (0, 1, 2)", name="ck_tasks_priority"),
-        # One index per sort order for one owner's personal tasks (project_id NULL), each ending in id
-        # (the tie-breaker).
-        Index("ix_tasks_owner_created", "owner_id", "project_id", "created_at", "id"),
-        Index("ix_tasks_owner_priority", "owner_id", "project_id", "priority", "id"),
-        Index("ix_tasks_owner_title", "owner_id", "project_id", "title", "id"),
-        Index("ix_tasks_owner_due", "owner_id", "project_id", "due_date", "id"),
-        # A project's tasks in the default order (the member listing reads one range per project).
-        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
+        # Deleting a user, and an admin's listing of one owner's tasks.
+        Index("ix_tasks_owner_created", "owner_id", "created_at", "id"),
         Index("ix_tasks_assignee", "assignee_id"),
-        # The listing's parts (access.visible_task_parts) filtered, counted and sorted from one range each;
-        # due dates sort by the coalesce() the listing writes (migration 0017_search). SQLite's FTS5 search
-        # table and its triggers, and PostgreSQL's pg_trgm indexes, live in that migration only.
-        Index("ix_tasks_personal_completed", "owner_id", "project_id", "completed", "created_at", "id"),
-        Index("ix_tasks_personal_priority", "owner_id", "project_id", "priority", text(DUE_LATEST), "id"),
-        Index("ix_tasks_personal_due", "owner_id", "project_id", text(DUE_LATEST), "id"),
-        Index("ix_tasks_personal_due_desc", "owner_id", "project_id", text(DUE_EARLIEST), "id"),
-        Index("ix_tasks_project_completed", "project_id", "completed", "created_at", "id"),
-        Index("ix_tasks_project_priority", "project_id", "priority", text(DUE_LATEST), "id"),
-        Index("ix_tasks_project_due", "project_id", text(DUE_LATEST), "id"),
-        Index("ix_tasks_project_due_desc", "project_id", text(DUE_EARLIEST), "id"),
-        Index("ix_tasks_project_title", "project_id", "title", "id"),
+        # The listing's parts (access.visible_task_parts) filtered, counted and sorted from one range each:
+        # partial indexes over personal tasks and over project tasks; due dates sort by the
+        # coalesce() the listing writes. SQLite's FTS5 search table and its triggers, and PostgreSQL's
+        # pg_trgm indexes, live in migration 0017_search only.
+        *(Index(f"ix_tasks_personal_{name}", "owner_id", *columns, "id", sqlite_where=PERSONAL,
+                postgresql_where=PERSONAL) for name, columns in PART_ORDERS.items()),
+        *(Index(f"ix_tasks_project_{name}", "project_id", *columns, "id", sqlite_where=IN_PROJECT,
+                postgresql_where=IN_PROJECT) for name, columns in PART_ORDERS.items()),
         {"sqlite_autoincrement": True},  # a new task never gets a deleted one's id (nor its ETag)
     )
 
