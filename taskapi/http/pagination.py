@@ -240,3 +240,24 @@ def listing_url(**params):
         args.add(name, str(value))
     query = urlencode(list(args.items(multi=True)), safe=QUERY_SAFE)
     return external_url(f"{request.script_root}{request.path}?{query}")
+
+
+class CandidatePages(MergedPages):
+    """Pages of one query whose rows are found first and sorted after (its subquery is an OFFSET 0 fence).
+
+    For a search with few matches: without the fence PostgreSQL walks the sort order's index and
+    tests every row until a page is full, rather than sorting the trigram index's candidates.
+    """
+
+    def __init__(self, query):
+        super().__init__([query])
+
+    def statement(self, sort_key, after_cursor):
+        key = (sort_key.name, after_cursor)
+        if key not in self._statements:
+            query = self.queries[0].where(sort_key.after_parameters()) if after_cursor else self.queries[0]
+            found = query.offset(0).subquery()
+            adapter = ClauseAdapter(found)
+            page = select(found).order_by(*(adapter.traverse(order) for order in sort_key.order_by()))
+            self._statements[key] = page.limit(bindparam("limit")).offset(bindparam("offset"))
+        return self._statements[key]

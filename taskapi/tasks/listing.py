@@ -12,7 +12,7 @@ from taskapi.auth.token_auth import token_project_restriction
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.pagination import MergedPages, PageArgsSchema, Pages, SortKey, fetch_page
+from taskapi.http.pagination import CandidatePages, MergedPages, PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
 from taskapi.projects.access import PROJECT_TASKS, visible_task_parts
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
@@ -198,4 +198,12 @@ def listing_page(args):
     # One count per disjoint part, each from an index range, summed in one statement.
     counts = [select(func.count()).select_from(Task).where(part, *filters).scalar_subquery() for part in parts]
     total = db.session.scalar(select(sum(counts[1:], counts[0])))
+    if args["q"] and total <= FEW_MATCHES and db.engine.dialect.name == "postgresql":
+        row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
+        return CandidatePages(TASK_ROW.where(parts[0], *filters)).fetch(db.session, sort_key, args, total, row_values)
     return page_of_parts(parts, filters, sort_key, args, total)
+
+
+# Up to this many matches a search's page sorts its candidates; beyond, walking the sort order's index
+# meets a page of matches soon (SQLite drives from the FTS5 candidates by itself).
+FEW_MATCHES = 50_000

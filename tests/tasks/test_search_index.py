@@ -6,6 +6,7 @@ from sqlalchemy import text
 from taskapi.extensions import db
 from taskapi.models import ProjectRole, User
 from taskapi.projects.members import add_member
+from tests.links import walk
 
 
 def found(client, headers, q):
@@ -128,3 +129,18 @@ def test_filtered_totals_count_personal_and_project_tasks(client, app, auth, use
                             ("completed=false", 1)):
         response = client.get(f"/tasks?{query}&per_page=1", headers=user_headers)
         assert response.headers["X-Total-Count"] == str(expected), query
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "title", "due_date", "-priority"])
+def test_a_search_pages_through_its_matches_in_order(client, user_headers, create_task, sort):
+    """Every page of a search, by number and by cursor, in the sort's order (PostgreSQL sorts the candidates)."""
+    for number, due in enumerate(["2026-12-03", None, "2026-12-01", None, "2026-12-02"]):
+        create_task(user_headers, f"Report {number}", due_date=due, priority=["low", "high"][number % 2])
+    create_task(user_headers, "Unrelated")
+    everything = client.get(f"/tasks?q=report&sort={sort}&per_page=100", headers=user_headers).get_json()
+    expected = [task["id"] for task in everything]
+    assert len(expected) == 5
+    assert walk(client, f"/tasks?q=REPORT&sort={sort}&per_page=2", user_headers) == expected
+    second = client.get(f"/tasks?q=report&sort={sort}&per_page=2&page=2", headers=user_headers)
+    assert [task["id"] for task in second.get_json()] == expected[2:4]
+    assert second.headers["X-Total-Count"] == "5"
