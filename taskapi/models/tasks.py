@@ -46,7 +46,7 @@ class Task(Model):
         # The listing's parts (access.visible_task_parts) filtered, counted and sorted from one range each:
         # partial indexes over personal tasks and over project tasks; due dates sort by the
         # coalesce() the listing writes. SQLite's FTS5 search table and its triggers, and PostgreSQL's
-        # pg_trgm indexes, live in migration 0017_search only.
+        # pg_trgm indexes, live in migration 0018_search only.
         *(Index(f"ix_tasks_personal_{name}", "owner_id", *columns, "id", sqlite_where=PERSONAL,
                 postgresql_where=PERSONAL) for name, columns in PART_ORDERS.items()),
         *(Index(f"ix_tasks_project_{name}", "project_id", *columns, "id", sqlite_where=IN_PROJECT,

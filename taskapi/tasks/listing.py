@@ -33,7 +33,7 @@ from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
-# Written out, not bound: the indexes of migration 0017_search hold exactly these expressions.
+# Written out, not bound: the indexes of migration 0018_search hold exactly these expressions.
 DUE_LATEST = func.coalesce(Task.due_date, literal_column(f"'{LATEST.isoformat()}'", Date))
 DUE_EARLIEST = func.coalesce(Task.due_date, literal_column(f"'{EARLIEST.isoformat()}'", Date))
 SORT_KEYS = {
@@ -106,7 +106,7 @@ def assignee_condition(assignee):
     return Task.assignee_id == user.id if user else false()
 
 
-# The SQLite trigram index (migration 0017_search): FTS5 over each task's case-folded title and description.
+# The SQLite trigram index (migration 0018_search): FTS5 over each task's case-folded title and description.
 TASKS_SEARCH = table("tasks_search", column("rowid"), column("tasks_search"))
 # A trigram index answers only for three characters or more; shorter searches read every visible row.
 TRIGRAM = 3

@@ -1,4 +1,4 @@
-"""Migration 0017_search with tasks in place: the index covers them, follows writes, and goes on downgrade."""
+"""Migration 0018_search with tasks in place: the index covers them, follows writes, and goes on downgrade."""
 
 from sqlalchemy import select, text
 
@@ -7,7 +7,7 @@ from taskapi.models import Task
 from taskapi.tasks.listing import search_condition
 from tests.scratch import downgrade, upgrade
 
-BEFORE, AFTER = "0016_autoincrement", "0017_search"
+BEFORE, AFTER = "0017_detached_deliveries", "0018_search"
 NEW_INDEXES = {f"ix_tasks_personal_{name}" for name in ("created", "title", "priority", "due", "due_desc", "completed",
                                                          "priority_due")} | {
     f"ix_tasks_project_{name}" for name in ("title", "priority", "due", "due_desc", "completed", "priority_due")}

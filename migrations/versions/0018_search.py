@@ -1,7 +1,7 @@
 """search: trigram indexes for GET /tasks?q=, and indexes that count the filters
 
-Revision ID: 0017_search
-Revises: 0016_autoincrement
+Revision ID: 0018_search
+Revises: 0017_detached_deliveries
 Create Date: 2026-12-06 14:50:00
 
 A search (q=, a case-insensitive substring of title or description) read and case-folded every
@@ -24,8 +24,8 @@ filtered X-Total-Count is counted from one index range per part and a first page
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017_search'
-down_revision = '0016_autoincrement'
+revision = '0018_search'
+down_revision = '0017_detached_deliveries'
 branch_labels = None
 depends_on = None
 
