@@ -30,9 +30,10 @@ TEST_WORKERS ?= auto
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-## lint: ruff over the code (migrations excluded), the import-layer contracts in setup.cfg, and /openapi.json validated
+## lint: ruff over the code (migrations excluded), mypy over taskapi/, the import-layer contracts in setup.cfg, and /openapi.json validated
 lint: $(VENV)/.dev
 	$(BIN)/ruff check taskapi tests bench config.py wsgi.py gunicorn.conf.py
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python .ci/openapi_check.py
 
@@ -54,4 +55,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

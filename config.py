@@ -53,7 +53,7 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = database_url()  # None: sqlite file in the instance folder
     # No pre-ping (a round trip on every checkout): a view that meets a dead connection runs once more.
-    SQLALCHEMY_ENGINE_OPTIONS = {}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30)
 
     BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)

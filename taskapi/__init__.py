@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import taskapi.db.drivers  # noqa: F401
 from config import config_from_env, instance_path_from_env
 from taskapi import cli, ops, pages, projects, tasks, users, webhooks
-from taskapi.auth import limits, token_auth, tokens
+from taskapi.auth import events, limits, token_auth, tokens
 from taskapi.auth.keys import ensure_secret_key
 from taskapi.auth.notifications import install_notification_hooks
 from taskapi.auth.verified_tokens import jwt
@@ -68,6 +68,7 @@ def register_extensions(app):
     api.init_app(app)
     register_security_schemes(api)
     init_jobs(app)
+    events.connect_event_receivers()
     install_notification_hooks()
     webhooks.init_app(app)
     app.before_request(normalize_bearer_scheme)

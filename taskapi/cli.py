@@ -20,7 +20,7 @@ from taskapi.extensions import db
 from taskapi.jobs import current_jobs
 from taskapi.jobs.reliability import queue_status
 from taskapi.jobs.worker import run_worker
-from taskapi.models import User
+from taskapi.models import ROLES, SiteRole, User
 
 users_cli = Blueprint("users_cli", __name__, cli_group="users")
 tokens_cli = Blueprint("tokens_cli", __name__, cli_group="tokens")
@@ -66,7 +66,7 @@ def read_password():
 @click.option("--email", default=None, help="Optional email address.")
 def create_admin(username, email):
     """Create an admin account; the password is prompted for, or read from stdin."""
-    payload = {"username": username, "password": read_password(), "role": "admin"}
+    payload = {"username": username, "password": read_password(), "role": SiteRole.ADMIN}
     if email:
         payload["email"] = email
     errors = RegisterSchema().validate(payload)
@@ -74,7 +74,7 @@ def create_admin(username, email):
         fail("\nerror: ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
     data = RegisterSchema().load(payload)
     try:
-        user = create_user(data["username"], data["password"], data["email"], "admin")
+        user = create_user(data["username"], data["password"], data["email"], SiteRole.ADMIN)
     except DomainError as error:
         fail(error.detail)
     click.echo(f"Created admin {user.username!r} (id {user.id}).")
@@ -108,7 +108,7 @@ def list_users():
 
 @command(users_cli, "set-role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(["user", "admin"]))
+@click.argument("role", type=click.Choice(ROLES))
 def set_role(username, role):
     """Make a user an admin, or an ordinary user again."""
     user = find_user_or_exit(username)
@@ -117,7 +117,7 @@ def set_role(username, role):
         record_admin_changes(user, {"role": role})
         user.role = role
 
-    apply_guarded(user, change_role, guarded=role != "admin")
+    apply_guarded(user, change_role, guarded=role != SiteRole.ADMIN)
     click.echo(f"{user.username} is now {role}.")
 
 

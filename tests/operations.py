@@ -28,6 +28,7 @@ class Operation:
     body: str | None  # "json", "form" or None
     query: tuple[str, ...]  # names of its query parameters
     path_parameters: tuple[str, ...]
+    reauthentication: str | None = None  # x-reauthentication: the purpose its current_password is checked for
 
     def __str__(self):
         return f"{self.method} {self.path}"
@@ -57,6 +58,7 @@ def operations_of(spec):
                 admin_only=forbidden == ADMIN_REQUIRED, body=body,
                 query=tuple(p["name"] for p in parameters if p["in"] == "query"),
                 path_parameters=tuple(p["name"] for p in parameters if p["in"] == "path"),
+                reauthentication=operation.get("x-reauthentication"),
             ))
     return found
 

@@ -10,6 +10,7 @@ import time
 import weakref
 from datetime import timedelta
 
+import flask_jwt_extended.view_decorators as view_decorators
 import jwt as pyjwt
 import pytest
 
@@ -168,3 +169,21 @@ def test_with_redis_url_in_the_environment_the_queue_is_on_redis(tmp_path):
                             text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["redis", "True"]
+
+
+def test_a_remembered_tokens_header_is_the_one_it_verified_with(app, client, user_headers, monkeypatch):
+    assert client.get("/auth/me", headers=user_headers).status_code == 200
+    token = user_headers["Authorization"].split()[1]
+    assert app.extensions["taskapi.verified_tokens"].header(token) == pyjwt.get_unverified_header(token)
+
+    def refuse(*args, **kwargs):
+        raise pyjwt.DecodeError("header parsed again")
+
+    monkeypatch.setattr(pyjwt, "get_unverified_header", refuse)
+    assert client.get("/auth/me", headers=user_headers).status_code == 200
+
+
+def test_a_token_not_remembered_has_its_header_read_by_the_library(app):
+    with app.app_context():
+        with pytest.raises(pyjwt.DecodeError):
+            view_decorators.get_unverified_jwt_headers("not.a.token")

@@ -114,3 +114,33 @@ def test_a_write_apart_after_the_request_wrote_is_refused_rather_than_left_waiti
                                                                              details={})), discard=True)
         assert kept is None and not db.session.new  # the request's own write was discarded first
         assert db.session.scalars(db.select(SecurityEvent.type)).all() == ["logout.all"]
+
+
+def test_a_refusals_security_event_is_stored_and_logged_once(app, auth, client, user_headers, caplog):
+    from taskapi.models import SecurityEvent
+
+    caplog.set_level("INFO", logger="taskapi.security")
+    assert auth.login(password="not the password at all").status_code == 401
+    response = client.post("/auth/password", json={"current_password": "wrong " + PASSWORD,
+                                                   "new_password": "another fine passphrase 42"}, headers=user_headers)
+    assert response.status_code == 400  # refused by @reauthenticated, before the view wrote anything
+    with app.app_context():
+        stored = db.session.scalars(db.select(SecurityEvent.type).where(
+            SecurityEvent.type.in_(["login.failed", "reauth.failed"]))).all()
+    logged = [record.getMessage() for record in caplog.records if record.name == "taskapi.security"]
+    assert sorted(stored) == ["login.failed", "reauth.failed"]
+    assert logged.count("security event login.failed") == 1
+    assert logged.count("security event reauth.failed") == 1
+
+
+def test_a_write_sent_on_the_connection_counts_as_the_requests_write(app, auth):
+    from taskapi.db.unit_of_work import write_apart
+    from taskapi.tasks.writes import insert_task
+
+    auth.register()
+    with app.test_request_context("/tasks", method="POST"):
+        insert_task(1, {"title": "t", "description": "", "completed": False, "priority": 0, "due_date": None,
+                        "assignee": None})
+        with pytest.raises(RuntimeError):  # on SQLite it would wait on the request's own write lock
+            write_apart(db.session, lambda side: None)
+        db.session.rollback()

@@ -12,9 +12,10 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from taskapi.auth.events import record
@@ -24,6 +25,7 @@ from taskapi.extensions import db
 from taskapi.http.pagination import SortKey, fetch_page
 from taskapi.http.scopes import Scope
 from taskapi.models import AccessToken, Project, ProjectMember, User, utcnow
+from taskapi.signals import SecurityEventType
 
 PREFIX = "tapi_"
 TOKEN_REGEX = r"tapi_[a-z2-7]{16}_[a-z2-7]{40}"
@@ -32,7 +34,7 @@ NAME_TAKEN = "You already have a token with this name"
 ADMIN_SCOPE_REFUSED = "Only site admins may ask for the admin scope"
 NO_SUCH_PROJECT = "No such project among yours"
 NEWEST_FIRST = SortKey("-id", AccessToken.id, descending=True, value_types=(int,))
-_hash_keys = {}
+_hash_keys: dict[object, list[bytes]] = {}
 
 
 def random_base32(size):
@@ -116,8 +118,8 @@ def create_token(user: User, name: str, scopes: list, expires_in_days: int, proj
     except IntegrityError:  # the same name, created at the same moment
         db.session.rollback()
         raise DomainError(409, NAME_TAKEN) from None
-    record("token.created", user, token_id=row.id, name=name, scopes=sorted(set(scopes)), project_id=project_id,
-           expires_at=row.expires_at.isoformat())
+    record(SecurityEventType.TOKEN_CREATED, user, token_id=row.id, name=name, scopes=sorted(set(scopes)),
+           project_id=project_id, expires_at=row.expires_at.isoformat())
     return token_document(row, token)
 
 
@@ -136,7 +138,7 @@ def revoke_token(user: User, token_id: int, by: str, admin_id: int | None = None
     if row is None:
         return False
     db.session.delete(row)
-    record("token.revoked", user, token_id=row.id, name=row.name, by=by, admin_id=admin_id)
+    record(SecurityEventType.TOKEN_REVOKED, user, token_id=row.id, name=row.name, by=by, admin_id=admin_id)
     return True
 
 
@@ -150,11 +152,11 @@ def revoke_all_tokens(user: User, by: str) -> int:
     """Delete every token of ``user`` (a completed password reset), recording each; returns how many."""
     rows = db.session.execute(select(AccessToken.id, AccessToken.name).where(AccessToken.user_id == user.id)).all()
     for token_id, name in rows:
-        record("token.revoked", user, token_id=token_id, name=name, by=by)
+        record(SecurityEventType.TOKEN_REVOKED, user, token_id=token_id, name=name, by=by)
     db.session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
     return len(rows)
 
 
 def purge_expired_tokens(before: datetime) -> int:
     """Delete tokens that expired before ``before``; returns how many."""
-    return db.session.execute(delete(AccessToken).where(AccessToken.expires_at < before)).rowcount
+    return cast(CursorResult, db.session.execute(delete(AccessToken).where(AccessToken.expires_at < before))).rowcount

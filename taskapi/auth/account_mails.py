@@ -15,7 +15,7 @@ from taskapi.auth.deferred import SealedToken, issue_sealed, open_sealed, stand_
 from taskapi.auth.limits import check_recipient_limited
 from taskapi.jobs import enqueue_after_commit, job
 from taskapi.mail.messages import send_password_reset_mail, send_verification_mail
-from taskapi.models import User
+from taskapi.models import TokenPurpose, User
 
 log = logging.getLogger("taskapi.jobs")
 
@@ -28,7 +28,7 @@ def queue_password_reset(email: str) -> None:
     check_recipient_limited(email)
     user = find_user_by_email(email)
     if user is not None and user.is_active:
-        sealed = issue_sealed(user, "password_reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+        sealed = issue_sealed(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_MAX_AGE"])
     else:
         sealed = stand_in()
     enqueue_after_commit(mail_password_reset, sealed)
@@ -37,7 +37,7 @@ def queue_password_reset(email: str) -> None:
 @job
 def mail_password_reset(sealed: SealedToken):
     """Mail the sealed reset token, if it is still live for an account that still has the stamp."""
-    opened = open_sealed(sealed, "password_reset")
+    opened = open_sealed(sealed, TokenPurpose.PASSWORD_RESET)
     if opened is not None:
         send_password_reset_mail(*opened)
 
@@ -45,7 +45,7 @@ def mail_password_reset(sealed: SealedToken):
 @job
 def mail_verification(sealed: SealedToken):
     """Mail the sealed verification token, unless it died or the address was verified meanwhile."""
-    opened = open_sealed(sealed, "verify_email")
+    opened = open_sealed(sealed, TokenPurpose.VERIFY_EMAIL)
     if opened is not None and not opened[0].email_verified:
         send_verification_mail(*opened)
 
@@ -57,10 +57,10 @@ def queue_verification_mail(user: User, best_effort: bool = False) -> None:
     :raises DomainError 503: the queue cannot be written (unless ``best_effort``)
     """
     check_recipient_limited(user.email)
-    sealed = issue_sealed(user, "verify_email", current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
+    sealed = issue_sealed(user, TokenPurpose.VERIFY_EMAIL, current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
     user_id = user.id
 
-    def logged(error):
+    def logged(error: Exception) -> None:
         log.warning("no verification mail queued for user %s (queue unavailable); it can be asked for again",
                     user_id)
 

@@ -7,7 +7,7 @@ from taskapi.auth.passwords import hash_password
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email, canonical_username
-from taskapi.models import User
+from taskapi.models import SiteRole, User
 
 USERNAME_TAKEN = "Username already registered"
 EMAIL_TAKEN = "Email already registered"
@@ -32,7 +32,7 @@ def registration_conflict(username, email):
     return None
 
 
-def create_user(username, password, email=None, role="user"):
+def create_user(username, password, email=None, role=SiteRole.USER):
     """Insert a user, refusing a taken name or email, even when two requests race.
 
     :raises DomainError 400: username or email already registered

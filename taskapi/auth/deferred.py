@@ -19,7 +19,7 @@ from taskapi.auth.keys import derive_keys
 from taskapi.auth.mailed_tokens import digest, issue_token
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
-from taskapi.models import AccountToken, User, utcnow
+from taskapi.models import AccountToken, TokenPurpose, User, utcnow
 
 
 def security_stamp(user: User, key: bytes | None = None) -> str:
@@ -49,7 +49,7 @@ class SealedToken:
     stamp: str
 
 
-def issue_sealed(user: User, purpose: str, max_age, email: str | None = None) -> SealedToken:
+def issue_sealed(user: User, purpose: TokenPurpose, max_age, email: str | None = None) -> SealedToken:
     """Issue a token in this request's transaction (flushed, so it has its row id) and seal it for a job."""
     token = issue_token(user, purpose, max_age, email=email)
     db.session.flush()
@@ -63,7 +63,7 @@ def stand_in(user: User | None = None) -> SealedToken:
     return SealedToken(None, sealed, security_stamp(user) if user is not None else "")
 
 
-def open_sealed(sealed: SealedToken, purpose: str, same_address: bool = True):
+def open_sealed(sealed: SealedToken, purpose: TokenPurpose, same_address: bool = True):
     """(user, token) when the token is still live for an active account that still has the stamp, else None.
 
     With ``same_address`` the account must still have the address the token was issued for.
@@ -74,7 +74,7 @@ def open_sealed(sealed: SealedToken, purpose: str, same_address: bool = True):
     if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= utcnow():
         return None
     user = db.session.get(User, row.user_id)
-    if not stamp_matches(user, sealed.stamp) or not user.is_active:
+    if user is None or not stamp_matches(user, sealed.stamp) or not user.is_active:
         return None
     if same_address and canonical_email(user.email or "") != canonical_email(row.email):
         return None

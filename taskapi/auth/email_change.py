@@ -23,7 +23,8 @@ from taskapi.mail.messages import (
     send_email_removed_mail,
     send_email_taken_mail,
 )
-from taskapi.models import User, utcnow
+from taskapi.models import TokenPurpose, User, utcnow
+from taskapi.signals import SecurityEventType
 
 CHANGE_REQUESTED = ("A confirmation token is on its way to the new address; "
                     "the email changes once it is redeemed with POST /auth/email-change.")
@@ -43,13 +44,14 @@ def request_email_change(user, email):
     check_recipient_limited(email)
     other = find_user_by_email(email)
     if other is None or other.id == user.id:
-        sealed = issue_sealed(user, "email_change", current_app.config["EMAIL_VERIFICATION_MAX_AGE"], email=email)
+        max_age = current_app.config["EMAIL_VERIFICATION_MAX_AGE"]
+        sealed = issue_sealed(user, TokenPurpose.EMAIL_CHANGE, max_age, email=email)
     else:
         sealed = stand_in(user)
     enqueue_after_commit(mail_email_change, user.id, email, sealed)
     if user.email:
         enqueue_after_commit(mail_email_change_requested, user.id, user.email, email, request_context())
-    record("email.change_requested", user)
+    record(SecurityEventType.EMAIL_CHANGE_REQUESTED, user)
 
 
 def remove_email(user):
@@ -63,8 +65,8 @@ def remove_email(user):
     # Queued first, so an outage changes nothing; the job tells the address it is given, whatever is committed.
     enqueue(mail_email_removed, user.id, user.email, request_context())
     user.email, user.email_verified = None, False
-    invalidate_tokens(user, "verify_email")
-    record("email.changed", user, removed=True)
+    invalidate_tokens(user, TokenPurpose.VERIFY_EMAIL)
+    record(SecurityEventType.EMAIL_CHANGED, user, removed=True)
 
 
 def confirm_email_change(token):
@@ -72,15 +74,15 @@ def confirm_email_change(token):
 
     :raises DomainError 400: invalid, expired or used token, or the address was taken in the meantime
     """
-    row, user = find_live_token(token, "email_change")
+    row, user = find_live_token(token, TokenPurpose.EMAIL_CHANGE)
     other = find_user_by_email(row.email)
     if other is not None and other.id != user.id:
         raise DomainError(400, INVALID_TOKEN)
     spend_token(row)
-    invalidate_tokens(user, "verify_email")  # before the new address is set: its DELETE would autoflush it
+    invalidate_tokens(user, TokenPurpose.VERIFY_EMAIL)  # before the new address is set: its DELETE would autoflush it
     previous = user.email
     user.email, user.email_verified = row.email, True
-    record("email.changed", user, old_email=previous)  # the notice goes to both addresses
+    record(SecurityEventType.EMAIL_CHANGED, user, old_email=previous)  # the notice goes to both addresses
     try:
         db.session.flush()
     except IntegrityError:
@@ -92,12 +94,14 @@ def confirm_email_change(token):
 @job
 def mail_email_change(user_id, email, sealed: SealedToken):
     """Mail ``email`` the sealed token that moves the account there, or, for a taken address, say so."""
-    opened = open_sealed(sealed, "email_change", same_address=False)
+    opened = open_sealed(sealed, TokenPurpose.EMAIL_CHANGE, same_address=False)
     if opened is not None:
         send_email_change_mail(opened[0], email, opened[1])
         return
     user, other = db.session.get(User, user_id), find_user_by_email(email)
-    if stamp_matches(user, sealed.stamp) and user.is_active and other is not None and other.id != user.id:
+    if user is None or not stamp_matches(user, sealed.stamp) or not user.is_active:
+        return
+    if other is not None and other.id != user.id:
         send_email_taken_mail(email)
 
 

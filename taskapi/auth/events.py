@@ -6,88 +6,105 @@ passwords into the username field.
 """
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import has_request_context, request
+from sqlalchemy.orm import Session
 
 from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.models import SecurityEvent, utcnow
-from taskapi.signals import ProjectEventType
+from taskapi.models import SecurityEvent, User, utcnow
+from taskapi.signals import ProjectEventType, SecurityEventType, security_event
 
-EVENT_TYPES = frozenset({
-    "login.succeeded", "login.failed", "logout", "logout.all", "logout.others", "session.revoked",
-    "refresh.reuse_detected", "password.changed", "password.reset", "email.change_requested",
-    "email.changed", "email.verified", "2fa.enabled", "2fa.disabled", "2fa.reset_by_admin",
-    "recovery_code.used", "passkey.added", "passkey.removed", "account.disabled", "account.enabled",
-    "role.changed", "account.deleted", "reauth.failed", "token.created", "token.revoked",
-})
+EVENT_TYPES = frozenset(kind.value for kind in SecurityEventType)
 # A member's project events, copied here by taskapi.projects.audit (tests/projects produce each one).
-PROJECT_EVENT_TYPES = frozenset(str(kind) for kind in ProjectEventType if not kind.startswith(("task.", "webhook.")))
+PROJECT_EVENT_TYPES = frozenset(kind.value for kind in ProjectEventType if not kind.startswith(("task.", "webhook.")))
 USER_AGENT_MAX = 200
 
 security_log = logging.getLogger("taskapi.security")
 
 
-def client_ip():
+T = TypeVar("T")
+
+
+def client_ip() -> str | None:
     """The client address as ProxyFix sees it, or None outside a request."""
     return request.remote_addr if has_request_context() else None
 
 
-def client_user_agent():
+def client_user_agent() -> str | None:
     """The User-Agent header cut to 200 characters, or None outside a request."""
     agent = request.user_agent.string if has_request_context() else ""
     return agent[:USER_AGENT_MAX] or None
 
 
-def record(event_type, user=None, *, session_id=None, user_id=None, **details):
-    """Store an event in the current transaction and log it; returns the row."""
+def record(event_type: str, user: User | None = None, *, session_id: str | None = None,
+           user_id: int | None = None, **details: Any) -> SecurityEvent:
+    """Announce an event on ``security_event``: its receivers store it in the current transaction and log it."""
     event = new_event(event_type, user.id if user is not None else user_id, session_id, details)
-    db.session.add(event)
+    security_event.send(event, session=db.session())
     return event
 
 
-def new_event(event_type, user_id, session_id, details):
-    """A security event row (not added to any session), logged."""
+def new_event(event_type: str, user_id: int | None, session_id: str | None, details: dict[str, Any]) -> SecurityEvent:
+    """A security event row, not yet announced (nor added to any session)."""
     if event_type not in EVENT_TYPES and event_type not in PROJECT_EVENT_TYPES:
         raise ValueError(f"unknown security event type {event_type!r}")
-    event = SecurityEvent(type=event_type, at=utcnow(), user_id=user_id, session_id=session_id, ip=client_ip(),
-                          user_agent=client_user_agent(), details=details)
-    security_log.info("security event %s", event_type, extra={"fields": {
-        "event": event_type, "user_id": event.user_id, "session_id": session_id, "ip": event.ip,
-        "details": details}})
-    return event
+    return SecurityEvent(type=str(event_type), at=utcnow(), user_id=user_id, session_id=session_id, ip=client_ip(),
+                         user_agent=client_user_agent(), details=details)
 
 
-def record_failure(event_type, user=None, *, session_id=None, also=None, **details):
-    """Store an event for a request that is about to be refused, written apart so the refusal cannot undo it.
+def store_event(event: SecurityEvent, *, session: Session, **_: Any) -> None:
+    """Receiver of ``security_event``: add the row to ``session``, the transaction the event belongs to."""
+    session.add(event)
 
-    The request's own writes are discarded first; ``also(side)``, when given, writes more in the same
-    short transaction.
+
+def log_event(event: SecurityEvent, **_: Any) -> None:
+    """Receiver of ``security_event``: one line on ``taskapi.security``."""
+    security_log.info("security event %s", event.type, extra={"fields": {
+        "event": event.type, "user_id": event.user_id, "session_id": event.session_id, "ip": event.ip,
+        "details": event.details}})
+
+
+def connect_event_receivers() -> None:
+    """Store and log every security event (idempotent: blinker keeps one connection per receiver)."""
+    security_event.connect(store_event)
+    security_event.connect(log_event)
+
+
+def record_failure(event_type: str, user: User | None = None, *, session_id: str | None = None,
+                   also: Callable[[Session], object] | None = None, **details: Any) -> None:
+    """Announce an event for a request that is about to be refused, written apart so the refusal cannot undo it.
+
+    The request's own writes are discarded first; the event is sent with the short transaction's
+    session, so its receivers store it there, once. ``also(side)``, when given, writes more in it.
     """
-    user_id = user.id if user is not None else None  # read before the discard expires ``user``
+    event = new_event(event_type, user.id if user is not None else None, session_id, details)  # before the discard
 
-    def store(side):
+    def store(side: Session) -> None:
         if also is not None:
             also(side)
-        side.add(new_event(event_type, user_id, session_id, details))
+        security_event.send(event, session=side)
 
     write_apart(db.session, store, discard=True)
 
 
-def record_if_locked(user, check):
+def record_if_locked(user: User, check: Callable[[], T]) -> T:
     """Run a budgeted secret ``check``; a 429 from the failure budget is first recorded as ``login.failed: locked``."""
     try:
         return check()
     except DomainError as error:
         if error.status == 429:
-            record_failure("login.failed", user, reason="locked")
+            record_failure(SecurityEventType.LOGIN_FAILED, user, reason="locked")
         raise
 
 
-def record_admin_changes(user, changes, admin_id=None):
+def record_admin_changes(user: User, changes: dict, admin_id: int | None = None) -> None:
     """Record role.changed, account.disabled or account.enabled for the changes an admin makes to ``user``."""
     if "role" in changes and changes["role"] != user.role:
-        record("role.changed", user, old=user.role, new=changes["role"], admin_id=admin_id)
+        record(SecurityEventType.ROLE_CHANGED, user, old=user.role, new=changes["role"], admin_id=admin_id)
     if "is_active" in changes and changes["is_active"] != user.is_active:
-        record("account.enabled" if changes["is_active"] else "account.disabled", user, admin_id=admin_id)
+        kind = SecurityEventType.ACCOUNT_ENABLED if changes["is_active"] else SecurityEventType.ACCOUNT_DISABLED
+        record(kind, user, admin_id=admin_id)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from taskapi.db.sqlite_writes import take_write_lock
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.models import User
+from taskapi.models import SiteRole, User
 
 LAST_ADMIN = "This is the last active admin: promote another admin first"
 
@@ -19,7 +19,7 @@ def lock_active_admins():
     the latest commit (pysqlite opens a transaction at the first write, not at a read).
     """
     take_write_lock(db.session)  # a no-op except on SQLite
-    query = select(User.id).where(User.role == "admin", User.is_active.is_(True)).with_for_update()
+    query = select(User.id).where(User.role == SiteRole.ADMIN, User.is_active.is_(True)).with_for_update()
     return set(db.session.scalars(query))
 
 

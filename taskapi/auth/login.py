@@ -10,6 +10,7 @@ from taskapi.auth.second_step import issue_mfa_token, open_mfa_token, spend_mfa_
 from taskapi.auth.two_factor import MFA_INVALID, MFA_REQUIRED, accept_second_factor, require_second_factor
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
+from taskapi.signals import SecurityEventType
 
 BAD_CREDENTIALS = "Incorrect username or password"
 ACCOUNT_DISABLED = "Account is disabled"
@@ -46,10 +47,10 @@ def authenticate(username, password):
     key = account_key(user) if user is not None else unknown_name_key(username)
     if not record_if_locked(user, lambda: within_budget(key, password_matches)):
         # Without the typed name when nobody has it: people type passwords into the username field.
-        record_failure("login.failed", user, reason="password")
+        record_failure(SecurityEventType.LOGIN_FAILED, user, reason="password")
         raise DomainError(401, BAD_CREDENTIALS, headers=bearer_challenge(token_rejected=False))
     if not user.is_active:
-        record_failure("login.failed", user, reason="disabled")
+        record_failure(SecurityEventType.LOGIN_FAILED, user, reason="disabled")
         raise DomainError(403, ACCOUNT_DISABLED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -81,10 +82,10 @@ def complete_second_step(mfa_token, otp):
     step, user = open_mfa_token(mfa_token)
     step_id = step.id
     if not record_if_locked(user, lambda: within_budget(account_key(user), lambda: accept_second_factor(user, otp))):
-        record_failure("login.failed", user, reason="code")
+        record_failure(SecurityEventType.LOGIN_FAILED, user, reason="code")
         raise DomainError(401, MFA_INVALID, headers=bearer_challenge(token_rejected=False), error="mfa_invalid")
     if not user.is_active:
-        record_failure("login.failed", user, reason="disabled")
+        record_failure(SecurityEventType.LOGIN_FAILED, user, reason="disabled")
         raise DomainError(403, ACCOUNT_DISABLED)
     spend_mfa_token(step_id)
     return user

@@ -2,13 +2,14 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
-from taskapi.models import AccountToken, User, utcnow
+from taskapi.models import AccountToken, TokenPurpose, User, utcnow
 
 INVALID_TOKEN = "The token is invalid, expired or already used"
 
@@ -18,7 +19,7 @@ def digest(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(user, purpose, max_age, email=None):
+def issue_token(user: User, purpose: TokenPurpose, max_age: timedelta, email: str | None = None) -> str:
     """Create a token for ``email`` (default: ``user``'s current one), replacing any unused one of the same purpose.
 
     Returns the token itself: the database keeps only its digest, the queue only its sealed form
@@ -27,12 +28,12 @@ def issue_token(user, purpose, max_age, email=None):
     invalidate_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.session.add(AccountToken(token_hash=digest(token), user_id=user.id, purpose=purpose,
+    db.session.add(AccountToken(token_hash=digest(token), user_id=user.id, purpose=str(purpose),
                                 email=email or user.email, created_at=now, expires_at=now + max_age))
     return token
 
 
-def invalidate_tokens(user, purpose=None):
+def invalidate_tokens(user: User, purpose: TokenPurpose | None = None) -> None:
     """Forget every outstanding token of ``purpose`` (default: every purpose) for ``user``.
 
     A later request replaces the earlier token; a password change or reset voids them all, so no
@@ -42,7 +43,7 @@ def invalidate_tokens(user, purpose=None):
     db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id, condition))
 
 
-def find_token(token, purpose):
+def find_token(token: str, purpose: TokenPurpose) -> tuple[AccountToken, User]:
     """The (row, user) of a live token, without spending it.
 
     :raises DomainError 400: unknown, expired, already used, or mailed to an address the account no longer has
@@ -53,7 +54,7 @@ def find_token(token, purpose):
     return row, user
 
 
-def find_live_token(token, purpose):
+def find_live_token(token: str, purpose: TokenPurpose) -> tuple[AccountToken, User]:
     """The (row, user) of an unused, unexpired token of an active account, whatever address it was mailed to.
 
     Only for an email change, whose token is mailed to an address the account does not have yet.

@@ -38,7 +38,8 @@ def load_cose_key(raw: bytes):
     if not isinstance(key, dict) or not all(isinstance(label, int) for label in key):
         raise unusable()
     loaders = {EC2: ec2_key, OKP: okp_key, RSA: rsa_key}
-    loader = loaders.get(key.get(KTY)) if isinstance(key.get(KTY), int) else None
+    kty = key.get(KTY)
+    loader = loaders.get(kty) if isinstance(kty, int) else None
     if loader is None or not isinstance(key.get(ALG), int) or isinstance(key.get(ALG), bool):
         raise unusable()
     try:

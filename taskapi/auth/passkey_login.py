@@ -34,6 +34,7 @@ from taskapi.errors import DomainError, unauthorized
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_username
 from taskapi.models import Passkey, User, utcnow
+from taskapi.signals import SecurityEventType
 
 NOT_ACCEPTED = "Passkey not accepted"
 SLOTS = 4  # the options for a name list a multiple of this many credentials, real ones first
@@ -91,7 +92,7 @@ def answers_the_name(passkey, owner, spent):
 
 def refuse(user=None):
     """Record the refusal (written apart from the request) and answer 401."""
-    record_failure("login.failed", user, reason="passkey")
+    record_failure(SecurityEventType.LOGIN_FAILED, user, reason="passkey")
     return unauthorized(NOT_ACCEPTED, token_rejected=False)
 
 
@@ -138,7 +139,7 @@ def authenticate_passkey(credential):
     if not record_if_locked(user, lambda: within_budget(passkey_key(user), verified)):
         raise refuse(user)
     if not user.is_active:
-        record_failure("login.failed", user, reason="disabled")
+        record_failure(SecurityEventType.LOGIN_FAILED, user, reason="disabled")
         raise DomainError(403, ACCOUNT_DISABLED)
     require_verified_email(user)
     return user

@@ -22,6 +22,7 @@ from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.shallow_json import refuse_deep
 from taskapi.models import Passkey, WebAuthnChallenge, utcnow
+from taskapi.signals import SecurityEventType
 
 NOT_REGISTERED = "The passkey could not be registered: start again with POST /auth/passkeys/register/options"
 ALREADY_REGISTERED = "This passkey is already registered"
@@ -177,7 +178,7 @@ def register(user, credential, name):
     except IntegrityError:  # the exclusion list asks the browser not to; a racing twin can still get here
         db.session.rollback()
         raise DomainError(409, ALREADY_REGISTERED) from None
-    record("passkey.added", user, passkey_id=passkey.id, name=name)
+    record(SecurityEventType.PASSKEY_ADDED, user, passkey_id=passkey.id, name=name)
     return passkey
 
 
@@ -202,4 +203,4 @@ def remove(user, passkey):
     """Delete ``passkey`` of ``user`` and record it."""
     passkey_id, name = passkey.id, passkey.name
     db.session.delete(passkey)
-    record("passkey.removed", user, passkey_id=passkey_id, name=name)
+    record(SecurityEventType.PASSKEY_REMOVED, user, passkey_id=passkey_id, name=name)

@@ -18,8 +18,8 @@ import bcrypt
 from flask import current_app
 
 SCHEME_PREFIX = "bcrypt-sha256$"
-_dummy_hashes = {}
-_bcrypt_pools = {}
+_dummy_hashes: dict[int, str] = {}
+_bcrypt_pools: dict[tuple, ThreadPoolExecutor] = {}
 _pools_lock = threading.Lock()
 
 

@@ -11,13 +11,19 @@ check, and every check refused by a spent budget, leaves a ``reauth.failed`` eve
 purpose and the factor, never the secret.
 """
 
+import functools
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
+
+from flask_jwt_extended import current_user
 
 from taskapi.auth.events import record_failure
 from taskapi.auth.failure_budget import account_key, within_budget
 from taskapi.auth.passwords import verify_password
 from taskapi.auth.two_factor import accept_second_factor, accept_totp
 from taskapi.errors import DomainError, unauthorized
+from taskapi.signals import SecurityEventType
 
 WRONG_PASSWORD = "Current password is incorrect"
 WRONG_TOTP = "Incorrect code: check the authenticator app and the device clock"
@@ -38,6 +44,15 @@ class Purpose(StrEnum):
     PASSKEY_ADD = "passkey_add"
     PASSKEY_REMOVE = "passkey_remove"
     ACCESS_TOKEN_CREATE = "access_token_create"
+
+
+# Declared on each such operation in /openapi.json: what it re-authenticates for.
+REAUTH_EXTENSION = "x-reauthentication"
+WRONG_SECRET = "Current password (or, with 2FA on, otp) is incorrect"
+BUDGET_SPENT = "Too many failures for this account; nothing was checked"
+REAUTH_DOC = ("Re-authenticates: the body carries current_password and, when the account has 2FA on, otp "
+              "(without it: 401, error mfa_required); a wrong one answers 400 and spends a unit of the "
+              "account's failure budget (429 once spent).")
 
 
 class Factor(StrEnum):
@@ -70,10 +85,11 @@ def budgeted_check(user, purpose, factor, check):
         accepted = within_budget(account_key(user), check)
     except DomainError as error:
         if error.status == 429:
-            record_failure("reauth.failed", user, purpose=str(purpose), factor=str(factor), reason="locked")
+            record_failure(SecurityEventType.REAUTH_FAILED, user, purpose=str(purpose), factor=str(factor),
+                           reason="locked")
         raise
     if not accepted:
-        record_failure("reauth.failed", user, purpose=str(purpose), factor=str(factor), reason="wrong")
+        record_failure(SecurityEventType.REAUTH_FAILED, user, purpose=str(purpose), factor=str(factor), reason="wrong")
     return accepted
 
 
@@ -106,3 +122,22 @@ def confirm_second_factor(user, code, purpose: Purpose, *, totp_only=False) -> N
     if not budgeted_check(user, purpose, Factor.CODE, accepted):
         raise DomainError(400, WRONG_TOTP if totp_only else WRONG_CODE)
 
+
+def reauthenticated(bp: Any, purpose: Purpose, conflict: Callable[[Any], str | None] | None = None) -> Callable:
+    """Decorator: ``reauthenticate`` the caller with the parsed body before the view runs, and document it.
+
+    Place it under ``@bp.arguments`` (it reads the body once validated). ``conflict(user)``, when
+    given, names a state that refuses the operation whatever the password: 409, before any check.
+    """
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if conflict is not None and (message := conflict(current_user)):
+                raise DomainError(409, message)
+            reauthenticate(current_user, args[-1], purpose)  # the body: flask-smorest appends it
+            return view(*args, **kwargs)
+
+        wrapper = bp.doc(**{REAUTH_EXTENSION: str(purpose)})(wrapper)
+        wrapper = bp.alt_response(400, description=WRONG_SECRET)(wrapper)
+        return bp.alt_response(429, description=BUDGET_SPENT)(wrapper)
+    return decorator

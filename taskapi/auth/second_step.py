@@ -11,10 +11,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import unauthorized
@@ -84,7 +85,8 @@ def spend_mfa_token(step_id) -> None:
 
     :raises DomainError 401: a twin request spent it first
     """
-    spent = db.session.execute(update(SecondStep).where(SecondStep.id == step_id, SecondStep.used_at.is_(None))
-                               .values(used_at=utcnow()).execution_options(synchronize_session=False))
+    spent = cast(CursorResult, db.session.execute(
+        update(SecondStep).where(SecondStep.id == step_id, SecondStep.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)))
     if spent.rowcount != 1:
         raise expired()

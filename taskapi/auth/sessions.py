@@ -15,6 +15,7 @@ from taskapi.auth.tokens import load_user, session_revoked
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
 from taskapi.models import AuthSession, RefreshToken, utcnow
+from taskapi.signals import SecurityEventType
 
 
 def new_token_id():
@@ -27,7 +28,7 @@ def public_session_id(family_id):
     return base64.urlsafe_b64encode(hashlib.sha256(family_id.encode()).digest()[:16]).decode().rstrip("=")
 
 
-def start_session(user, event="login.succeeded", **details):
+def start_session(user, event=SecurityEventType.LOGIN_SUCCEEDED, **details):
     """Open a login session for ``user``, record ``event`` in it, and return its first token pair."""
     now = utcnow()
     purge_expired(user_id=user.id)
@@ -100,7 +101,7 @@ def spend(user, claims):
     )
     if spent.rowcount != 1:  # the revocation outlives the refusal
         family_id = claims["fam"]
-        record_failure("refresh.reuse_detected", user, session_id=public_session_id(family_id),
+        record_failure(SecurityEventType.REFRESH_REUSE_DETECTED, user, session_id=public_session_id(family_id),
                        also=lambda side: revoke_family(family_id, side))
         raise unauthorized()
     session = db.session.get(AuthSession, claims["fam"])

@@ -26,6 +26,7 @@ from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.models import RecoveryCode, User, utcnow
+from taskapi.signals import SecurityEventType
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -124,7 +125,7 @@ def accept_recovery_code(user, code):
         return False
     remaining = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
-    record("recovery_code.used", user, remaining=remaining)
+    record(SecurityEventType.RECOVERY_CODE_USED, user, remaining=remaining)
     return True
 
 
@@ -147,7 +148,7 @@ def require_second_factor(user, otp):
     if not otp:
         raise DomainError(401, MFA_REQUIRED, headers=bearer_challenge(token_rejected=False), error="mfa_required")
     if not record_if_locked(user, lambda: within_budget(account_key(user), lambda: accept_second_factor(user, otp))):
-        record_failure("login.failed", user, reason="code")
+        record_failure(SecurityEventType.LOGIN_FAILED, user, reason="code")
         raise DomainError(401, MFA_INVALID, headers=bearer_challenge(token_rejected=False), error="mfa_invalid")
 
 
@@ -155,7 +156,7 @@ def enable(user):
     """Turn 2FA on for ``user`` and return new recovery codes."""
     user.totp_enabled = True
     codes = new_recovery_codes(user)
-    record("2fa.enabled", user)
+    record(SecurityEventType.TWO_FACTOR_ENABLED, user)
     return codes
 
 
@@ -170,7 +171,7 @@ def forget_second_factor(user):
 def disable(user):
     """The owner turns 2FA off (the view checked password and code)."""
     forget_second_factor(user)
-    record("2fa.disabled", user)
+    record(SecurityEventType.TWO_FACTOR_DISABLED, user)
 
 
 def reset_by_admin(user, admin_id=None):
@@ -180,5 +181,5 @@ def reset_by_admin(user, admin_id=None):
     """
     forget_second_factor(user)
     revoke_all_sessions(user)
-    record("2fa.reset_by_admin", user, admin_id=admin_id)
+    record(SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, user, admin_id=admin_id)
 

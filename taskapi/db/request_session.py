@@ -16,10 +16,11 @@ import weakref
 
 from flask import has_request_context, request
 from flask_sqlalchemy.session import Session
+from sqlalchemy import Engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-_autocommit_engines = weakref.WeakKeyDictionary()
+_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 

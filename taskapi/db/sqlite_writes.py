@@ -13,12 +13,13 @@ import os
 import threading
 import weakref
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from taskapi.db.events import listen_once
 
 HELD = "sqlite_write_lock"
-_locks = weakref.WeakKeyDictionary()
+_locks: weakref.WeakKeyDictionary[Engine, "WriteLock"] = weakref.WeakKeyDictionary()
 _locks_guard = threading.Lock()
 
 

@@ -76,6 +76,11 @@ def commit(session):
         raise failure
 
 
+def note_direct_write(session) -> None:
+    """A write sent on ``session``'s connection, past the ORM events that would have noted it."""
+    session.info[WROTE] = True
+
+
 def has_written(session) -> bool:
     """True when ``session``'s transaction has sent, or is about to send, a write."""
     return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)

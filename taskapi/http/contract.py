@@ -104,6 +104,7 @@ class ContractPlugin(BasePlugin):
         self.requested, self.answered = set(), set()  # schema names used by request and by success bodies
         self.required_before = {}  # schema name -> its own "required", for the schemas given every property
         self.foreign = set()  # Schema.from_dict schemas: they document JSON another library writes
+        self.settled = set()  # answered schemas already given their required fields
 
     def schema_helper(self, name, definition, **kwargs):
         """Note the schemas made by ``Schema.from_dict``: only their fields marked ``required`` are required."""
@@ -172,12 +173,12 @@ class ContractPlugin(BasePlugin):
     def require_answered_fields(self):
         """Mark every property required in schemas that success bodies use and no request body does."""
         schemas = self.spec.components.schemas
-        pending, seen = list(self.answered - self.requested - self.foreign), set()
+        pending = list(self.answered - self.requested - self.foreign - self.settled)
         while pending:
             name = pending.pop()
-            if name in seen or name not in schemas:
+            if name in self.settled or name not in schemas:
                 continue
-            seen.add(name)
+            self.settled.add(name)
             properties = schemas[name].get("properties", {})
             for value in properties.values():
                 allow_null(value)
@@ -191,6 +192,7 @@ class ContractPlugin(BasePlugin):
     def restore_required(self, name):
         """Give schema ``name`` back its own ``required`` list."""
         original = self.required_before.pop(name)
+        self.settled.discard(name)
         schema = self.spec.components.schemas[name]
         if original is None:
             schema.pop("required", None)

@@ -5,8 +5,10 @@ reflect a port or scheme a client or a proxy put in the request.
 """
 
 import logging
+from functools import lru_cache
 
 from flask import current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 log = logging.getLogger("taskapi")
 
@@ -40,5 +42,14 @@ def check_public_url(app):
 
 def external_url(path):
     """The absolute URL of ``path`` (with this app's script root): on PUBLIC_URL, else on the request's host."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return base + path
+    current = request._get_current_object()  # one proxy lookup for the two reads below
+    return (current_app.config.get("PUBLIC_URL") or host_base(current.scheme, current.host)) + path
+
+
+@lru_cache(maxsize=64)
+def host_base(scheme, host):
+    """``request.host_url`` without its slash, worked out once per scheme and (trusted) host.
+
+    werkzeug builds it as an IRI (an IDNA decode and a URL parse) on every request that asks.
+    """
+    return get_current_url(scheme, host).rstrip("/")

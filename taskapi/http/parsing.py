@@ -1,6 +1,7 @@
 """Strict request input: JSON only where JSON is expected, no duplicate keys, only storable text anywhere."""
 
 import re
+import threading
 
 from flask import request
 from webargs.core import missing
@@ -65,8 +66,38 @@ def refuse_unsafe_text(values, location):
                       ["Contains a NUL character or an unpaired surrogate."] for name in unsafe})
 
 
+# A query schema whose parse depends on the query string alone (no hooks reading the request, the
+# user or the clock) sets this class attribute to True; its successful parses are remembered.
+QUERY_ALONE = "parsed_from_query_alone"
+REMEMBERED_QUERIES = 256
+
+
 class ApiParser(FlaskParser):
-    """Webargs parser that refuses a non-JSON body where JSON is expected, and unstorable text anywhere."""
+    """Webargs parser that refuses a non-JSON body where JSON is expected, and unstorable text anywhere.
+
+    Query schemas marked with ``QUERY_ALONE`` are parsed once per distinct query string: marshmallow
+    loading a listing's dozen parameters was about a tenth of GET /tasks. Only successful parses are
+    remembered (at most REMEMBERED_QUERIES, oldest out first), so every refusal is still raised.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parsed = {}
+        self._parsed_lock = threading.Lock()
+
+    def parse(self, argmap, req=None, *, location=None, validate=None, **kwargs):
+        """webargs' ``parse``; for a ``QUERY_ALONE`` schema, a copy of what the same query string gave before."""
+        if location != "query" or validate is not None or not getattr(argmap, QUERY_ALONE, False):
+            return super().parse(argmap, req, location=location, validate=validate, **kwargs)
+        key = (argmap, kwargs.get("unknown"), (req or request).query_string)
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            parsed = super().parse(argmap, req, location=location, **kwargs)
+            with self._parsed_lock:
+                if len(self._parsed) >= REMEMBERED_QUERIES:
+                    self._parsed.pop(next(iter(self._parsed)), None)
+                self._parsed[key] = parsed
+        return dict(parsed)
 
     def load_querystring(self, req, schema):
         """The query string, refused whole if any name or value holds NUL or a lone surrogate."""

@@ -5,7 +5,7 @@ import re
 from flask import request
 
 # Operation-level OpenAPI security: a bearer token, obtainable through the OAuth2 password flow.
-BEARER_SECURITY = [{"bearerAuth": []}, {"oauth2": []}]
+BEARER_SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"oauth2": []}]
 # RFC 6750 / RFC 9110: the auth scheme is case-insensitive; one token68 after it.
 BEARER_PATTERN = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 

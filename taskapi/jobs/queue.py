@@ -9,6 +9,7 @@ import functools
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, g
@@ -24,8 +25,8 @@ from taskapi.jobs.signing import job_serializer
 log = logging.getLogger("taskapi.jobs")
 EXTENSION = "taskapi.jobs"
 QUEUE_UNAVAILABLE = "The job queue is unavailable; try again shortly"
-JOBS = {}  # name -> function, filled by @job at import time
-PERIODIC = {}  # name -> (schedule, function), filled by @periodic_job
+JOBS: dict[str, Callable] = {}  # name -> function, filled by @job at import time
+PERIODIC: dict[str, tuple[object, Callable]] = {}  # name -> (schedule, function), filled by @periodic_job
 
 
 @dataclass

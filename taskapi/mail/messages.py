@@ -6,6 +6,7 @@ from flask import current_app
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from taskapi.mail.delivery import send_mail
+from taskapi.signals import SecurityEventType
 
 templates = Environment(loader=PackageLoader("taskapi.mail", "templates"), undefined=StrictUndefined,
                         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
@@ -81,26 +82,44 @@ def send_webhook_disabled_mail(user, project_name, webhook_id, host, reason):
                         host=host, gone=reason == "gone")
     return send_mail(user.email, f"A webhook of {project_name} was switched off", text, html)
 
+
 NOTICES = {
-    "password.changed": ("Your password was changed", "The password of your taskapi account was changed."),
-    "password.reset": ("Your password was reset", "The password of your taskapi account was reset with a mailed link; "
-                       "every session was signed out."),
-    "email.changed": ("Your email address was changed", "The email address of your taskapi account was changed."),
-    "2fa.enabled": ("Two-factor sign-in is on", "Two-factor sign-in was turned on for your taskapi account."),
-    "2fa.disabled": ("Two-factor sign-in is off", "Two-factor sign-in was turned off for your taskapi account."),
-    "2fa.reset_by_admin": ("An administrator turned two-factor sign-in off",
-                           "An administrator cleared the two-factor sign-in of your taskapi account and signed out "
-                           "every session."),
-    "recovery_code.used": ("A recovery code was used", "A two-factor recovery code of your taskapi account was used."),
-    "refresh.reuse_detected": ("A signed-in session was ended", "A refresh token of your taskapi account was used "
-                               "twice, a sign that it was copied; that session was ended."),
-    "passkey.added": ("A passkey was added", "A passkey was added to your taskapi account: it can now sign in "
-                      "without the password."),
-    "passkey.removed": ("A passkey was removed", "A passkey was removed from your taskapi account: it can no "
-                        "longer sign in."),
-    "token.created": ("A personal access token was created", "A personal access token was created for your taskapi "
-                      "account: until it expires or is revoked (on the security page), it reaches what its scopes "
-                      "allow without the password."),
+    SecurityEventType.PASSWORD_CHANGED: (
+        "Your password was changed",
+        "The password of your taskapi account was changed."),
+    SecurityEventType.PASSWORD_RESET: (
+        "Your password was reset",
+        "The password of your taskapi account was reset with a mailed link; every session was signed out."),
+    SecurityEventType.EMAIL_CHANGED: (
+        "Your email address was changed",
+        "The email address of your taskapi account was changed."),
+    SecurityEventType.TWO_FACTOR_ENABLED: (
+        "Two-factor sign-in is on",
+        "Two-factor sign-in was turned on for your taskapi account."),
+    SecurityEventType.TWO_FACTOR_DISABLED: (
+        "Two-factor sign-in is off",
+        "Two-factor sign-in was turned off for your taskapi account."),
+    SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN: (
+        "An administrator turned two-factor sign-in off",
+        "An administrator cleared the two-factor sign-in of your taskapi account and signed out every "
+        "session."),
+    SecurityEventType.RECOVERY_CODE_USED: (
+        "A recovery code was used",
+        "A two-factor recovery code of your taskapi account was used."),
+    SecurityEventType.REFRESH_REUSE_DETECTED: (
+        "A signed-in session was ended",
+        "A refresh token of your taskapi account was used twice, a sign that it was copied; that session was "
+        "ended."),
+    SecurityEventType.PASSKEY_ADDED: (
+        "A passkey was added",
+        "A passkey was added to your taskapi account: it can now sign in without the password."),
+    SecurityEventType.PASSKEY_REMOVED: (
+        "A passkey was removed",
+        "A passkey was removed from your taskapi account: it can no longer sign in."),
+    SecurityEventType.TOKEN_CREATED: (
+        "A personal access token was created",
+        "A personal access token was created for your taskapi account: until it expires or is revoked (on the "
+        "security page), it reaches what its scopes allow without the password."),
 }
 
 

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     """One personal access token of one account, with its scopes and (optionally) one project."""
 
     __tablename__ = "access_tokens"

@@ -1,17 +1,27 @@
 """One-time account tokens (email verification, password reset, email change) and two-factor recovery codes."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
-TOKEN_PURPOSES = ("verify_email", "password_reset", "email_change")
+
+class TokenPurpose(StrEnum):
+    """What a mailed account token is for (the check constraint below lists the same values)."""
+
+    VERIFY_EMAIL = "verify_email"
+    PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGE = "email_change"
 
 
-class AccountToken(db.Model):
+TOKEN_PURPOSES = tuple(purpose.value for purpose in TokenPurpose)
+
+
+class AccountToken(Model):
     """A mailed single-use token, known only by its SHA-256 digest."""
 
     __tablename__ = "account_tokens"
@@ -33,7 +43,7 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A two-factor recovery code, stored as a keyed hash; usable once."""
 
     __tablename__ = "recovery_codes"

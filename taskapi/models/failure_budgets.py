@@ -3,10 +3,10 @@
 from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 
 
-class FailureBudget(db.Model):
+class FailureBudget(Model):
     """One account's failures in its current window of ``period`` seconds (one row per limit)."""
 
     __tablename__ = "failure_budgets"

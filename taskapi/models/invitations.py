@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
@@ -23,7 +23,7 @@ class InvitationStatus(StrEnum):
 STORED_STATUSES = ("pending", "accepted", "declined", "revoked")
 
 
-class ProjectInvitation(db.Model):
+class ProjectInvitation(Model):
     """An invitation to join a project with a role, mailed to one address.
 
     A newer invitation for the same project and address supersedes every older one: creating it

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 CEREMONIES = ("register", "login")
 
 
-class Passkey(db.Model):
+class Passkey(Model):
     """A WebAuthn credential of an account: its id and public key, never a private key."""
 
     __tablename__ = "passkeys"
@@ -28,7 +28,7 @@ class Passkey(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class WebAuthnChallenge(db.Model):
+class WebAuthnChallenge(Model):
     """A challenge issued for one ceremony (and, for registration, one account); spent once."""
 
     __tablename__ = "webauthn_challenges"

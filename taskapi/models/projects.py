@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, bindparam, event, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
 
@@ -31,7 +31,7 @@ class ProjectRole(StrEnum):
 PROJECT_ROLE_RANKS = {role: rank for rank, role in enumerate(ProjectRole)}
 
 
-class Project(db.Model):
+class Project(Model):
     """A list of tasks shared by its members."""
 
     __tablename__ = "projects"
@@ -50,7 +50,7 @@ class Project(db.Model):
         return f"<Project {self.id} {self.name!r}>"
 
 
-class ProjectMember(db.Model):
+class ProjectMember(Model):
     """One user's membership of one project, with its role."""
 
     __tablename__ = "project_members"
@@ -84,7 +84,7 @@ def count_left_project(mapper, connection, member):
     connection.execute(ADJUST_PROJECT_COUNT, {"user_id": member.user_id, "delta": -1})
 
 
-class ProjectEvent(db.Model):
+class ProjectEvent(Model):
     """One entry of a project's audit trail: what happened, who did it, to whom (never a secret)."""
 
     __tablename__ = "project_events"

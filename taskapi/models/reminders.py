@@ -5,13 +5,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 REMINDER_CHOICES = ("off", "daily")
 
 
-class ReminderDigest(db.Model):
+class ReminderDigest(Model):
     """One user's digest for one local day, claimed by the job that sends it.
 
     The unique (user_id, local_date) pair is the once-a-day guarantee: of several jobs for the

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
-class SecondStep(db.Model):
+class SecondStep(Model):
     """An ``mfa_token`` issued after a right password on a 2FA account, known only by its nonce's SHA-256."""
 
     __tablename__ = "login_second_steps"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
-class SecurityEvent(db.Model):
+class SecurityEvent(Model):
     """One event: a login, a logout, a changed password, a revoked session, ..."""
 
     __tablename__ = "security_events"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """One login: every refresh token rotated from it, and the access tokens they issued."""
 
     __tablename__ = "auth_sessions"
@@ -29,7 +29,7 @@ class AuthSession(db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RefreshToken(db.Model):
+class RefreshToken(Model):
     """A refresh token, known only by its jti (the token itself is never stored)."""
 
     __tablename__ = "refresh_tokens"

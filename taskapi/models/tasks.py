@@ -1,6 +1,7 @@
 """The Task model."""
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -15,30 +16,41 @@ from sqlalchemy import (
     bindparam,
     event,
     false,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 from taskapi.models.users import User
 
+DUE_LATEST, DUE_EARLIEST = text("coalesce(due_date, '9999-12-31')"), text("coalesce(due_date, '0001-01-01')")
+PERSONAL, IN_PROJECT = text("project_id IS NULL"), text("project_id IS NOT NULL")
+# What each part of a listing reads in order.
+PART_ORDERS: dict[str, list[Any]] = {
+    "created": ["created_at"], "title": ["title"], "priority": ["priority"], "due": [DUE_LATEST],
+    "due_desc": [DUE_EARLIEST], "completed": ["completed", "created_at"], "priority_due": ["priority", DUE_LATEST]}
 
-class Task(db.Model):
+
+class Task(Model):
     """A to-do item owned by exactly one user."""
 
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint("priority IN (0, 1, 2)", name="ck_tasks_priority"),
-        # One index per sort order for one owner, each ending in id (the tie-breaker).
+        # Deleting a user, and an admin's listing of one owner's tasks.
         Index("ix_tasks_owner_created", "owner_id", "created_at", "id"),
-        Index("ix_tasks_owner_priority", "owner_id", "priority", "id"),
-        Index("ix_tasks_owner_title", "owner_id", "title", "id"),
-        Index("ix_tasks_owner_due", "owner_id", "due_date", "id"),
-        # A project's tasks in the default order (the member listing reads one range per project).
-        Index("ix_tasks_project_created", "project_id", "created_at", "id"),
         Index("ix_tasks_assignee", "assignee_id"),
+        # The listing's parts (access.visible_task_parts) filtered, counted and sorted from one range each:
+        # partial indexes over personal tasks and over project tasks; due dates sort by the
+        # coalesce() the listing writes. SQLite's FTS5 search table and its triggers, and PostgreSQL's
+        # pg_trgm indexes, live in migration 0018_search only.
+        *(Index(f"ix_tasks_personal_{name}", "owner_id", *columns, "id", sqlite_where=PERSONAL,
+                postgresql_where=PERSONAL) for name, columns in PART_ORDERS.items()),
+        *(Index(f"ix_tasks_project_{name}", "project_id", *columns, "id", sqlite_where=IN_PROJECT,
+                postgresql_where=IN_PROJECT) for name, columns in PART_ORDERS.items()),
         {"sqlite_autoincrement": True},  # a new task never gets a deleted one's id (nor its ETag)
     )
 

@@ -1,10 +1,19 @@
 """Column types and helpers shared by the models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import DateTime, TypeDecorator
 
-ROLES = ("user", "admin")
+
+class SiteRole(StrEnum):
+    """An account's role on the whole site (a project's roles are ProjectRole)."""
+
+    USER = "user"
+    ADMIN = "admin"
+
+
+ROLES = tuple(role.value for role in SiteRole)
 # Priority is stored as a number so that sorting by it means low < normal < high.
 PRIORITIES = {"low": 0, "normal": 1, "high": 2}
 PRIORITY_NAMES = {number: name for name, number in PRIORITIES.items()}

@@ -1,16 +1,20 @@
 """The User model."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Index, Integer, String, false, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.http.scopes import Scope
-from taskapi.models.types import UTCDateTime, utcnow
+from taskapi.models.types import SiteRole, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from taskapi.models.tasks import Task
 
 
-class User(db.Model):
+class User(Model):
     """An account; usernames and emails are unique case-insensitively."""
 
     __tablename__ = "users"
@@ -24,7 +28,7 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(10), default="user", server_default="user")
+    role: Mapped[str] = mapped_column(String(10), default=SiteRole.USER.value, server_default=SiteRole.USER.value)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by password change, logout-all and disabling: tokens carry it as "ver".
@@ -46,7 +50,7 @@ class User(db.Model):
     reminders: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     timezone: Mapped[str | None] = mapped_column(String(64))
 
-    tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
+    tasks: Mapped[list["Task"]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True, foreign_keys="Task.owner_id"
     )
 
@@ -57,7 +61,7 @@ class User(db.Model):
     @property
     def is_admin(self):
         """True for the admin role, used with a session or with an access token granted the admin scope."""
-        return self.role == "admin" and (self.token_scopes is None or Scope.ADMIN in self.token_scopes)
+        return self.role == SiteRole.ADMIN and (self.token_scopes is None or Scope.ADMIN in self.token_scopes)
 
     def invalidate_tokens(self):
         """Make every token issued so far fail verification (exact, no clock involved)."""

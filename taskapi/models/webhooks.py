@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from taskapi.extensions import db
+from taskapi.extensions import Model
 from taskapi.models.types import UTCDateTime, utcnow
 
 
@@ -26,7 +26,7 @@ class DisabledReason(StrEnum):
     FAILING = "failing"  # WEBHOOK_DISABLE_AFTER deliveries in a row failed
 
 
-class Webhook(db.Model):
+class Webhook(Model):
     """An endpoint a project's events are posted to, with its signing secret (encrypted)."""
 
     __tablename__ = "webhooks"
@@ -53,8 +53,13 @@ class Webhook(db.Model):
         return f"<Webhook {self.id} project={self.project_id}>"
 
 
-class WebhookDelivery(db.Model):
-    """One message to one webhook; its ``message_id`` (the webhook-id header) stays the same on every try."""
+class WebhookDelivery(Model):
+    """One message to one webhook; its ``message_id`` (the webhook-id header) stays the same on every try.
+
+    A delivery still open when its project is deleted is *detached*: ``webhook_id`` becomes NULL
+    (so the webhook's cascade passes it by) and it keeps a copy of what sending needs, the URL
+    and the encrypted secrets (taskapi/webhooks/detaching.py). Attached rows leave those NULL.
+    """
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
@@ -62,12 +67,14 @@ class WebhookDelivery(db.Model):
                         name="ck_webhook_deliveries_status"),
         Index("ix_webhook_deliveries_webhook", "webhook_id", "id"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        CheckConstraint("webhook_id IS NOT NULL OR (url IS NOT NULL AND secret_encrypted IS NOT NULL)",
+                        name="ck_webhook_deliveries_target"),
         UniqueConstraint("message_id", name="uq_webhook_deliveries_message_id"),
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     message_id: Mapped[str] = mapped_column(String(40))
     event: Mapped[str] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text)  # the exact JSON sent (and signed) on every try
@@ -80,6 +87,11 @@ class WebhookDelivery(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # the queue job that holds the lease
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A detached delivery's own copy of its webhook's endpoint and secrets (Fernet tokens, as stored there).
+    url: Mapped[str | None] = mapped_column(String(2048))
+    secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    previous_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self):
         return f"<WebhookDelivery {self.id} {self.event} {self.status}>"

@@ -28,6 +28,6 @@ def render_page(path):
     return render_template(f"pages/{template}", script=script, page=page), 200, {"Cache-Control": "no-cache"}
 
 
-for path, (template, _, _) in PAGES.items():
+for path, (template, _script, _page) in PAGES.items():
     bp.add_url_rule(f"/{path}", endpoint=template.removesuffix(".html").replace("-", "_"),
                     view_func=lambda path=path: render_page(path))

@@ -40,7 +40,7 @@ def project_for(project_id: int, user: User, need: ProjectRole) -> tuple[Project
     """
     role = role_in(project_id, user)
     project = db.session.get(Project, project_id) if role is not None else None
-    if project is None:
+    if role is None or project is None:
         raise DomainError(404, PROJECT_NOT_FOUND)
     if not role.allows(need):
         raise DomainError(403, ROLE_TOO_LOW)
@@ -85,7 +85,7 @@ def task_for(task_id: int, user: User, need: ProjectRole) -> tuple[Task, Project
     """
     task = db.session.get(Task, task_id)
     role = task_role(task, user) if task is not None else None
-    if role is None:
+    if task is None or role is None:
         raise DomainError(404, TASK_NOT_FOUND)
     if not role.allows(need):
         raise DomainError(403, ROLE_TOO_LOW)
@@ -102,15 +102,34 @@ def visible_tasks_condition(user: User):
 
     With a token confined to a project: that project's tasks only, while ``user`` is a member.
     """
+    return or_(*visible_task_parts(user))
+
+
+def visible_task_parts(user: User):
+    """visible_tasks_condition() as disjoint conditions whose counts add up: personal tasks, then each project's.
+
+    One condition per project (up to SPLIT_PROJECTS of them, else one for all) lets a listing read
+    each part from one index range in order, and count it from one range.
+    """
     confined_to = token_project_restriction()
     if confined_to is not None:
-        return and_(Task.project_id == confined_to, Task.project_id.in_(member_project_ids(user)))
-    return visible_to(user.id)
+        return [and_(Task.project_id == confined_to, Task.project_id.in_(member_project_ids(user)))]
+    personal = and_(Task.project_id.is_(None), Task.owner_id == user.id)
+    if not user.project_count:  # maintained with every membership (users.project_count)
+        return [personal]
+    project_ids = db.session.scalars(project_ids_of(user.id).order_by(ProjectMember.project_id)).all()
+    if len(project_ids) > SPLIT_PROJECTS:
+        return [personal, Task.project_id.in_(project_ids_of(user.id))]
+    return [personal, *(Task.project_id == project_id for project_id in project_ids)]
 
 
 def visible_to(user_id):
     """visible_tasks_condition() for a user id, or a bind parameter standing for one (prepared statements)."""
     return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
+
+
+# Beyond this many projects one IN condition beats a statement with a part per project.
+SPLIT_PROJECTS = 50
 
 
 # The tasks of the projects a user belongs to, from the maintained counts (a member's X-Total-Count).

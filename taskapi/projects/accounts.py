@@ -24,7 +24,7 @@ def leave_all_projects(user: User, actor_id: int | None) -> None:
             ProjectMember.project_id == member.project_id, ProjectMember.user_id != user.id)
             .order_by(ProjectMember.joined_at, ProjectMember.id)).all()
         if not others:
-            delete_project(db.session.get(Project, member.project_id), ProjectRole.ADMIN, user)
+            delete_project(db.session.get_one(Project, member.project_id), ProjectRole.ADMIN, user)
             continue
         if not admins:
             promote(others[0], actor_id)
@@ -41,5 +41,5 @@ def promote(member: ProjectMember, actor_id: int | None) -> None:
     old, member.role = member.role, ProjectRole.ADMIN.value
     db.session.flush()
     announce(member.project_id, ProjectEventType.MEMBER_ROLE_CHANGED, actor_id=actor_id,
-             data={**member_document(member, db.session.get(User, member.user_id)), "old_role": old,
+             data={**member_document(member, db.session.get_one(User, member.user_id)), "old_role": old,
                    "reason": "last_admin_deleted"}, subject_id=member.user_id)

@@ -70,7 +70,7 @@ def guard_admin_change(member: ProjectMember, actor: User, *, removing: bool, ne
 def change_role(member: ProjectMember, role: ProjectRole, actor: User) -> dict:
     """Give ``member`` a new role (flushed) and announce ``member.role_changed``; its document."""
     guard_admin_change(member, actor, removing=False, new_role=role)
-    old, user = member.role, db.session.get(User, member.user_id)
+    old, user = member.role, db.session.get_one(User, member.user_id)
     if old != role.value:
         member.role = role.value
         db.session.flush()
@@ -87,7 +87,7 @@ def remove_member(member: ProjectMember, actor: User) -> None:
 
 def drop_member(member: ProjectMember, actor_id: int | None) -> None:
     """Delete the membership and unassign the member's tasks in the project (no checks: callers make them)."""
-    user = db.session.get(User, member.user_id)
+    user = db.session.get_one(User, member.user_id)
     document = member_document(member, user)
     # A new version: the unassigned tasks' ETags must change with their documents.
     db.session.execute(update(Task).where(Task.project_id == member.project_id, Task.assignee_id == member.user_id)

@@ -5,27 +5,44 @@ from datetime import date, datetime
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import bindparam, false, func, literal, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+)
 
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.token_auth import token_project_restriction
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.pagination import PageArgsSchema, Pages, SortKey
+from taskapi.http.pagination import CandidatePages, MergedPages, PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.projects.access import PROJECT_TASKS, visible_tasks_condition, visible_to
+from taskapi.projects.access import PROJECT_TASKS, visible_task_parts, visible_to
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
+# Written out, not bound: the indexes of migration 0018_search hold exactly these expressions.
+DUE_LATEST = func.coalesce(Task.due_date, literal_column(f"'{LATEST.isoformat()}'", Date))
+DUE_EARLIEST = func.coalesce(Task.due_date, literal_column(f"'{EARLIEST.isoformat()}'", Date))
 SORT_KEYS = {
     key.name: key
     for key in (
         SortKey("created_at", Task.created_at, Task.id, value_types=(datetime, int)),
         SortKey("-created_at", Task.created_at, Task.id, descending=True, value_types=(datetime, int)),
-        SortKey("due_date", func.coalesce(Task.due_date, LATEST), Task.id, value_types=(date, int)),
-        SortKey("-due_date", func.coalesce(Task.due_date, EARLIEST), Task.id, descending=True,
+        SortKey("due_date", DUE_LATEST, Task.id, value_types=(date, int)),
+        SortKey("-due_date", DUE_EARLIEST, Task.id, descending=True,
                 value_types=(date, int)),
         SortKey("priority", Task.priority, Task.id, value_types=(int, int)),
         SortKey("-priority", Task.priority, Task.id, descending=True, value_types=(int, int)),
@@ -37,6 +54,8 @@ SORT_KEYS = {
 
 class TaskListArgsSchema(PageArgsSchema):
     """GET /tasks query parameters."""
+
+    parsed_from_query_alone = True  # taskapi.http.parsing.QUERY_ALONE: plain fields and validators only
 
     completed = fields.Boolean(load_default=None)
     priority = fields.String(load_default=None, validate=validate.OneOf(list(PRIORITIES)))
@@ -54,21 +73,22 @@ class TaskListArgsSchema(PageArgsSchema):
         "description": "A username, `me`, or `none` (unassigned, personal tasks included)"})
 
 
-def scope_condition(args):
-    """Which tasks a listing starts from: the caller's visible ones, or (admins) all or one owner's.
+def scope_parts(args):
+    """Which tasks a listing starts from, as disjoint conditions: the caller's visible ones
+    (access.visible_task_parts), or (admins) one owner's; None for every task.
 
     :raises 403: a non-admin asked for all tasks or another owner's
     """
     if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
         abort(403, message=ADMIN_REQUIRED)
     if token_project_restriction() is not None:  # a token confined to a project: its tasks, whatever is asked
-        return visible_tasks_condition(current_user)
+        return visible_task_parts(current_user)
     if args["every_owner"]:
         return None
     if args["owner"]:
         owner = find_user_by_username(args["owner"])
-        return Task.owner_id == owner.id if owner else false()
-    return visible_tasks_condition(current_user)
+        return [Task.owner_id == owner.id if owner else false()]
+    return visible_task_parts(current_user)
 
 
 def project_condition(project):
@@ -86,14 +106,30 @@ def assignee_condition(assignee):
     return Task.assignee_id == user.id if user else false()
 
 
+# The SQLite trigram index (migration 0018_search): FTS5 over each task's case-folded title and description.
+TASKS_SEARCH = table("tasks_search", column("rowid"), column("tasks_search"))
+# A trigram index answers only for three characters or more; shorter searches read every visible row.
+TRIGRAM = 3
+
+
 def search_condition(text):
-    """Title or description contains ``text``, ignoring case (Unicode-aware on both databases)."""
-    pattern = f"%{escape_like(text.casefold())}%"
-    if db.engine.dialect.name == "sqlite":
-        # SQLite's lower() folds ASCII only; taskapi registers a Unicode casefold() on each connection.
-        fold = func.casefold
-        return or_(fold(Task.title).like(pattern, escape="\\"), fold(Task.description).like(pattern, escape="\\"))
-    return or_(Task.title.ilike(pattern, escape="\\"), Task.description.ilike(pattern, escape="\\"))
+    """Title or description contains ``text``, ignoring case (Unicode-aware on both databases).
+
+    Each database's trigram index (SQLite FTS5, PostgreSQL pg_trgm) narrows the rows; the
+    case-folded LIKE decides, so what matches never depends on the index.
+    """
+    folded = text.casefold()
+    pattern = f"%{escape_like(folded)}%"
+    if db.engine.dialect.name != "sqlite":  # ILIKE uses the pg_trgm GIN indexes itself
+        return or_(Task.title.ilike(pattern, escape="\\"), Task.description.ilike(pattern, escape="\\"))
+    # SQLite's lower() folds ASCII only; taskapi registers a Unicode casefold() on each connection.
+    fold = func.casefold
+    exact = or_(fold(Task.title).like(pattern, escape="\\"), fold(Task.description).like(pattern, escape="\\"))
+    if len(folded) < TRIGRAM:
+        return exact
+    phrase = '"' + folded.replace('"', '""') + '"'  # one FTS5 string: every character stands for itself
+    candidates = select(TASKS_SEARCH.c.rowid).where(TASKS_SEARCH.c.tasks_search.match(phrase))
+    return and_(Task.id.in_(candidates), exact)
 
 
 def filter_conditions(args):
@@ -123,7 +159,7 @@ TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
 # per sort order.
 OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"), Task.project_id.is_(None)), plain_rows=True)
 # A member's unfiltered listing: the same union as visible_tasks_condition(), its statements built once.
-MEMBER_USER = bindparam("user_id")
+MEMBER_USER = bindparam("user_id", type_=Integer)
 MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(MEMBER_USER)), plain_rows=True)
 
 
@@ -141,7 +177,7 @@ def owner_page(args):
 
     For a caller in no project (users.project_count, read with the user) the visible tasks are
     their personal ones, counted in users.task_count; a member's add their projects' task_count.
-    A token confined to one project takes the general path (visible_tasks_condition).
+    A token confined to one project takes the general path (access.visible_task_parts).
     """
     if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS):
         return None
@@ -160,14 +196,36 @@ def owner_page(args):
 FILTERS = ("completed", "priority", "due_before", "due_after", "q", "project", "assignee")
 
 
-def listing_query(args):
-    """(query, total) for GET /tasks: the caller's visible tasks (or an admin's choice) with the filters."""
-    scope = scope_condition(args)
-    conditions = ([scope] if scope is not None else []) + filter_conditions(args)
-    query = TASK_ROW.where(*conditions)
-    if conditions:
-        total = db.session.scalar(select(func.count()).select_from(Task).where(*conditions))
-    else:  # every task: the maintained personal counts and the project tasks
+def page_of_parts(parts, filters, sort_key, args, total):
+    """The Page of the tasks matching ``filters`` in any of the disjoint ``parts``, each read in order."""
+    row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
+    if len(parts) == 1:
+        return fetch_page(db.session, TASK_ROW.where(parts[0], *filters), sort_key, args, total, row_values)
+    queries = [TASK_ROW.where(part, *filters) for part in parts]
+    return MergedPages(queries).fetch(db.session, sort_key, args, total, row_values)
+
+
+def listing_page(args):
+    """The Page for GET /tasks: the caller's visible tasks (or an admin's choice) with the filters, and the total."""
+    parts = scope_parts(args)
+    filters = filter_conditions(args)
+    sort_key = SORT_KEYS[args["sort"]]
+    if parts is None and not filters:  # every task: the maintained personal counts and the project tasks
         personal = db.session.scalar(select(func.coalesce(func.sum(User.task_count), literal(0))))
         total = personal + db.session.scalar(select(func.count()).select_from(Task).where(Task.project_id.isnot(None)))
-    return query, total
+        return page_of_parts([true()], [], sort_key, args, total)
+    parts = parts if parts is not None else [true()]
+    if args["q"]:  # a search starts from the index's candidates: one pass over them, not one per part
+        parts = [or_(*parts)]
+    # One count per disjoint part, each from an index range, summed in one statement.
+    counts = [select(func.count()).select_from(Task).where(part, *filters).scalar_subquery() for part in parts]
+    total = db.session.scalar(select(sum(counts[1:], counts[0])))
+    if args["q"] and total <= FEW_MATCHES and db.engine.dialect.name == "postgresql":
+        row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
+        return CandidatePages(TASK_ROW.where(parts[0], *filters)).fetch(db.session, sort_key, args, total, row_values)
+    return page_of_parts(parts, filters, sort_key, args, total)
+
+
+# Up to this many matches a search's page sorts its candidates; beyond, walking the sort order's index
+# meets a page of matches soon (SQLite drives from the FTS5 candidates by itself).
+FEW_MATCHES = 50_000

@@ -87,7 +87,7 @@ def task_document(task, names):
 # The columns a listing reads, in this order: task_documents() unpacks rows by position.
 TASK_COLUMN_NAMES = ("id", "title", "description", "completed", "priority", "due_date", "owner_id",
                      "created_at", "updated_at", "version", "project_id", "assignee_id")
-TaskRow = namedtuple("TaskRow", TASK_COLUMN_NAMES)  # a created task, before any read
+TaskRow = namedtuple("TaskRow", TASK_COLUMN_NAMES)  # type: ignore[misc]  # the names are a shared constant  # a created task, before any read
 OWNER_AT, ASSIGNEE_AT = TASK_COLUMN_NAMES.index("owner_id"), TASK_COLUMN_NAMES.index("assignee_id")
 
 

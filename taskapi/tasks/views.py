@@ -4,16 +4,15 @@ from flask import jsonify, request, url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from taskapi.extensions import db
 from taskapi.http.contract import headers
 from taskapi.http.etags import conditional_read, conditional_write, etag_header
 from taskapi.http.hosts import external_url
-from taskapi.http.pagination import fetch_page, paged
+from taskapi.http.pagination import paged
 from taskapi.http.scopes import Scope
 from taskapi.models import ProjectRole
 from taskapi.projects.access import administers_a_project, task_for
 from taskapi.tasks import bp
-from taskapi.tasks.listing import SORT_KEYS, TaskListArgsSchema, listing_query, owner_page, sort_values
+from taskapi.tasks.listing import TaskListArgsSchema, listing_page, owner_page
 from taskapi.tasks.schemas import (
     TaskPatchSchema,
     TaskSchema,
@@ -59,11 +58,7 @@ class Tasks(MethodView):
     @paged
     def get(self, args):
         """List the caller's personal tasks and their projects' (filters, search, sort); paging in headers."""
-        page = owner_page(args)
-        if page is None:  # filters, or an admin listing every owner
-            query, total = listing_query(args)
-            sort_key = SORT_KEYS[args["sort"]]
-            page = fetch_page(db.session, query, sort_key, args, total, lambda task: sort_values(sort_key, task))
+        page = owner_page(args) or listing_page(args)  # the prepared unfiltered listing, or the general one
         # jsonify, like task_response(): TaskSchema only documents it
         return jsonify(task_documents(page.rows, names_of(row_user_ids(page.rows)))), page
 

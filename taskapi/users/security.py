@@ -11,6 +11,7 @@ from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
+from taskapi.signals import SecurityEventType
 from taskapi.users import bp
 
 
@@ -31,7 +32,7 @@ class UserSessions(MethodView):
     def delete(self, user):
         """End every session of a user (admin): all their tokens are refused from the next request on."""
         revoke_all_sessions(user)
-        record("session.revoked", user, by="admin", admin_id=current_user.id, scope="all")
+        record(SecurityEventType.SESSION_REVOKED, user, by="admin", admin_id=current_user.id, scope="all")
 
 
 @bp.route("/<int(max=2147483647):user_id>/events", strict_slashes=False)

@@ -11,7 +11,7 @@ from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_em
 from taskapi.auth.events import record, record_admin_changes
 from taskapi.auth.guards import ensure_not_last_admin
 from taskapi.auth.limits import email_change_recipient, limit_mail
-from taskapi.auth.reauth import Purpose, reauthenticate
+from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
@@ -19,8 +19,9 @@ from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
-from taskapi.models import User
+from taskapi.models import SiteRole, User
 from taskapi.projects.accounts import leave_all_projects
+from taskapi.signals import SecurityEventType
 from taskapi.users import bp
 from taskapi.users.preferences import apply_preferences
 from taskapi.users.schemas import (
@@ -61,14 +62,13 @@ class Me(MethodView):
     @bp.response(200, UserSchema)
     @bp.alt_response(202, schema=EmailChangeAcceptedSchema,
                      description="A new email: a confirmation token was mailed to it (same answer if it is taken)")
-    @bp.alt_response(400, description="Wrong current password (or, with 2FA on, otp)")
     @bp.alt_response(503, description="The job queue cannot be written; nothing was changed, try again")
+    @reauthenticated(bp, Purpose.ACCOUNT_UPDATE)
     def patch(self, data):
         """Change the caller's reminder preferences, or ask to change the email (null removes it); needs the password.
 
         A new email answers 202 and changes only when the token mailed to it is redeemed.
         """
-        reauthenticate(current_user, data, Purpose.ACCOUNT_UPDATE)
         apply_preferences(current_user, data)
         email = data.get("email", current_user.email)
         if email is None:
@@ -81,13 +81,12 @@ class Me(MethodView):
     @bp.protected(scope=INTERACTIVE)
     @bp.arguments(MeDeleteSchema)
     @bp.response(204)
-    @bp.alt_response(400, description="Wrong password (or, with 2FA on, otp)")
     @bp.alt_response(409, description="The last active admin cannot delete themselves")
+    @reauthenticated(bp, Purpose.ACCOUNT_DELETE)
     def delete(self, data):
         """Delete the caller's account, its personal tasks and memberships (``current_password``, or ``password``)."""
-        reauthenticate(current_user, data, Purpose.ACCOUNT_DELETE)
         ensure_not_last_admin(current_user)
-        record("account.deleted", current_user, by="owner", account_id=current_user.id)
+        record(SecurityEventType.ACCOUNT_DELETED, current_user, by="owner", account_id=current_user.id)
         leave_all_projects(current_user, actor_id=current_user.id)
         db.session.delete(current_user)
 
@@ -130,7 +129,7 @@ class UserById(MethodView):
     @bp.alt_response(409, description="Would leave no active admin")
     def patch(self, data, user):
         """Change a user's role or active flag (admin); disabling ends their sessions at once."""
-        demoted = data.get("role", user.role) != "admin" or data.get("is_active", user.is_active) is False
+        demoted = data.get("role", user.role) != SiteRole.ADMIN or data.get("is_active", user.is_active) is False
         if demoted:
             ensure_not_last_admin(user)
         if data.get("is_active") is False and user.is_active:
@@ -147,7 +146,7 @@ class UserById(MethodView):
     def delete(self, user):
         """Delete a user, their personal tasks and memberships (admin); each project keeps an admin."""
         ensure_not_last_admin(user)
-        record("account.deleted", user, by="admin", admin_id=current_user.id, account_id=user.id)
+        record(SecurityEventType.ACCOUNT_DELETED, user, by="admin", admin_id=current_user.id, account_id=user.id)
         leave_all_projects(user, actor_id=current_user.id)
         db.session.delete(user)
 

@@ -82,8 +82,8 @@ def post(url, body, headers, *, timeout, allowed, config, tls=None):
     """POST ``body`` (bytes) to ``url`` through the guard; returns an ``Outcome``, never raises for the network."""
     try:
         target = check_url(url, config)
-    except BadWebhookUrl as error:
-        return Outcome(None, str(error))
+    except BadWebhookUrl as refused:
+        return Outcome(None, str(refused))
     addresses, error = checked_addresses(target.host, target.port, allowed)
     if error:
         return Outcome(None, error)

@@ -5,7 +5,9 @@ names the job in ``claimed_by``: of several jobs for one row (the after-commit j
 sweeper's, a consumer's requeued copy) one sends. A job requeued after its consumer died keeps
 its id and may take its row back at once; any other waits for the lease to end. No database
 transaction stays open during the HTTP request. Delivery is at least once, and every try of a
-delivery carries the same ``webhook-id``.
+delivery carries the same ``webhook-id``. A detached delivery (its project was deleted, see
+taskapi/webhooks/detaching.py) is sent from its own copy of the URL and secrets; with no
+webhook left, its failures count toward nothing and a 410 disables nothing.
 """
 
 import logging
@@ -49,16 +51,16 @@ def send_delivery(delivery_id):
     claimant = current_job_id() or uuid.uuid4().hex
     if not claim(delivery_id, claimant):
         return None
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    webhook = db.session.get(Webhook, delivery.webhook_id) if delivery is not None else None
-    if webhook is None:
+    delivery, webhook = delivery_and_webhook(delivery_id)
+    if delivery is None:
         return None
-    if not webhook.active:
+    if webhook is not None and not webhook.active:
         close(delivery, DeliveryStatus.FAILED, error=WEBHOOK_DISABLED)
         return None
-    url, body = webhook.url, delivery.body.encode("utf-8")
+    endpoint = webhook or delivery  # a detached delivery carries its webhook's url and encrypted secrets
+    url, body = endpoint.url, delivery.body.encode("utf-8")
     try:
-        headers = delivery_headers(webhook, delivery.message_id, delivery.body)
+        headers = delivery_headers(endpoint, delivery.message_id, delivery.body)
     except ValueError as error:
         headers, outcome = None, client.Outcome(None, str(error))
     db.session.rollback()  # end the read: nothing is locked while the endpoint answers
@@ -67,6 +69,15 @@ def send_delivery(delivery_id):
         outcome = client.post(url, body, headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"],
                               allowed=allowed_networks(config), config=config)
     return record_outcome(delivery_id, outcome)
+
+
+def delivery_and_webhook(delivery_id):
+    """The delivery and its webhook; (None, None) if either was deleted, (delivery, None) if it is detached."""
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.webhook_id is None:
+        return delivery, None
+    webhook = db.session.get(Webhook, delivery.webhook_id)
+    return (delivery, webhook) if webhook is not None else (None, None)
 
 
 def close(delivery, status, *, error=None):
@@ -80,9 +91,8 @@ def close(delivery, status, *, error=None):
 
 def record_outcome(delivery_id, outcome):
     """Store one try's outcome and decide: succeeded, retry later, or failed (410 and too many failures disable)."""
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    webhook = db.session.get(Webhook, delivery.webhook_id) if delivery is not None else None
-    if webhook is None:  # deleted while the request ran
+    delivery, webhook = delivery_and_webhook(delivery_id)
+    if delivery is None:  # deleted while the request ran
         db.session.rollback()
         return None
     now = utcnow()
@@ -94,10 +104,12 @@ def record_outcome(delivery_id, outcome):
     if outcome.succeeded:
         close(delivery, DeliveryStatus.SUCCEEDED)
         delivery.delivered_at = now
-        webhook.failures_in_a_row = 0
+        if webhook is not None:
+            webhook.failures_in_a_row = 0
     elif outcome.gone:
         close(delivery, DeliveryStatus.FAILED)
-        disable_webhook(webhook, gone=True)
+        if webhook is not None:
+            disable_webhook(webhook, gone=True)
     elif delivery.attempts <= len(schedule):
         retry_in = schedule[delivery.attempts - 1]
         delivery.status = DeliveryStatus.RETRYING.value
@@ -105,9 +117,10 @@ def record_outcome(delivery_id, outcome):
         delivery.claimed_by = None
     else:
         close(delivery, DeliveryStatus.FAILED)
-        record_failed_delivery(webhook)
+        if webhook is not None:
+            record_failed_delivery(webhook)
     log.info("webhook delivery %s try %d: %s", delivery.id, delivery.attempts, delivery.status, extra={"fields": {
-        "webhook_id": webhook.id, "delivery_id": delivery.id, "status_code": outcome.status_code,
+        "webhook_id": delivery.webhook_id, "delivery_id": delivery.id, "status_code": outcome.status_code,
         "error": delivery.last_error, "delivery_status": delivery.status}})
     if retry_in is not None:
         after_commit(db.session, lambda: queue_later(send_delivery, delivery_id, delay=retry_in))

@@ -1,4 +1,4 @@
-"""Switching off an endpoint that is gone (410) or keeps failing, and telling the project's admins."""
+"""Switching off an endpoint that is gone (410) or keeps failing: an audit event, a log line, a mail to the admins."""
 
 import logging
 from urllib.parse import urlsplit
@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from taskapi.extensions import db
+from taskapi.http.fields import utc_timestamp
 from taskapi.jobs import job
 from taskapi.mail.messages import send_webhook_disabled_mail
 from taskapi.models import (
@@ -20,6 +21,7 @@ from taskapi.models import (
     WebhookDelivery,
     utcnow,
 )
+from taskapi.signals import ProjectEventType, announce
 from taskapi.webhooks.queueing import queue_after_commit
 
 log = logging.getLogger("taskapi.webhooks")
@@ -36,7 +38,7 @@ def record_failed_delivery(webhook: Webhook) -> None:
 
 
 def disable_webhook(webhook: Webhook, *, gone: bool) -> None:
-    """Switch ``webhook`` off (410 Gone, or too many failures), end its open deliveries, mail its project's admins."""
+    """Switch ``webhook`` off (410 Gone, or too many failures), end its open deliveries, record it, mail the admins."""
     if not webhook.active:
         return
     reason = DisabledReason.GONE if gone else DisabledReason.FAILING
@@ -51,7 +53,19 @@ def disable_webhook(webhook: Webhook, *, gone: bool) -> None:
     log.warning("webhook %s of project %s disabled: %s", webhook.id, webhook.project_id, reason, extra={"fields": {
         "event": "webhook.disabled", "webhook_id": webhook.id, "project_id": webhook.project_id,
         "reason": reason.value}})
+    announce(webhook.project_id, ProjectEventType.WEBHOOK_DISABLED, actor_id=None, data=disabled_document(webhook))
     queue_after_commit(mail_webhook_disabled, webhook.id)
+
+
+def disabled_document(webhook: Webhook) -> dict:
+    """What the audit trail keeps of a disabling: the webhook, why, and its URL's host (a path may hold a token)."""
+    return {"webhook_id": webhook.id, "reason": webhook.disabled_reason, "host": endpoint_host(webhook.url),
+            "failures_in_a_row": webhook.failures_in_a_row, "disabled_at": utc_timestamp(webhook.disabled_at)}
+
+
+def endpoint_host(url: str) -> str:
+    """The host of a webhook's URL, without user info, port, path or query."""
+    return urlsplit(url).hostname or "?"
 
 
 def project_admins(project_id):
@@ -68,6 +82,6 @@ def mail_webhook_disabled(webhook_id):
     project = db.session.get(Project, webhook.project_id) if webhook is not None else None
     if project is None or webhook.active:
         return
-    host = urlsplit(webhook.url).hostname or "?"
+    host = endpoint_host(webhook.url)
     for user in project_admins(project.id):
         send_webhook_disabled_mail(user, project.name, webhook.id, host, webhook.disabled_reason)

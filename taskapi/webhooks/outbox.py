@@ -3,7 +3,8 @@
 ``write_deliveries`` receives ``project_event`` (taskapi/signals.py) before the change commits, so
 a rolled-back change sends nothing and a committed one cannot lose its deliveries. After the
 commit each new row's send job is queued; if the queue cannot take it, the sweeper
-(taskapi/webhooks/sweeper.py) sends the row later.
+(taskapi/webhooks/sweeper.py) sends the row later. ``project.deleted`` is announced just before
+the project goes: its rows, and every other open one, are detached to outlive their webhooks.
 """
 
 import json
@@ -16,6 +17,7 @@ from taskapi.http.fields import utc_timestamp
 from taskapi.models import DeliveryStatus, Webhook, WebhookDelivery, utcnow
 from taskapi.signals import ProjectEventType, project_event
 from taskapi.webhooks.delivery import send_delivery
+from taskapi.webhooks.detaching import detach_open_deliveries
 from taskapi.webhooks.queueing import queue_after_commit
 
 SUBSCRIBABLE = (ProjectEventType.TASK_CREATED, ProjectEventType.TASK_UPDATED, ProjectEventType.TASK_COMPLETED,
@@ -33,9 +35,12 @@ def write_deliveries(project_id, *, type, actor_id=None, data=None, subject_id=N
     """Add a delivery of this event for each active webhook of the project that subscribes to it."""
     if type not in SUBSCRIBABLE:
         return
-    for webhook_id, events in db.session.connection().execute(SUBSCRIBED, {"project_id": project_id}).all():
+    webhooks = db.session.connection().execute(SUBSCRIBED, {"project_id": project_id}).all()
+    for webhook_id, events in webhooks:
         if str(type) in events:
             add_delivery(webhook_id, type, data or {})
+    if type == ProjectEventType.PROJECT_DELETED and webhooks:
+        detach_open_deliveries(project_id)
 
 
 def add_delivery(webhook_id: int, event: str, data: dict) -> WebhookDelivery:

@@ -14,11 +14,12 @@ from flask import current_app
 from standardwebhooks import Webhook as StandardWebhook
 
 from taskapi.auth.keys import derive_keys
-from taskapi.models import Webhook, utcnow
+from taskapi.models import Webhook, WebhookDelivery, utcnow
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
 ROTATION_OVERLAP = timedelta(hours=24)  # the previous secret signs too, so receivers can switch over
+SecretHolder = Webhook | WebhookDelivery  # the webhook, or a detached delivery's copy of its encrypted secrets
 
 
 def new_secret() -> str:
@@ -46,7 +47,7 @@ def decrypt_secret(stored: str | None) -> str | None:
         return None
 
 
-def signing_secrets(webhook: Webhook, now: datetime) -> list[str]:
+def signing_secrets(webhook: SecretHolder, now: datetime) -> list[str]:
     """The secrets a delivery is signed with now: the current one, and the previous one within 24 hours."""
     found = [decrypt_secret(webhook.secret_encrypted)]
     expires = webhook.previous_secret_expires_at
@@ -55,7 +56,7 @@ def signing_secrets(webhook: Webhook, now: datetime) -> list[str]:
     return [secret for secret in found if secret]
 
 
-def delivery_headers(webhook: Webhook, message_id: str, body: str, now: datetime | None = None) -> dict:
+def delivery_headers(webhook: SecretHolder, message_id: str, body: str, now: datetime | None = None) -> dict:
     """The Standard Webhooks headers of one try: id, timestamp, and a ``v1,`` signature per secret.
 
     :raises ValueError: no secret can be decrypted (the try fails; nothing unsigned is sent)

@@ -3,17 +3,21 @@
 import pyotp
 import pytest
 
+from taskapi.auth.reauth import Purpose
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
+from tests.operations import OPERATIONS
 
 WRONG = "not the password at all"
 NEW_PASSWORD = "violet mountain river clock"
-# Every operation that changes how an account signs in: password, email, 2FA on or off, passkeys, deletion,
-# personal access tokens.
-SIGN_IN_CHANGES = [("POST", "/auth/password"), ("PATCH", "/users/me"), ("POST", "/auth/2fa/setup"),
-                   ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"), ("DELETE", "/users/me"),
-                   ("POST", "/auth/passkeys/register/options"), ("DELETE", "/auth/passkeys/{passkey_id}"),
-                   ("POST", "/auth/tokens")]
+# Every operation that re-authenticates, as /openapi.json declares it (x-reauthentication: its purpose).
+PURPOSES = {(op.method, op.path): op.reauthentication for op in OPERATIONS if op.reauthentication}
+SIGN_IN_CHANGES = sorted(PURPOSES)
+# Those that change how an account signs in (password, email, 2FA, passkeys, deletion, access tokens): at least.
+KNOWN = {("POST", "/auth/password"), ("PATCH", "/users/me"), ("POST", "/auth/2fa/setup"),
+         ("POST", "/auth/2fa/enable"), ("POST", "/auth/2fa/disable"), ("DELETE", "/users/me"),
+         ("POST", "/auth/passkeys/register/options"), ("DELETE", "/auth/passkeys/{passkey_id}"),
+         ("POST", "/auth/tokens")}
 LEGACY_PASSWORD = {("POST", "/auth/2fa/disable"), ("DELETE", "/users/me")}
 
 
@@ -85,7 +89,15 @@ def test_the_list_is_every_operation_that_asks_for_the_current_password(client):
             ref = content.get("schema", {}).get("$ref", "")
             if "current_password" in schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}):
                 asking.add((method.upper(), path))
-    assert asking == set(SIGN_IN_CHANGES)
+    assert asking == set(SIGN_IN_CHANGES), "a body with current_password needs @reauthenticated (and vice versa)"
+    assert set(SIGN_IN_CHANGES) >= KNOWN
+
+
+@pytest.mark.parametrize("method, path", SIGN_IN_CHANGES)
+def test_each_documents_its_purpose_and_every_refusal_of_the_secrets(client, method, path):
+    operation = client.get("/openapi.json").get_json()["paths"][path][method.lower()]
+    assert Purpose(operation["x-reauthentication"])
+    assert {"400", "401", "429"} <= set(operation["responses"])
 
 
 @pytest.mark.parametrize("method, path", SIGN_IN_CHANGES)
@@ -104,7 +116,7 @@ def test_openapi_documents_current_password_and_the_legacy_name(client, method, 
 
 @pytest.mark.parametrize("method, path", SIGN_IN_CHANGES)
 def test_without_the_current_password_nothing_changes(client, auth, ada, method, path):
-    body = prepare(client, ada, method, path)
+    body, purpose = prepare(client, ada, method, path), PURPOSES[method, path]
     path = concrete(client, ada, path)
     before = state(client, auth)
     missing = client.open(path, method=method, json=body, headers=ada)
@@ -112,6 +124,9 @@ def test_without_the_current_password_nothing_changes(client, auth, ada, method,
     assert "current_password" in missing.get_json()["errors"]
     wrong = client.open(path, method=method, json={**body, "current_password": WRONG}, headers=ada)
     assert wrong.status_code == 400 and wrong.get_json()["detail"] == "Current password is incorrect"
+    refusals = [event["details"] for event in client.get("/auth/events", headers=ada).get_json()
+                if event["type"] == "reauth.failed"]
+    assert refusals[0] == {"purpose": purpose, "factor": "password", "reason": "wrong"}
     assert state(client, auth) == before
     right = client.open(path, method=method, json={**body, "current_password": PASSWORD}, headers=ada)
     assert right.status_code in (200, 201, 202, 204), right.get_json()

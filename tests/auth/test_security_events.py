@@ -11,6 +11,7 @@ from sqlalchemy import select
 from taskapi.auth.events import EVENT_TYPES
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent
+from taskapi.signals import security_event
 from tests.auth.passkey_helpers import add_passkey, passkey_login
 from tests.conftest import ADA_EMAIL, PASSWORD
 from tests.smtp import token_in
@@ -164,6 +165,21 @@ def test_a_disabled_accounts_correct_password_is_recorded_as_disabled(client, au
     with app.app_context():
         last = db.session.scalars(select(SecurityEvent).order_by(SecurityEvent.id.desc())).first()
         assert (last.type, last.details, last.user_id) == ("login.failed", {"reason": "disabled"}, ada_id)
+
+
+def test_each_event_is_announced_once_and_its_receivers_store_and_log_it(client, auth, app, caplog):
+    caplog.set_level(logging.INFO, logger="taskapi.security")
+    announced = []
+    with security_event.connected_to(lambda event, **_: announced.append(event.type)):
+        auth.register("ada")
+        assert client.post("/auth/login", json={"username": "ada", "password": "not it"}).status_code == 401
+        headers = auth.headers("ada", register=False)
+        assert client.post("/auth/logout", headers=headers).status_code == 204
+    assert announced == ["login.failed", "login.succeeded", "logout"]
+    with app.app_context():
+        stored = db.session.scalars(select(SecurityEvent.type).order_by(SecurityEvent.id)).all()
+    assert stored == announced
+    assert [record.fields["event"] for record in caplog.records if record.name == "taskapi.security"] == announced
 
 
 def test_the_walk_through_covers_every_event_type():

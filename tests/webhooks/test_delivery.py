@@ -123,6 +123,20 @@ def test_a_410_disables_the_webhook_at_once_and_mails_its_admins(app, client, te
         ("failed", "webhook disabled"), ("failed", "HTTP 410")]
     assert ("mail_webhook_disabled", (hook["id"],)) in queued_jobs(app)
     assert_admin_mail(app, hook, "410 Gone")
+    assert_disabled_event(client, team, hook, "gone", failures=0)
+
+
+def assert_disabled_event(client, team, hook, reason, *, failures):
+    """The audit trail holds one ``webhook.disabled`` by the system, with the host only (no path, no secret)."""
+    response = client.get(f"/projects/{team.project_id}/events?type=webhook.disabled", headers=team.admin)
+    assert response.status_code == 200
+    [event] = response.get_json()
+    data = event["details"]["data"]
+    assert (event["type"], event["user_id"], event["project_id"]) == ("webhook.disabled", None, team.project_id)
+    assert (data["webhook_id"], data["reason"], data["host"], data["failures_in_a_row"]) == (
+        hook["id"], reason, "127.0.0.1", failures)
+    assert data["disabled_at"].endswith("Z")
+    assert hook["secret"] not in response.get_data(as_text=True) and "/hook" not in response.get_data(as_text=True)
 
 
 def assert_admin_mail(app, hook, words):

@@ -7,7 +7,7 @@ from taskapi.extensions import db
 from taskapi.models import User
 from tests.webhooks.conftest import LOOPBACK_ONLY, run_due
 from tests.webhooks.receiver import Receiver
-from tests.webhooks.test_delivery import assert_admin_mail, ping, queued_jobs
+from tests.webhooks.test_delivery import assert_admin_mail, assert_disabled_event, ping, queued_jobs
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def test_three_failed_deliveries_in_a_row_disable_the_webhook(app, client, team,
         assert (state["active"], state["disabled_reason"]) == (False, "failing")
         assert ("mail_webhook_disabled", (hook["id"],)) in queued_jobs(app)
         assert_admin_mail(app, hook, "kept failing")
+        assert_disabled_event(client, team, hook, "failing", failures=3)
         assert client.post(url(f"/{hook['id']}/ping"), headers=team.admin).status_code == 409
         switched_on = client.patch(url(f"/{hook['id']}"), headers=team.admin, json={"active": True}).get_json()
         assert (switched_on["active"], switched_on["disabled_reason"], switched_on["disabled_at"]) == (True, None, None)
@@ -43,3 +44,12 @@ def test_three_failed_deliveries_in_a_row_disable_the_webhook(app, client, team,
         run_due(app)  # the count started again from zero: one failure does not disable
         assert client.get(url(f"/{hook['id']}"), headers=team.admin).get_json()["active"] is True
         assert len(receiver.requests) == 7
+
+
+def test_the_openapi_document_enumerates_webhook_disabled_where_project_event_types_are(client):
+    document = client.get("/openapi.json").get_json()
+    [type_filter] = [parameter for parameter in document["paths"]["/projects/{project_id}/events"]["get"]["parameters"]
+                     if parameter["name"] == "type"]
+    assert "webhook.disabled" in type_filter["schema"]["enum"]
+    subscribable = document["components"]["schemas"]["WebhookCreate"]["properties"]["events"]["items"]["enum"]
+    assert "webhook.disabled" not in subscribable  # recorded for the admins, never sent to an endpoint

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate
 
 from taskapi.auth import token_reminders  # noqa: F401  (registers the expiry reminder job)
 from taskapi.auth.access_tokens import create_token, revoke_token, tokens_page
-from taskapi.auth.reauth import Purpose, reauthenticate
+from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.user_schemas import AccessTokenSchema, ReauthSchema
 from taskapi.auth.views import bp
 from taskapi.http.headers import NO_STORE
@@ -45,13 +45,11 @@ class AccessTokenCreatedSchema(AccessTokenSchema):
 @bp.protected(scope=INTERACTIVE)
 @bp.arguments(AccessTokenCreateSchema)
 @bp.response(201, AccessTokenCreatedSchema)
-@bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
 @bp.alt_response(409, description="You already have a token with this name")
 @bp.alt_response(422, description="Invalid fields; the admin scope without being an admin; a project not yours")
-@bp.alt_response(429, description="The account's failure budget is spent; the password is not checked")
+@reauthenticated(bp, Purpose.ACCESS_TOKEN_CREATE)
 def create_access_token(data):
     """Create a personal access token; the answer shows the token once. Needs the current password (and otp)."""
-    reauthenticate(current_user, data, Purpose.ACCESS_TOKEN_CREATE)
     document = create_token(current_user, data["name"], data["scopes"], data["expires_in_days"], data["project_id"])
     return document, 201, NO_STORE
 

@@ -11,6 +11,8 @@ from taskapi.auth.mailed_tokens import find_token, spend_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
 from taskapi.http.scopes import INTERACTIVE
+from taskapi.models import TokenPurpose
+from taskapi.signals import SecurityEventType
 
 VERIFICATION_SENT = "A verification link is on its way to your email address."
 
@@ -40,10 +42,10 @@ def request_email_verification():
 @bp.alt_response(400, description="Invalid, expired or used token, or one for an earlier email address")
 def verify_email(data):
     """Mark the email address the token was mailed to as verified."""
-    row, user = find_token(data["token"], "verify_email")
+    row, user = find_token(data["token"], TokenPurpose.VERIFY_EMAIL)
     spend_token(row)
     user.email_verified = True
-    record("email.verified", user)
+    record(SecurityEventType.EMAIL_VERIFIED, user)
 
 
 @bp.route("/auth/email-change", methods=["POST"])

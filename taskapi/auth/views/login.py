@@ -15,6 +15,7 @@ from taskapi.http.api import ADMIN_REQUIRED, require_access
 from taskapi.http.headers import NO_STORE
 from taskapi.http.scopes import SCOPE_CHALLENGE_HEADER, Scope
 from taskapi.http.security import bearer_token
+from taskapi.models import SiteRole
 
 
 @bp.route("/auth/register", methods=["POST"])
@@ -28,7 +29,7 @@ from taskapi.http.security import bearer_token
 @bp.alt_response(403, description="role=admin without an admin's token", headers=SCOPE_CHALLENGE_HEADER)
 def register(data):
     """Create an account (role ``admin`` only with an admin's bearer token); mails a verification link."""
-    if data["role"] == "admin":
+    if data["role"] == SiteRole.ADMIN:
         if bearer_token() is None:
             abort(403, message=ADMIN_REQUIRED)
         require_access(admin=True, scope=Scope.ADMIN)  # a session JWT, or an access token with the admin scope

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from taskapi.auth import passkeys
 from taskapi.auth.limits import limit_login
 from taskapi.auth.passkey_login import authenticate_passkey, authentication_options
-from taskapi.auth.reauth import Purpose, reauthenticate
+from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.sessions import start_session
 from taskapi.auth.user_schemas import ReauthSchema
 from taskapi.auth.views import bp
@@ -91,11 +91,9 @@ def load_passkey(passkey_id):
 @bp.protected(scope=INTERACTIVE)
 @bp.arguments(ReauthSchema)
 @bp.response(200, CreationOptionsSchema, description=OPTIONS)
-@bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
-@bp.alt_response(429, description="Too many failures for this account")
+@reauthenticated(bp, Purpose.PASSKEY_ADD)
 def passkey_register_options(data):
     """Creation options for a new passkey (resident key preferred, user verification required); re-authenticates."""
-    reauthenticate(current_user, data, Purpose.PASSKEY_ADD)
     return passkeys.registration_options(current_user), 200, NO_STORE
 
 
@@ -131,12 +129,10 @@ class PasskeyById(MethodView):
     @bp.protected(scope=INTERACTIVE)
     @bp.arguments(ReauthSchema)
     @bp.response(204)
-    @bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
     @bp.alt_response(404, description="No such passkey of yours")
-    @bp.alt_response(429, description="Too many failures for this account")
+    @reauthenticated(bp, Purpose.PASSKEY_REMOVE)
     def delete(self, data, passkey):
         """Remove one of the caller's passkeys; needs the password."""
-        reauthenticate(current_user, data, Purpose.PASSKEY_REMOVE)
         passkeys.remove(current_user, passkey)
 
 

@@ -10,7 +10,7 @@ from taskapi.auth.events import record
 from taskapi.auth.limits import limit_account_tokens, limit_mail, limit_password_reset, requested_email
 from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, spend_token
 from taskapi.auth.passwords import hash_password
-from taskapi.auth.reauth import Purpose, reauthenticate
+from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.sessions import revoke_all_sessions, start_session
 from taskapi.auth.user_schemas import check_new_password
 from taskapi.auth.views import bp
@@ -23,6 +23,8 @@ from taskapi.auth.views.schemas import (
 )
 from taskapi.http.headers import NO_STORE
 from taskapi.http.scopes import INTERACTIVE
+from taskapi.models import TokenPurpose
+from taskapi.signals import SecurityEventType
 
 RESET_ACCEPTED = "If an account has this email address, a password reset link is on its way."
 
@@ -31,18 +33,17 @@ RESET_ACCEPTED = "If an account has this email address, a password reset link is
 @bp.protected(scope=INTERACTIVE)
 @bp.arguments(PasswordChangeSchema)
 @bp.response(200, TokenSchema)
-@bp.alt_response(400, description="Current password (or, with 2FA on, otp) is incorrect")
+@reauthenticated(bp, Purpose.PASSWORD_CHANGE)
 def change_password(data):
     """Change the password; every earlier token is refused, and this client gets a fresh pair."""
     user = current_user
-    reauthenticate(user, data, Purpose.PASSWORD_CHANGE)
     user.password_hash = hash_password(data["new_password"])
     invalidate_tokens(user)  # no mailed token (a change asked for with the old password...) outlives it
     revoke_all_sessions(user)
     # Personal access tokens survive the owner's own change (docs/security.md); the notice names them.
     tokens = live_token_names(user)
     details = {"access_tokens": tokens} if tokens else {}
-    return start_session(user, event="password.changed", **details), 200, NO_STORE
+    return start_session(user, event=SecurityEventType.PASSWORD_CHANGED, **details), 200, NO_STORE
 
 
 @bp.route("/auth/password-reset/request", methods=["POST"])
@@ -65,7 +66,7 @@ def request_password_reset(data):
 @bp.alt_response(400, description="Invalid, expired or used token")
 def reset_password(data):
     """Set a new password with a mailed token; every existing session is signed out."""
-    row, user = find_token(data["token"], "password_reset")
+    row, user = find_token(data["token"], TokenPurpose.PASSWORD_RESET)
     try:
         check_new_password(data["new_password"], "new_password", user.username, user.email)
     except ValidationError as error:
@@ -77,4 +78,4 @@ def reset_password(data):
     invalidate_tokens(user)  # no other mailed token (an email change asked for...) outlives the reset
     revoke_all_sessions(user)
     revoke_all_tokens(user, by="password_reset")  # a reset means the account may have been taken
-    record("password.reset", user)
+    record(SecurityEventType.PASSWORD_RESET, user)

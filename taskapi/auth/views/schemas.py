@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from taskapi.auth.user_schemas import LegacyReauthSchema, NewPassword, ReauthSchema, check_new_password
 from taskapi.http.fields import Email, Username
-from taskapi.models import ROLES
+from taskapi.models import ROLES, SiteRole
 
 
 def second_factor():
@@ -21,7 +21,7 @@ class RegisterSchema(Schema):
     password = NewPassword(metadata={"example": "correct horse battery staple"})
     email = Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
                   metadata={"example": "ada@example.com"})
-    role = fields.String(load_default="user", validate=validate.OneOf(ROLES))
+    role = fields.String(load_default=SiteRole.USER.value, validate=validate.OneOf(ROLES))
 
     @validates_schema(skip_on_field_errors=False)
     def password_policy(self, data, **kwargs):

@@ -10,6 +10,7 @@ from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, Secur
 from taskapi.auth.views import bp
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
+from taskapi.signals import SecurityEventType
 
 
 @bp.route("/auth/sessions", methods=["GET"])
@@ -30,7 +31,7 @@ def revoke_one_session(session_id):
     """End one of the caller's sessions: its access and refresh tokens are refused from the next request on."""
     if not revoke_session(current_user, session_id):
         abort(404, message="Session not found")
-    record("session.revoked", current_user, session_id=session_id, by="owner")
+    record(SecurityEventType.SESSION_REVOKED, current_user, session_id=session_id, by="owner")
 
 
 @bp.route("/auth/logout-others", methods=["POST"])
@@ -40,7 +41,7 @@ def logout_others():
     """End every session of the caller but the current one."""
     family_id = get_jwt()["fam"]
     revoke_other_sessions(current_user, family_id)
-    record("logout.others", current_user, session_id=public_session_id(family_id))
+    record(SecurityEventType.LOGOUT_OTHERS, current_user, session_id=public_session_id(family_id))
 
 
 @bp.route("/auth/events", methods=["GET"])

@@ -15,6 +15,7 @@ from taskapi.http.headers import NO_STORE
 from taskapi.http.parsing import peek_json_string
 from taskapi.http.scopes import INTERACTIVE, SCOPE_EXTENSION
 from taskapi.http.security import BEARER_SECURITY, bearer_token
+from taskapi.signals import SecurityEventType
 
 
 def presented_refresh_token():
@@ -57,7 +58,7 @@ def refresh(data):
 def logout(data):
     """End this session: the access token and its refresh family stop working at once."""
     revoke_family(get_jwt()["fam"])
-    record("logout", current_user, session_id=public_session_id(get_jwt()["fam"]))
+    record(SecurityEventType.LOGOUT, current_user, session_id=public_session_id(get_jwt()["fam"]))
     if data.get("refresh_token"):
         try:
             user, claims = verify_refresh_token(data["refresh_token"])
@@ -73,4 +74,4 @@ def logout(data):
 def logout_all():
     """End every session of the caller, on every device."""
     revoke_all_sessions(current_user)
-    record("logout.all", current_user)
+    record(SecurityEventType.LOGOUT_ALL, current_user)

@@ -1,6 +1,8 @@
 """Answering an invitation: only the account that verified the invited address, once, while it is usable."""
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
 from taskapi.auth.mailed_tokens import digest
@@ -26,7 +28,7 @@ def accept_with_token(user: User, token: str) -> ProjectMember:
     :raises DomainError 409: a usable invitation, but ``user`` is already a member
     """
     invitation = db.session.scalar(select(ProjectInvitation).where(ProjectInvitation.token_hash == digest(token)))
-    return answer(user, invitation, InvitationStatus.ACCEPTED, DomainError(400, INVALID_INVITATION))
+    return join(user, answer(user, invitation, InvitationStatus.ACCEPTED, DomainError(400, INVALID_INVITATION)))
 
 
 def accept_by_id(user: User, invitation_id: int) -> ProjectMember:
@@ -36,7 +38,7 @@ def accept_by_id(user: User, invitation_id: int) -> ProjectMember:
     :raises DomainError 409: ``user`` is already a member
     """
     invitation = db.session.get(ProjectInvitation, invitation_id)
-    return answer(user, invitation, InvitationStatus.ACCEPTED, DomainError(404, INVITATION_NOT_FOUND))
+    return join(user, answer(user, invitation, InvitationStatus.ACCEPTED, DomainError(404, INVITATION_NOT_FOUND)))
 
 
 def decline_by_id(user: User, invitation_id: int) -> None:
@@ -49,15 +51,15 @@ def decline_by_id(user: User, invitation_id: int) -> None:
 
 
 def answer(user: User, invitation: ProjectInvitation | None, status: InvitationStatus,
-           refusal: DomainError) -> ProjectMember | None:
-    """Spend ``invitation`` with one conditional UPDATE (of two racing answers one wins); accepting adds the member."""
+           refusal: DomainError) -> ProjectInvitation:
+    """Spend ``invitation`` with one conditional UPDATE (of two racing answers one wins); returns it, announced."""
     address = verified_address(user)
     if address is None or invitation is None or invitation.email != address:
         raise refusal
     now = utcnow()
-    spent = db.session.execute(update(ProjectInvitation).where(
+    spent = cast(CursorResult, db.session.execute(update(ProjectInvitation).where(
         ProjectInvitation.id == invitation.id, ProjectInvitation.email == address, usable(now),
-    ).values(status=status.value, responded_at=now).execution_options(synchronize_session=False))
+    ).values(status=status.value, responded_at=now).execution_options(synchronize_session=False)))
     if spent.rowcount != 1:
         raise refusal
     db.session.refresh(invitation)
@@ -68,7 +70,7 @@ def answer(user: User, invitation: ProjectInvitation | None, status: InvitationS
         event = ProjectEventType.INVITATION_DECLINED
     announce(invitation.project_id, event, actor_id=user.id, data=invitation_document(invitation),
              subject_id=user.id)
-    return join(user, invitation) if status == InvitationStatus.ACCEPTED else None
+    return invitation
 
 
 def refuse_a_member(user: User, invitation: ProjectInvitation) -> None:

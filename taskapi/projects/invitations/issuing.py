@@ -2,9 +2,10 @@
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from taskapi.auth.mailed_tokens import digest
 from taskapi.errors import DomainError
@@ -72,10 +73,10 @@ def revoke_invitation(invitation: ProjectInvitation, actor: User, reason: str | 
     :raises DomainError 409: it is no longer pending (accepted, declined, revoked or expired)
     """
     now = utcnow()
-    revoked = db.session.execute(update(ProjectInvitation).where(
+    revoked = cast(CursorResult, db.session.execute(update(ProjectInvitation).where(
         ProjectInvitation.id == invitation.id, ProjectInvitation.status == InvitationStatus.PENDING.value,
         ProjectInvitation.expires_at > now,
-    ).values(status=InvitationStatus.REVOKED.value, responded_at=now).execution_options(synchronize_session=False))
+    ).values(status=InvitationStatus.REVOKED.value, responded_at=now).execution_options(synchronize_session=False)))
     if revoked.rowcount != 1:
         raise DomainError(409, NOT_PENDING)
     db.session.refresh(invitation)

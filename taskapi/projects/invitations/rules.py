@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from taskapi.models import InvitationStatus, ProjectInvitation, ProjectMember, ProjectRole, User
+from taskapi.models import InvitationStatus, ProjectInvitation, ProjectMember, ProjectRole, SiteRole, User
 
 
 def usable(now: datetime):
@@ -23,7 +23,7 @@ def usable(now: datetime):
     inviter_is_member_admin = exists(member.project_id == invitation.project_id,
                                      member.user_id == invitation.inviter_id,
                                      member.role == ProjectRole.ADMIN.value)
-    inviter_is_site_admin = exists(inviter.id == invitation.inviter_id, inviter.role == "admin")
+    inviter_is_site_admin = exists(inviter.id == invitation.inviter_id, inviter.role == SiteRole.ADMIN)
     inviter_is_active = exists(inviter.id == invitation.inviter_id, inviter.is_active)
     superseded = exists(newer.project_id == invitation.project_id, newer.email == invitation.email,
                         newer.id > invitation.id)

@@ -1,0 +1,179 @@
+"""Filters, sorts and searches at depth: first pages of GET /tasks with their honest X-Total-Count.
+
+Two callers on one database, seeded once with bulk SQL: ``deep`` owns 1,000,000 personal tasks
+(the seed of bench/listing_depth.py) and ``member`` belongs to 20 projects holding 1,000,000 tasks
+between them. Each case is the median of ``--repeat`` first pages (per_page=50) through gunicorn
+(2 workers). Usage: ``python -m bench.search_depth [--size 1000000] [--databases sqlite,postgres]
+[--repeat 7] [--sqlite-url URL] [--postgres-url URL]``; writes bench/results/search_depth.md. A
+database given by URL is seeded on first use and kept, so later runs skip the minutes of seeding.
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, event, make_url, text
+
+from bench import servers
+from bench.__main__ import POSTGRES_ADMIN, fresh_database, postgres_available
+from bench.listing_depth import PASSWORD, POSTGRES_SEED, SQLITE_SEED
+from taskapi.db.engine import tune_sqlite_connection
+
+PROJECTS = 20
+RESULTS = Path(__file__).parent / "results" / "search_depth.md"
+# (label, query string, target ms): a single filter or sort with its total, and searches.
+CASES = [
+    ("unfiltered", "", 10),
+    ("completed=true", "completed=true", 50),
+    ("priority=high", "priority=high", 50),
+    ("priority=high&sort=due_date", "priority=high&sort=due_date", 50),
+    ("sort=due_date", "sort=due_date", 50),
+    ("sort=title", "sort=title", 50),
+    ("q=99999", "q=99999", 50),
+    ("q=zzq", "q=zzq", 50),
+    ("q=TASK 12", "q=TASK%2012", 50),
+    ("q=ta (2 letters, a scan)", "q=ta", None),
+]
+MEMBER_CASES = [("project=3", "project=3", 50)]
+PROJECT_TASKS_SEED = {
+    "sqlite": SQLITE_SEED.replace("INSERT INTO tasks (owner_id,", "INSERT INTO tasks (project_id, owner_id,")
+                         .replace("SELECT :owner,", f"SELECT 1 + i % {PROJECTS}, :owner,"),
+    "postgresql": POSTGRES_SEED.replace("INSERT INTO tasks (owner_id,", "INSERT INTO tasks (project_id, owner_id,")
+                               .replace("SELECT :owner,", f"SELECT 1 + i % {PROJECTS}, :owner,"),
+}
+
+
+def register(base_url, username):
+    """Register ``username`` and return a bearer token."""
+    requests.post(f"{base_url}/auth/register", json={"username": username, "password": PASSWORD})
+    return requests.post(f"{base_url}/auth/login",
+                         json={"username": username, "password": PASSWORD}).json()["access_token"]
+
+
+def seed(database_url, base_url, count):
+    """{caller: token}: ``deep`` with ``count`` personal tasks, ``member`` with ``count`` tasks over 20 projects."""
+    tokens = {"deep": register(base_url, "deep"), "member": register(base_url, "member")}
+    if seeded(database_url):
+        return tokens
+    headers = {"Authorization": f"Bearer {tokens['member']}"}
+    for number in range(PROJECTS):
+        response = requests.post(f"{base_url}/projects", json={"name": f"project {number}"}, headers=headers)
+        assert response.status_code == 201, response.text
+    engine = create_engine(database_url)
+    event.listen(engine, "connect", tune_sqlite_connection)  # the search triggers call casefold()
+    dialect = engine.dialect.name
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        personal = SQLITE_SEED if dialect == "sqlite" else POSTGRES_SEED
+        connection.execute(text(personal), {"owner": 1, "count": count})
+        connection.execute(text("UPDATE users SET task_count = :count WHERE id = 1"), {"count": count})
+        connection.execute(text(PROJECT_TASKS_SEED[dialect]), {"owner": 2, "count": count})
+        connection.execute(text("UPDATE projects SET task_count = "
+                                "(SELECT count(*) FROM tasks WHERE tasks.project_id = projects.id)"))
+    with engine.connect() as connection:  # statistics for both planners; PostgreSQL's visibility map too
+        if dialect == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE tasks"))
+        else:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    engine.dispose()
+    print(f"{dialect}: seeded {2 * count:,} tasks in {time.perf_counter() - started:.0f} s", flush=True)
+    return tokens
+
+
+def seeded(database_url):
+    """True when a kept database already holds the seed."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT count(*) FROM projects")).scalar_one() >= PROJECTS
+    engine.dispose()
+    return found
+
+
+@contextmanager
+def database_for(database, scratch, kept_url):
+    """``kept_url`` (its PostgreSQL database created when missing), or a fresh database dropped afterwards."""
+    if kept_url is None:
+        with fresh_database(database, scratch, "search") as url:
+            yield url
+        return
+    if database == "postgres":
+        import psycopg
+
+        name = make_url(kept_url).database
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
+    yield kept_url
+
+
+def first_page_ms(session, base_url, token, query, repeat):
+    """(median ms, X-Total-Count) of ``repeat`` first pages of GET /tasks?per_page=50&``query``."""
+    url = f"{base_url}/tasks?per_page=50" + (f"&{query}" if query else "")
+    headers = {"Authorization": f"Bearer {token}"}
+    session.get(url, headers=headers)  # warm: the statement cache, the pages read
+    timings, total = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = session.get(url, headers=headers)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.text
+        total = int(response.headers["X-Total-Count"])
+    return round(statistics.median(timings), 1), total
+
+
+def measure(database, size, repeat, scratch, kept_url=None):
+    """[(caller, case, ms, total, target)] for every case on a seeded ``database``."""
+    rows = []
+    with database_for(database, scratch, kept_url) as url:
+        with servers.serve("taskapi", url, workers=2) as (base_url, _):
+            tokens = seed(url, base_url, size)
+            session = requests.Session()
+            for caller, token in tokens.items():
+                for label, query, target in CASES + (MEMBER_CASES if caller == "member" else []):
+                    ms, total = first_page_ms(session, base_url, token, query, repeat)
+                    rows.append((caller, label, ms, total, target))
+                    print(database, caller, label, ms, total, flush=True)
+    return rows
+
+
+def table(report, size):
+    """The Markdown results table."""
+    lines = [f"# Search and filters at depth ({time.strftime('%Y-%m-%d')}, 2 cores, gunicorn 2 workers, "
+             f"per_page 50, median of first pages)", "",
+             f"`deep` owns {size:,} personal tasks; `member` belongs to {PROJECTS} projects holding {size:,} "
+             "tasks between them (both in one database).", "",
+             "| database | caller | case | ms | X-Total-Count | target ms | met |", "|---|---|---|---|---|---|---|"]
+    for database, rows in report.items():
+        for caller, label, ms, total, target in rows:
+            met = "" if target is None else ("yes" if ms <= target else "**no**")
+            lines.append(f"| {database} | {caller} | {label} | {ms} | {total:,} | {target or '-'} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--sqlite-url", help="a SQLite database to seed once and keep")
+    parser.add_argument("--postgres-url", help="a PostgreSQL database to seed once and keep")
+    args = parser.parse_args()
+    report = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for database in args.databases.split(","):
+            if database == "postgres" and not postgres_available():
+                print("PostgreSQL not reachable: skipped")
+                continue
+            kept_url = args.sqlite_url if database == "sqlite" else args.postgres_url
+            report[database] = measure(database, args.size, args.repeat, scratch, kept_url)
+    RESULTS.write_text(table(report, args.size))
+    print(table(report, args.size))
+
+
+if __name__ == "__main__":
+    main()
