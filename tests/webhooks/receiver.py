@@ -37,14 +37,15 @@ class Receiver:
             def do_POST(self):  # noqa: N802  (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 status = receiver.statuses.pop(0) if receiver.statuses else receiver.status
+                # Recorded before answering: once the sender has its answer, the test may count requests.
+                with receiver.arrived:
+                    receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
+                    receiver.arrived.notify_all()
                 self.send_response(status)
                 if receiver.location:
                     self.send_header("Location", receiver.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                with receiver.arrived:
-                    receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
-                    receiver.arrived.notify_all()
 
             def log_message(self, *args):
                 pass
