@@ -18,6 +18,7 @@ from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
 from taskapi.db.events import listen_once
+from taskapi.db.sqlite_writes import HELD
 
 WROTE = "unit_of_work_wrote"
 AFTER_COMMIT = "unit_of_work_after_commit"
@@ -82,8 +83,11 @@ def note_direct_write(session) -> None:
 
 
 def has_written(session) -> bool:
-    """True when ``session``'s transaction has sent, or is about to send, a write."""
-    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+    """True when ``session``'s transaction has sent, or is about to send, a write, or holds SQLite's write lock.
+
+    A direct write that did not note itself still takes the lock first: a transaction apart would wait on it.
+    """
+    return bool(session.info.get(WROTE) or HELD in session.info or session.new or session.dirty or session.deleted)
 
 
 def write_apart(session, work, *, discard=False):

@@ -3,10 +3,24 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    event,
+    update,
+)
+from sqlalchemy.orm import Mapped, attributes, mapped_column, object_session
 
 from taskapi.extensions import Model
+from taskapi.models.projects import Project
 from taskapi.models.types import UTCDateTime, utcnow
 
 
@@ -51,6 +65,50 @@ class Webhook(Model):
 
     def __repr__(self):
         return f"<Webhook {self.id} project={self.project_id}>"
+
+
+# projects.active_webhook_count follows every webhook switched on or off, created or deleted. A switch
+# is a conditional UPDATE that moves the count only when it changes the row: of two transactions
+# switching one webhook off at once (a 410 and a PATCH), the second waits for the first's row lock,
+# then matches nothing, so the count moves once. Statements built once, like ADJUST_PROJECT_COUNT.
+SWITCH_WEBHOOK = (update(Webhook.__table__).where(Webhook.__table__.c.id == bindparam("webhook_id"),
+                                                  Webhook.__table__.c.active == bindparam("was"))
+                  .values(active=bindparam("now")))
+ADJUST_WEBHOOK_COUNT = (update(Project.__table__).where(Project.__table__.c.id == bindparam("project_id"))
+                        .values(active_webhook_count=Project.__table__.c.active_webhook_count + bindparam("delta")))
+
+
+def count_active_webhooks(connection, webhook, delta):
+    """Move the project's count of active webhooks by ``delta``; the loaded project forgets its stale value."""
+    connection.execute(ADJUST_WEBHOOK_COUNT, {"project_id": webhook.project_id, "delta": delta})
+    session = object_session(webhook)
+    project = session.identity_map.get(session.identity_key(Project, webhook.project_id)) if session else None
+    if project is not None:
+        session.expire(project, ["active_webhook_count"])
+
+
+def switch_webhook(connection, webhook, now):
+    """Turn the stored row's ``active`` to ``now``; when that changed it, count the change."""
+    if connection.execute(SWITCH_WEBHOOK, {"webhook_id": webhook.id, "was": not now, "now": now}).rowcount == 1:
+        count_active_webhooks(connection, webhook, 1 if now else -1)
+
+
+@event.listens_for(Webhook, "after_insert")
+def count_created_webhook(mapper, connection, webhook):
+    if webhook.active:
+        count_active_webhooks(connection, webhook, 1)
+
+
+@event.listens_for(Webhook, "before_update")
+def count_switched_webhook(mapper, connection, webhook):
+    history = attributes.get_history(webhook, "active")
+    if history.added and not history.unchanged:
+        switch_webhook(connection, webhook, bool(history.added[0]))
+
+
+@event.listens_for(Webhook, "before_delete")
+def count_deleted_webhook(mapper, connection, webhook):
+    switch_webhook(connection, webhook, False)
 
 
 class WebhookDelivery(Model):

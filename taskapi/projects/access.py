@@ -11,6 +11,7 @@ from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import Project, ProjectMember, ProjectRole, Task, User
 
+LOADED = "loaded_projects"  # session.info key: {project id: the Project project_for loaded}
 PROJECT_NOT_FOUND = "Project not found"
 ROLE_TOO_LOW = "Your role in this project does not allow this"
 TASK_NOT_FOUND = "Task not found"
@@ -44,7 +45,15 @@ def project_for(project_id: int, user: User, need: ProjectRole) -> tuple[Project
         raise DomainError(404, PROJECT_NOT_FOUND)
     if not role.allows(need):
         raise DomainError(403, ROLE_TOO_LOW)
+    # The identity map holds rows weakly: kept here, later readers of the row (the outbox's count of
+    # webhooks) find it without a query. It expires with the session's commits like any row.
+    db.session.info.setdefault(LOADED, {})[project.id] = project
     return project, role
+
+
+def loaded_project(project_id: int) -> Project | None:
+    """The project row project_for loaded in this session, or None (no query)."""
+    return db.session.info.get(LOADED, {}).get(project_id)
 
 
 def member_project_ids(user: User, need: ProjectRole = ProjectRole.VIEWER):

@@ -194,3 +194,7 @@ def test_project_task_changes_reach_the_outbox_of_subscribed_webhooks_only(clien
 
     assert events(everything) == ["task.completed", "task.created", "task.deleted"]
     assert events(created_only) == ["task.created"]
+    # One event, two webhooks: two messages, each with its own webhook-id.
+    message_ids = {delivery["message_id"] for hook in (everything, created_only) for delivery in
+                   client.get(f"{base}/{hook['id']}/deliveries", headers=ada).get_json()}
+    assert len(message_ids) == 4 and all(message_id.startswith("msg_") for message_id in message_ids)
