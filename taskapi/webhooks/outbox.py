@@ -99,7 +99,7 @@ def add_delivery(webhook_id: int, event: str, data: dict) -> WebhookDelivery:
     """Store one message for ``webhook_id``; its send job is queued after the commit."""
     delivery_id = store_delivery(webhook_id, event, data)
     send_after_commit(delivery_id)
-    return db.session.get(WebhookDelivery, delivery_id)
+    return db.session.get_one(WebhookDelivery, delivery_id)
 
 
 def send_after_commit(delivery_id: int) -> None:
