@@ -8,28 +8,26 @@ from marshmallow import fields, validate
 from sqlalchemy import (
     Date,
     Integer,
-    and_,
     bindparam,
-    column,
     false,
     func,
     literal,
     literal_column,
     or_,
     select,
-    table,
     true,
 )
 
 from taskapi.auth.accounts import find_user_by_username
 from taskapi.auth.token_auth import token_project_restriction
-from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.pagination import CandidatePages, MergedPages, PageArgsSchema, Pages, SortKey, fetch_page
+from taskapi.http.merged_pages import CandidatePages, MergedPages
+from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
 from taskapi.projects.access import PROJECT_TASKS, visible_task_parts, visible_to
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
+from taskapi.tasks.search import search_condition
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
@@ -104,32 +102,6 @@ def assignee_condition(assignee):
         return Task.assignee_id == current_user.id
     user = find_user_by_username(assignee)
     return Task.assignee_id == user.id if user else false()
-
-
-# The SQLite trigram index (migration 0018_search): FTS5 over each task's case-folded title and description.
-TASKS_SEARCH = table("tasks_search", column("rowid"), column("tasks_search"))
-# A trigram index answers only for three characters or more; shorter searches read every visible row.
-TRIGRAM = 3
-
-
-def search_condition(text):
-    """Title or description contains ``text``, ignoring case (Unicode-aware on both databases).
-
-    Each database's trigram index (SQLite FTS5, PostgreSQL pg_trgm) narrows the rows; the
-    case-folded LIKE decides, so what matches never depends on the index.
-    """
-    folded = text.casefold()
-    pattern = f"%{escape_like(folded)}%"
-    if db.engine.dialect.name != "sqlite":  # ILIKE uses the pg_trgm GIN indexes itself
-        return or_(Task.title.ilike(pattern, escape="\\"), Task.description.ilike(pattern, escape="\\"))
-    # SQLite's lower() folds ASCII only; taskapi registers a Unicode casefold() on each connection.
-    fold = func.casefold
-    exact = or_(fold(Task.title).like(pattern, escape="\\"), fold(Task.description).like(pattern, escape="\\"))
-    if len(folded) < TRIGRAM:
-        return exact
-    phrase = '"' + folded.replace('"', '""') + '"'  # one FTS5 string: every character stands for itself
-    candidates = select(TASKS_SEARCH.c.rowid).where(TASKS_SEARCH.c.tasks_search.match(phrase))
-    return and_(Task.id.in_(candidates), exact)
 
 
 def filter_conditions(args):

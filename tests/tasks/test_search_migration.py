@@ -4,7 +4,7 @@ from sqlalchemy import select, text
 
 from taskapi.extensions import db
 from taskapi.models import Task
-from taskapi.tasks.listing import search_condition
+from taskapi.tasks.search import search_condition
 from tests.scratch import downgrade, upgrade
 
 BEFORE, AFTER = "0017_detached_deliveries", "0018_search"
