@@ -14,7 +14,9 @@ from taskapi.extensions import db
 from tests.operations import operations, params
 from tests.project_world import project_world
 
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
+# A write, also inside a WITH (PostgreSQL's data-modifying CTEs); SELECT ... FOR UPDATE is a read.
+WRITE = re.compile(r"^\s*(WITH\b.*?\b)?(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|REPLACE\b|MERGE\b)",
+                   re.IGNORECASE | re.DOTALL)
 MISSING = 999_999
 
 

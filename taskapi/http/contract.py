@@ -31,6 +31,7 @@ SHARED = "#/components/responses/"
 SHARED_RESPONSES = {
     "BadRequest": "A Host this API does not serve (TRUSTED_HOSTS), or a request body that is not JSON",
     "ContentTooLarge": "A request body larger than MAX_CONTENT_LENGTH",
+    "ServiceUnavailable": "The database is unreachable or busy: nothing was changed; retry after Retry-After seconds",
 }
 CONTRACT = "x-taskapi-contract"  # an operation's declarations, merged and removed by ContractPlugin
 OPTIONAL = "x-optional"
@@ -99,6 +100,8 @@ class ContractPlugin(BasePlugin):
         for name, description in SHARED_RESPONSES.items():
             # A rate-limited operation's limiter may have run before the body was read: its headers may come.
             shared_headers = {**headers("X-Request-ID"), **headers(*RATE_LIMIT_HEADERS, required=False)}
+            if name == "ServiceUnavailable":
+                shared_headers.update(headers("Retry-After"))
             spec.components.response(name, {"description": description, "headers": shared_headers,
                                             "content": deepcopy(PROBLEM_CONTENT)})
         self.requested, self.answered = set(), set()  # schema names used by request and by success bodies
@@ -128,6 +131,8 @@ class ContractPlugin(BasePlugin):
             merge(responses.setdefault(status, {}), addition)
         has_body = "requestBody" in operation
         responses.setdefault("400", {"$ref": f"{SHARED}BadRequest"})
+        # Every operation reads the database, if only to check the caller, so an outage reaches them all.
+        responses.setdefault("503", {"$ref": f"{SHARED}ServiceUnavailable"})
         if has_body:
             responses.setdefault("413", {"$ref": f"{SHARED}ContentTooLarge"})
             if self.budgeted(operation["requestBody"]):
