@@ -103,6 +103,15 @@ def postgres_available():
         return probe.connect_ex(("127.0.0.1", 5432)) == 0
 
 
+def reachable_databases(names):
+    """The databases of the comma list ``names`` that can run here: postgres only when it answers."""
+    databases = names.split(",")
+    if "postgres" in databases and not postgres_available():
+        print("PostgreSQL not reachable: skipped")
+        databases.remove("postgres")
+    return databases
+
+
 def fresh_postgres_url():
     """A throwaway PostgreSQL database for one run."""
     import psycopg
@@ -216,7 +225,7 @@ def main():
                "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seconds_per_phase": args.seconds,
                "workers": args.workers,
                "instructions_m_per_request": instructions}
-    databases = [d for d in args.databases.split(",") if d != "postgres" or postgres_available()]
+    databases = reachable_databases(args.databases)
     results["rounds"] = paired_rounds(databases, args.rounds, args.seconds, args.workers)
     results["summary"] = medians(results["rounds"])
     out = Path(__file__).parent / "results"

@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import servers, wrk
-from bench.__main__ import fresh_database, postgres_available
+from bench.__main__ import fresh_database, reachable_databases
 from tests.links import parse_links
 
 PASSWORD = "depth benchmark passphrase"
@@ -92,10 +92,7 @@ def main():
     sizes = [int(size) for size in args.sizes.split(",")]
     report = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for database in args.databases.split(","):
-            if database == "postgres" and not postgres_available():
-                print("PostgreSQL not reachable: skipped")
-                continue
+        for database in reachable_databases(args.databases):
             report[database] = measure(database, sizes, args.seconds, scratch)
     for database, rows in report.items():
         smallest, largest = rows[min(rows)], rows[max(rows)]

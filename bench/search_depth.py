@@ -19,7 +19,7 @@ import requests
 from sqlalchemy import create_engine, event, make_url, text
 
 from bench import servers
-from bench.__main__ import POSTGRES_ADMIN, fresh_database, postgres_available
+from bench.__main__ import POSTGRES_ADMIN, fresh_database, reachable_databases
 from bench.listing_depth import PASSWORD, POSTGRES_SEED, SQLITE_SEED
 from taskapi.db.engine import tune_sqlite_connection
 
@@ -165,10 +165,7 @@ def main():
     args = parser.parse_args()
     report = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for database in args.databases.split(","):
-            if database == "postgres" and not postgres_available():
-                print("PostgreSQL not reachable: skipped")
-                continue
+        for database in reachable_databases(args.databases):
             kept_url = args.sqlite_url if database == "sqlite" else args.postgres_url
             report[database] = measure(database, args.size, args.repeat, scratch, kept_url)
     RESULTS.write_text(table(report, args.size))
