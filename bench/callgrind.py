@@ -13,6 +13,7 @@ the dumps for ``callgrind_annotate``; ``--only KIND`` (repeatable) measures thos
 
 import argparse
 import ctypes
+import gc
 import json
 import mmap
 import os
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 WARMUP, MEASURED = 40, 40
@@ -71,6 +73,17 @@ class Callgrind:
 
     def toggle_collect(self):
         self.request(TOGGLE_COLLECT)
+
+    @contextmanager
+    def counting(self):
+        """Count the block's instructions, from an emptied garbage collector: a full collection that an
+        earlier phase's garbage was due would otherwise land in whichever kind is counted then."""
+        gc.collect()
+        self.toggle_collect()
+        try:
+            yield
+        finally:
+            self.toggle_collect()
 
     def dump(self, name):
         label = ctypes.create_string_buffer(name.encode())
@@ -182,10 +195,9 @@ def child(kinds=KINDS):
             method, path = method_and_path(kind)
             for number in range(WARMUP):
                 send(kind, method, path, number)
-            callgrind.toggle_collect()
-            for number in range(MEASURED):
-                send(kind, method, path, WARMUP + number)
-            callgrind.toggle_collect()
+            with callgrind.counting():
+                for number in range(MEASURED):
+                    send(kind, method, path, WARMUP + number)
             callgrind.dump(kind)
         hooked = (WARMUP + MEASURED) if HOOKED_CREATE in kinds else 0
         assert_outbox_rows(client.application, hooked)
@@ -226,10 +238,9 @@ def count_app_alone(callgrind, app, headers, projects, kinds=KINDS):
                     for number in range(WARMUP + MEASURED)]
         for environ in environs[:WARMUP]:
             serve(environ)
-        callgrind.toggle_collect()
-        for environ in environs[WARMUP:]:
-            serve(environ)
-        callgrind.toggle_collect()
+        with callgrind.counting():
+            for environ in environs[WARMUP:]:
+                serve(environ)
         callgrind.dump(f"{APP_ALONE}{kind}")
         assert statuses == [STATUS[kind]] * len(environs), statuses
         statuses.clear()
