@@ -6,21 +6,19 @@ queue outage here is logged, not raised (the change it follows is committed alre
 
 import logging
 
-from sqlalchemy.orm import Session
-
-from taskapi.db.events import listen_once
-from taskapi.errors import DomainError
-from taskapi.extensions import db
-from taskapi.jobs import current_jobs, enqueue
+from taskapi.jobs import current_jobs, enqueue_after_commit
 from taskapi.jobs.queue import job_name
 
 log = logging.getLogger("taskapi.webhooks")
-PENDING = "webhook_jobs"  # session.info key: (job function, arguments) to queue after the commit
 
 
 def queue_after_commit(function, *args) -> None:
-    """Queue ``function(*args)`` as a job once the current transaction commits (nothing if it rolls back)."""
-    db.session.info.setdefault(PENDING, []).append((function, args))
+    """Queue ``function(*args)`` as a job once the unit of work commits (nothing if it rolls back)."""
+
+    def sweeper_will_run_it(error):
+        log.error("job %s not queued (queue unavailable); the sweeper will run it", function.__name__)
+
+    enqueue_after_commit(function, *args, if_unavailable=sweeper_will_run_it)
 
 
 def queue_later(function, *args, delay: float) -> None:
@@ -30,22 +28,3 @@ def queue_later(function, *args, delay: float) -> None:
         jobs.huey.enqueue(jobs.tasks[job_name(function)].s(*args, delay=delay))
     except Exception:  # noqa: BLE001  (the sweeper sends the row once it is overdue)
         log.error("job %s not scheduled (queue unavailable); the sweeper will run it", function.__name__)
-
-
-def queue_pending(session):
-    """After a commit: queue every remembered job."""
-    for function, args in session.info.pop(PENDING, []):
-        try:
-            enqueue(function, *args)
-        except DomainError:
-            log.error("job %s not queued (queue unavailable); the sweeper will run it", function.__name__)
-
-
-def forget_pending(session, previous_transaction=None):
-    """After a rollback: what it wrote is gone, and so are the jobs that would have read it."""
-    session.info.pop(PENDING, None)
-
-
-def install_queueing_hooks():
-    """Hook the after-commit queueing into every ORM session (idempotent)."""
-    listen_once(Session, (("after_commit", queue_pending), ("after_soft_rollback", forget_pending)))
