@@ -9,9 +9,21 @@ SECRET_KEY_FALLBACKS still verify, so jobs queued before a key rotation still ru
 import hashlib
 
 from huey.serializer import Serializer
-from itsdangerous import Signer
+from itsdangerous import Signer, want_bytes
 
 SALT = "taskapi.jobs"
+
+
+class KeyedOnceSigner(Signer):
+    """itsdangerous' Signer that derives each secret's key once, not once per job (its keys never change)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.derived = {secret: super(KeyedOnceSigner, self).derive_key(secret) for secret in self.secret_keys}
+
+    def derive_key(self, secret_key=None):
+        """The key itsdangerous would derive from ``secret_key`` (the newest secret by default)."""
+        return self.derived[self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)]
 
 
 class SignedPickles(Serializer):
@@ -20,7 +32,7 @@ class SignedPickles(Serializer):
     def __init__(self, secret_key, fallbacks=()):
         super().__init__()
         # itsdangerous signs with the last key and verifies with any; Flask orders its session keys so too.
-        self.signer = Signer([*fallbacks, secret_key], salt=SALT, digest_method=hashlib.sha256)
+        self.signer = KeyedOnceSigner([*fallbacks, secret_key], salt=SALT, digest_method=hashlib.sha256)
 
     def serialize(self, data):
         """``data`` pickled, then signed."""
