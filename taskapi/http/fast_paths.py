@@ -7,6 +7,8 @@ Each was measured with ``python -m bench.callgrind`` (bench/README.md): the JSON
 every request whether each hook and view is a coroutine function.
 """
 
+import json
+
 import orjson
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
@@ -19,6 +21,14 @@ from taskapi.http import shallow_json
 
 # Datetimes, dates and dataclasses go to Flask's own ``default`` (RFC 822 dates, asdict) as before.
 ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def compact_json(document) -> str:
+    """``document`` as compact UTF-8 JSON in its own key order, anything else through ``str()`` (orjson first)."""
+    try:
+        return orjson.dumps(document, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except TypeError:  # a lone surrogate or an integer over 64 bits: escaped, every sink can write it
+        return json.dumps(document, separators=(",", ":"), default=str)
 
 
 class OrjsonProvider(DefaultJSONProvider):

@@ -1,14 +1,14 @@
 """Structured logs: one JSON line per request, with a request id that is echoed on every response."""
 
-import json
 import logging
 import os
 import re
 import time
 
-import orjson
 from flask import g, has_request_context, request
 from flask_jwt_extended import get_jwt_identity
+
+from taskapi.http.fast_paths import compact_json
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 HANDLER_MARK = "_taskapi_handler"
@@ -30,10 +30,7 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = g.request_id
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        try:  # orjson: the same line for a fraction of the instructions (bench/README.md)
-            return orjson.dumps(entry, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
-        except TypeError:  # e.g. a lone surrogate in a message: the standard library escapes it
-            return json.dumps(entry, default=str)
+        return compact_json(entry)
 
 
 def configure_logging(app):

@@ -7,7 +7,6 @@ commit each new row's send job is queued; if the queue cannot take it, the sweep
 the project goes: its rows, and every other open one, are detached to outlive their webhooks.
 """
 
-import json
 import secrets
 
 from sqlalchemy import String, bindparam, cast, exists, func, insert, literal, select
@@ -15,6 +14,7 @@ from sqlalchemy import String, bindparam, cast, exists, func, insert, literal, s
 from taskapi.db.sqlite_writes import take_write_lock
 from taskapi.db.unit_of_work import note_direct_write
 from taskapi.extensions import db
+from taskapi.http.fast_paths import compact_json
 from taskapi.http.fields import utc_timestamp
 from taskapi.models import DeliveryStatus, Webhook, WebhookDelivery, utcnow
 from taskapi.projects.access import loaded_project
@@ -58,9 +58,10 @@ def write_deliveries(project_id, *, type, actor_id=None, data=None, subject_id=N
     """Add a delivery of this event for each active webhook of the project that subscribes to it."""
     if type not in SUBSCRIBABLE or not has_active_webhooks(project_id):
         return
-    take_write_lock(db.session)  # as the session's own writes do (taskapi/db/sqlite_writes.py)
-    note_direct_write(db.session)
-    connection = db.session.connection()
+    session = db.session()
+    take_write_lock(session)  # as the session's own writes do (taskapi/db/sqlite_writes.py)
+    note_direct_write(session)
+    connection = session.connection()
     now = utcnow()
     added = connection.execute(INSERT_SUBSCRIBED[connection.dialect.name], {
         "project_id": project_id, "event": str(type), "body": message_body(type, now, data or {}),
@@ -79,8 +80,7 @@ def has_active_webhooks(project_id: int) -> bool:
 
 def message_body(event: str, now, data: dict) -> str:
     """The JSON every try of a delivery sends (and signs)."""
-    return json.dumps({"type": str(event), "timestamp": utc_timestamp(now), "data": data},
-                      separators=(",", ":"), ensure_ascii=False, default=str)
+    return compact_json({"type": str(event), "timestamp": utc_timestamp(now), "data": data})
 
 
 def store_delivery(webhook_id: int, event: str, data: dict) -> int:
