@@ -15,7 +15,7 @@ request about to be refused): a write apart after the request wrote raises rathe
 import contextlib
 
 from flask import g, has_request_context
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from taskapi.db.events import listen_once
 from taskapi.db.sqlite_writes import HELD
@@ -65,8 +65,17 @@ def after_commit(session, action):
 
 
 def commit(session):
-    """Commit ``session``, then run its ``after_commit`` actions (all of them; the first failure is raised)."""
-    session.commit()
+    """Commit ``session``, then run its ``after_commit`` actions (all of them; the first failure is raised).
+
+    A scoped session that was never opened (a probe, a refusal before any query), or one with no
+    transaction begun, has nothing to commit: it is not created or begun just to end it.
+    """
+    if isinstance(session, scoped_session):
+        if not session.registry.has():
+            return
+        session = session()
+    if session.in_transaction():
+        session.commit()
     failure = None
     for action in session.info.pop(AFTER_COMMIT, []):
         try:
