@@ -2,7 +2,7 @@
 
 import json
 
-from bench.callgrind import TARGETS_M
+from bench.callgrind import target_of
 
 PHASES = ("list", "create", "login", "mixed_list", "mixed_login", "healthz")
 # Issue #19's targets, per database, on the medians of the paired rounds.
@@ -50,7 +50,7 @@ def markdown(results):
         lines += ["## Instructions per request (callgrind, M = 10^6)", "",
                   "| request | M (through the test client; the targets) | target | M (the app alone) |",
                   "|---|---|---|---|"]
-        lines += [f"| {kind} | {value} | {TARGETS_M[kind]} | {instructions['app_alone'][kind]} |"
+        lines += [f"| {kind} | {value} | {target_of(kind)} | {instructions['app_alone'][kind]} |"
                   for kind, value in instructions["through_test_client"].items()]
         lines.append("")
     for database, summary in results["summary"].items():
