@@ -25,6 +25,7 @@ from taskapi.jobs import current_jobs
 from taskapi.jobs.worker import make_consumer, start_heartbeat
 from tests.contract import STATE as CONTRACT
 from tests.contract import ContractClient
+from tests.shared_app import SharedApp
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of good length"
@@ -97,6 +98,7 @@ def database_url(tmp_path_factory):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "contract_exempt(reason): responses are not checked against /openapi.json")
+    config.addinivalue_line("markers", "own_app(reason): the test adds routes or hooks, so its app is a new one")
 
 
 @pytest.fixture(autouse=True)
@@ -113,16 +115,21 @@ def queue_settings(tmp_path):
     return jobs_settings(tmp_path)
 
 
+def build_app(settings):
+    """An app of TestConfig with ``settings``, its test client checking every response against /openapi.json."""
+    app = create_app(type("TestSettings", (TestConfig,), settings))
+    app.test_client_class = ContractClient
+    return app
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path, queue_settings):
-    """Build apps on the session database and the test's queue, with config overrides; tables are emptied afterwards."""
+    """New apps on the session database and the test's queue, with config overrides; tables are emptied afterwards."""
     apps, queue = [], queue_settings
 
     def factory(**overrides):
-        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
-                    **overrides}
-        app = create_app(type("TestSettings", (TestConfig,), settings))
-        app.test_client_class = ContractClient  # every response is checked against /openapi.json
+        app = build_app({"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
+                         **overrides})
         apps.append(app)
         return app
 
@@ -159,10 +166,30 @@ def empty_tables(database_url):
             connection.execute(text("DELETE FROM sqlite_sequence"))
 
 
+@pytest.fixture(scope="session")
+def shared_app(database_url, tmp_path_factory):
+    """The worker's default app (tests/shared_app.py), with a queue and an outbox of its own."""
+    folder = tmp_path_factory.mktemp("shared-app")
+    outbox = folder / "outbox"
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(outbox), **jobs_settings(folder)}
+    holder = SharedApp(functools.partial(build_app, settings), outbox)
+    yield holder
+    holder.close()
+
+
+# A test that asks for these wants the app's queue to be its own (a consumer, a live process on it).
+OWN_QUEUE_FIXTURES = {"queue_settings", "jobs_consumer"}
+
+
 @pytest.fixture
-def app(make_app):
-    """The app under test."""
-    return make_app()
+def app(request, database_url, shared_app):
+    """The app under test: the worker's shared one, reset afterwards; a new one for the queue's tests and own_app."""
+    if OWN_QUEUE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("own_app"):
+        yield request.getfixturevalue("make_app")()
+        return
+    yield shared_app.get()
+    shared_app.release(request.node.nodeid)
+    empty_tables(database_url)
 
 
 @pytest.fixture
