@@ -167,14 +167,22 @@ def empty_tables(database_url):
 
 
 @pytest.fixture(scope="session")
-def shared_app(database_url, tmp_path_factory):
-    """The worker's default app (tests/shared_app.py), with a queue and an outbox of its own."""
-    folder = tmp_path_factory.mktemp("shared-app")
-    outbox = folder / "outbox"
-    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(outbox), **jobs_settings(folder)}
-    holder = SharedApp(functools.partial(build_app, settings), outbox)
+def shared_apps(database_url, tmp_path_factory):
+    """The worker's shared apps (tests/shared_app.py) by config overrides, each with its own queue and outbox."""
+    holders = {}
+
+    def holder(overrides):
+        key = repr(sorted(overrides.items()))
+        if key not in holders:
+            folder = tmp_path_factory.mktemp("shared-app")
+            settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+                        **jobs_settings(folder), **overrides}
+            holders[key] = SharedApp(functools.partial(build_app, settings), folder / "outbox")
+        return holders[key]
+
     yield holder
-    holder.close()
+    for shared in holders.values():
+        shared.close()
 
 
 # A test that asks for these wants the app's queue to be its own (a consumer, a live process on it).
@@ -182,14 +190,31 @@ OWN_QUEUE_FIXTURES = {"queue_settings", "jobs_consumer"}
 
 
 @pytest.fixture
-def app(request, database_url, shared_app):
-    """The app under test: the worker's shared one, reset afterwards; a new one for the queue's tests and own_app."""
-    if OWN_QUEUE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("own_app"):
-        yield request.getfixturevalue("make_app")()
-        return
-    yield shared_app.get()
-    shared_app.release(request.node.nodeid)
-    empty_tables(database_url)
+def reused_app(request, database_url, shared_apps):
+    """``reused_app(**overrides)``: the app under test with these config overrides, shared or new.
+
+    The worker's shared app for these overrides (reset after the test, tables emptied), unless the
+    test uses the queue or is marked own_app: then a new app from ``make_app``.
+    """
+    used = []
+
+    def get(**overrides):
+        if OWN_QUEUE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("own_app"):
+            return request.getfixturevalue("make_app")(**overrides)
+        used.append(shared_apps(overrides))
+        return used[-1].get()
+
+    yield get
+    for shared in used:
+        shared.release(request.node.nodeid)
+    if used:
+        empty_tables(database_url)
+
+
+@pytest.fixture
+def app(reused_app):
+    """The app under test (the worker's shared one unless the test needs its own: ``reused_app``)."""
+    return reused_app()
 
 
 @pytest.fixture
