@@ -25,6 +25,7 @@ from taskapi.jobs import current_jobs
 from taskapi.jobs.worker import make_consumer, start_heartbeat
 from tests.contract import STATE as CONTRACT
 from tests.contract import ContractClient
+from tests.row_snapshots import Remembered
 from tests.shared_app import SharedApp
 
 PASSWORD = "correct horse battery staple"
@@ -215,6 +216,18 @@ def reused_app(request, database_url, shared_apps):
 def app(reused_app):
     """The app under test (the worker's shared one unless the test needs its own: ``reused_app``)."""
     return reused_app()
+
+
+@pytest.fixture(scope="session")
+def remembered_worlds(database_url):
+    """The worker's worlds built once and put back row for row (tests/row_snapshots.py)."""
+    return Remembered(cleanup_engine(database_url))
+
+
+@pytest.fixture
+def remember(request, app, remembered_worlds):
+    """``remember(build)``: ``build()`` once per worker and module, its rows put back for each later test."""
+    return lambda build: remembered_worlds.get((request.module.__name__, build.__name__), build)
 
 
 @pytest.fixture

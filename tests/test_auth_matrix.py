@@ -90,17 +90,25 @@ BAD_CREDENTIALS = {
 
 
 @pytest.fixture
-def world(client, auth, admin_headers, create_task):
-    """ada (a user, admin of a project) with one task, bea (a user in no project), an admin; the ids paths need."""
-    ada = auth.headers("ada")
-    task = create_task(ada)
-    ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
-    _, passkey = add_passkey(client, ada)
-    token = client.post("/auth/tokens", json={"name": "matrix", "scopes": ["tasks:read"], "expires_in_days": 1,
-                                              "current_password": PASSWORD}, headers=ada).get_json()
-    return {"user": ada, "admin": admin_headers, "plain": auth.headers("bea"),
-            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
-                    **project_world(client, ada)}}
+def world(request, client, remember):
+    """ada (a user, admin of a project) with one task, bea (a user in no project), an admin; the ids paths need.
+
+    Built once per worker (``remember``): its rows are put back for each later test.
+    """
+    def auth_matrix_world():
+        auth, create_task = request.getfixturevalue("auth"), request.getfixturevalue("create_task")
+        admin_headers = request.getfixturevalue("admin_headers")
+        ada = auth.headers("ada")
+        task = create_task(ada)
+        ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
+        _, passkey = add_passkey(client, ada)
+        token = client.post("/auth/tokens", json={"name": "matrix", "scopes": ["tasks:read"], "expires_in_days": 1,
+                                                  "current_password": PASSWORD}, headers=ada).get_json()
+        return {"user": ada, "admin": admin_headers, "plain": auth.headers("bea"),
+                "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
+                        **project_world(client, ada)}}
+
+    return remember(auth_matrix_world)
 
 
 def body_params(selected, without_body=False):
