@@ -41,9 +41,8 @@ def put_back(engine, snapshot):
             if rows[table.name]:
                 connection.execute(table.insert(), rows[table.name])
         if engine.dialect.name == "postgresql":
-            for name, last_value, is_called in sequences:
-                connection.execute(text("SELECT setval(:name, :value, :called)"),
-                                   {"name": f'"{name}"', "value": last_value, "called": is_called})
+            for name, last_value, is_called in sequences:  # names read from pg_class, not from a test
+                connection.execute(text(f"SELECT setval('\"{name}\"', {int(last_value)}, {bool(is_called)})"))
         else:
             connection.execute(text("DELETE FROM sqlite_sequence"))
             for name, seq in sequences:

@@ -106,10 +106,6 @@ class SharedApp:
         found = changes(self.app, self.config, self.attributes)
         if found:
             self.discarded.append((test_id, found))
-            import os  # DEBUG
-            if os.environ.get("DEBUG_SHARED"):
-                with open(os.environ["DEBUG_SHARED"], "a") as log:
-                    log.write(f"{test_id} {found}\n")
             self.close()
             return
         self.reset()
