@@ -124,11 +124,13 @@ def build_app(settings):
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path, queue_settings):
+def make_app(request, database_url, tmp_path):
     """New apps on the session database and the test's queue, with config overrides; tables are emptied afterwards."""
-    apps, queue = [], queue_settings
+    apps = []
 
     def factory(**overrides):
+        # Asked for here, not as a parameter: only a test that names queue_settings wants its app's queue.
+        queue = request.getfixturevalue("queue_settings")
         app = build_app({"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
                          **overrides})
         apps.append(app)
