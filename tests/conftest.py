@@ -25,6 +25,8 @@ from taskapi.jobs import current_jobs
 from taskapi.jobs.worker import make_consumer, start_heartbeat
 from tests.contract import STATE as CONTRACT
 from tests.contract import ContractClient
+from tests.row_snapshots import Remembered
+from tests.shared_app import SharedApp
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of good length"
@@ -97,6 +99,7 @@ def database_url(tmp_path_factory):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "contract_exempt(reason): responses are not checked against /openapi.json")
+    config.addinivalue_line("markers", "own_app(reason): the test adds routes or hooks, so its app is a new one")
 
 
 @pytest.fixture(autouse=True)
@@ -113,16 +116,23 @@ def queue_settings(tmp_path):
     return jobs_settings(tmp_path)
 
 
+def build_app(settings):
+    """An app of TestConfig with ``settings``, its test client checking every response against /openapi.json."""
+    app = create_app(type("TestSettings", (TestConfig,), settings))
+    app.test_client_class = ContractClient
+    return app
+
+
 @pytest.fixture
-def make_app(database_url, tmp_path, queue_settings):
-    """Build apps on the session database and the test's queue, with config overrides; tables are emptied afterwards."""
-    apps, queue = [], queue_settings
+def make_app(request, database_url, tmp_path):
+    """New apps on the session database and the test's queue, with config overrides; tables are emptied afterwards."""
+    apps = []
 
     def factory(**overrides):
-        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
-                    **overrides}
-        app = create_app(type("TestSettings", (TestConfig,), settings))
-        app.test_client_class = ContractClient  # every response is checked against /openapi.json
+        # Asked for here, not as a parameter: only a test that names queue_settings wants its app's queue.
+        queue = request.getfixturevalue("queue_settings")
+        app = build_app({"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), **queue,
+                         **overrides})
         apps.append(app)
         return app
 
@@ -159,10 +169,67 @@ def empty_tables(database_url):
             connection.execute(text("DELETE FROM sqlite_sequence"))
 
 
+@pytest.fixture(scope="session")
+def shared_apps(database_url, tmp_path_factory):
+    """The worker's shared apps (tests/shared_app.py) by config overrides, each with its own queue and outbox."""
+    holders = {}
+
+    def holder(overrides):
+        key = repr(sorted(overrides.items()))
+        if key not in holders:
+            folder = tmp_path_factory.mktemp("shared-app")
+            settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+                        **jobs_settings(folder), **overrides}
+            holders[key] = SharedApp(functools.partial(build_app, settings), folder / "outbox")
+        return holders[key]
+
+    yield holder
+    for shared in holders.values():
+        shared.close()
+
+
+# A test that asks for these wants the app's queue to be its own (a consumer, a live process on it).
+OWN_QUEUE_FIXTURES = {"queue_settings", "jobs_consumer"}
+
+
 @pytest.fixture
-def app(make_app):
-    """The app under test."""
-    return make_app()
+def reused_app(request, database_url, shared_apps):
+    """``reused_app(**overrides)``: the app under test with these config overrides, shared or new.
+
+    The worker's shared app for these overrides (reset after the test, tables emptied), unless the
+    test uses the queue or is marked own_app: then a new app from ``make_app``.
+    """
+    used = []
+
+    def get(**overrides):
+        if OWN_QUEUE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("own_app"):
+            return request.getfixturevalue("make_app")(**overrides)
+        used.append(shared_apps(overrides))
+        return used[-1].get()
+
+    yield get
+    for shared in used:
+        shared.release(request.node.nodeid)
+    if used:
+        empty_tables(database_url)
+
+
+@pytest.fixture
+def app(reused_app):
+    """The app under test (the worker's shared one unless the test needs its own: ``reused_app``)."""
+    return reused_app()
+
+
+@pytest.fixture(scope="session")
+def remembered_worlds(database_url):
+    """The worker's worlds built once and put back row for row (tests/row_snapshots.py)."""
+    return Remembered(cleanup_engine(database_url))
+
+
+@pytest.fixture
+def remember(request, app, remembered_worlds):
+    """``remember(build)``: ``build()`` once per worker and module, its rows put back for each later test."""
+    return lambda build: remembered_worlds.get((request.module.__name__, build.__name__), build)
 
 
 @pytest.fixture

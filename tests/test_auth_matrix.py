@@ -34,9 +34,9 @@ def key(operation):
     return operation.method, operation.path
 
 
-def expired_token(make_app, client):
+def expired_token(app_with, client):
     client.post("/auth/register", json={"username": "late", "password": PASSWORD})
-    expiring = make_app(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=-1)).test_client()
+    expiring = app_with(JWT_ACCESS_TOKEN_EXPIRES=timedelta(seconds=-1)).test_client()
     return expiring.post("/auth/login", json={"username": "late", "password": PASSWORD}).get_json()["access_token"]
 
 
@@ -58,8 +58,8 @@ def disabled_users_token(app, client):
     return token
 
 
-def other_secrets_token(make_app, client):
-    other = make_app(SECRET_KEY="another-secret-of-sufficient-length-0123456789",
+def other_secrets_token(app_with, client):
+    other = app_with(SECRET_KEY="another-secret-of-sufficient-length-0123456789",
                      JWT_SECRET_KEY="another-secret-of-sufficient-length-0123456789").test_client()
     other.post("/auth/register", json={"username": "mallory", "password": PASSWORD})
     return other.post("/auth/login", json={"username": "mallory", "password": PASSWORD}).get_json()["access_token"]
@@ -78,29 +78,37 @@ def logged_out_token(client):
 
 
 BAD_CREDENTIALS = {
-    "garbage": lambda app, make_app, client: "Bearer not.a.jwt",
-    "empty bearer": lambda app, make_app, client: "Bearer ",
-    "expired": lambda app, make_app, client: "Bearer " + expired_token(make_app, client),
-    "deleted user": lambda app, make_app, client: "Bearer " + deleted_users_token(app, client),
-    "disabled user": lambda app, make_app, client: "Bearer " + disabled_users_token(app, client),
-    "other secret": lambda app, make_app, client: "Bearer " + other_secrets_token(make_app, client),
-    "refresh-type token": lambda app, make_app, client: "Bearer " + refresh_token(client),
-    "logged out": lambda app, make_app, client: "Bearer " + logged_out_token(client),
+    "garbage": lambda app, app_with, client: "Bearer not.a.jwt",
+    "empty bearer": lambda app, app_with, client: "Bearer ",
+    "expired": lambda app, app_with, client: "Bearer " + expired_token(app_with, client),
+    "deleted user": lambda app, app_with, client: "Bearer " + deleted_users_token(app, client),
+    "disabled user": lambda app, app_with, client: "Bearer " + disabled_users_token(app, client),
+    "other secret": lambda app, app_with, client: "Bearer " + other_secrets_token(app_with, client),
+    "refresh-type token": lambda app, app_with, client: "Bearer " + refresh_token(client),
+    "logged out": lambda app, app_with, client: "Bearer " + logged_out_token(client),
 }
 
 
 @pytest.fixture
-def world(client, auth, admin_headers, create_task):
-    """ada (a user, admin of a project) with one task, bea (a user in no project), an admin; the ids paths need."""
-    ada = auth.headers("ada")
-    task = create_task(ada)
-    ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
-    _, passkey = add_passkey(client, ada)
-    token = client.post("/auth/tokens", json={"name": "matrix", "scopes": ["tasks:read"], "expires_in_days": 1,
-                                              "current_password": PASSWORD}, headers=ada).get_json()
-    return {"user": ada, "admin": admin_headers, "plain": auth.headers("bea"),
-            "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
-                    **project_world(client, ada)}}
+def world(request, client, remember):
+    """ada (a user, admin of a project) with one task, bea (a user in no project), an admin; the ids paths need.
+
+    Built once per worker (``remember``): its rows are put back for each later test.
+    """
+    def auth_matrix_world():
+        auth, create_task = request.getfixturevalue("auth"), request.getfixturevalue("create_task")
+        admin_headers = request.getfixturevalue("admin_headers")
+        ada = auth.headers("ada")
+        task = create_task(ada)
+        ada_id = client.get("/auth/me", headers=ada).get_json()["id"]
+        _, passkey = add_passkey(client, ada)
+        token = client.post("/auth/tokens", json={"name": "matrix", "scopes": ["tasks:read"], "expires_in_days": 1,
+                                                  "current_password": PASSWORD}, headers=ada).get_json()
+        return {"user": ada, "admin": admin_headers, "plain": auth.headers("bea"),
+                "ids": {"task_id": task["id"], "user_id": ada_id, "passkey_id": passkey["id"], "token_id": token["id"],
+                        **project_world(client, ada)}}
+
+    return remember(auth_matrix_world)
 
 
 def body_params(selected, without_body=False):
@@ -134,8 +142,8 @@ def test_no_token_is_401_not_authenticated(client, operation):
 @pytest.mark.parametrize("operation, kind", [
     pytest.param(op, kind, id=f"{op} {kind}") for op in SECURED for kind in BAD_CREDENTIALS
     if not (kind == "refresh-type token" and key(op) in TAKES_REFRESH_TOKEN)])
-def test_rejected_token_is_401(app, make_app, client, operation, kind):
-    authorization = BAD_CREDENTIALS[kind](app, make_app, client)
+def test_rejected_token_is_401(app, reused_app, client, operation, kind):
+    authorization = BAD_CREDENTIALS[kind](app, reused_app, client)
     response = client.open(operation.url(1), method=operation.method, headers={"Authorization": authorization})
     assert_401(response, rejected=True)
 

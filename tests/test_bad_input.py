@@ -95,6 +95,7 @@ def test_sql_and_html_metacharacters_are_stored_verbatim(client, user_headers):
     assert client.get(f"/tasks/{created.get_json()['id']}", headers=user_headers).get_json()["title"] == title
 
 
+@pytest.mark.own_app("adds a route")
 def test_unexpected_error_is_generic_500_problem(app, client, caplog):
     @app.get("/boom")
     def boom():

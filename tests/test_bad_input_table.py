@@ -40,15 +40,21 @@ HOSTILE = {
 
 
 @pytest.fixture
-def world(client, auth, admin_headers, create_task):
-    headers = auth.headers("ada")
-    task = create_task(headers, "survivor", description="keep me")
-    bob_id = client.get("/auth/me", headers=auth.headers("bob")).get_json()["id"]
-    _, passkey = add_passkey(client, headers)
-    refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
-    return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
-            "projects": project_world(client, headers, members=[bob_id]),  # bob in it: member routes reach bodies
-            "refresh": {"Authorization": f"Bearer {refresh}"}}
+def world(request, client, remember):
+    """ada with a task, a passkey and a project bob is in, an admin; built once per worker (``remember``)."""
+    def bad_input_world():
+        auth, create_task = request.getfixturevalue("auth"), request.getfixturevalue("create_task")
+        admin_headers = request.getfixturevalue("admin_headers")
+        headers = auth.headers("ada")
+        task = create_task(headers, "survivor", description="keep me")
+        bob_id = client.get("/auth/me", headers=auth.headers("bob")).get_json()["id"]
+        _, passkey = add_passkey(client, headers)
+        refresh = client.post("/auth/login", json={"username": "ada", "password": PASSWORD}).get_json()["refresh_token"]
+        return {"headers": headers, "admin": admin_headers, "task": task, "user": bob_id, "passkey": passkey["id"],
+                "projects": project_world(client, headers, members=[bob_id]),  # bob in it: member routes reach bodies
+                "refresh": {"Authorization": f"Bearer {refresh}"}}
+
+    return remember(bad_input_world)
 
 
 def path_ids(world):

@@ -5,6 +5,9 @@ import pytest
 from tests.conftest import AuthActions
 from tests.contract import STATE, ContractViolation
 
+# Each test adds an after_request hook, which Flask takes only before an app's first request.
+pytestmark = pytest.mark.own_app("adds an after_request hook")
+
 
 def tampered(app, path, change):
     """``app`` with ``change(response)`` applied to every answer for ``path`` (or below it, when it ends in /)."""

@@ -50,11 +50,11 @@ def test_every_username_variant_has_the_one_canonical_form(text):
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app(RATELIMIT_ENABLED=True, RATELIMIT_RESET_PER_EMAIL="3/hour", RATELIMIT_RESET_PER_IP="100/minute",
-                    RATELIMIT_MAIL_PER_IP="100/minute", RATELIMIT_MAIL_PER_RECIPIENT="100/hour",
-                    RATELIMIT_REGISTER_PER_IP="100/minute", RATELIMIT_LOGIN_PER_IP="100/minute",
-                    RATELIMIT_ACCOUNT_FAILURES="4/minute")
+def app(reused_app):
+    return reused_app(RATELIMIT_ENABLED=True, RATELIMIT_RESET_PER_EMAIL="3/hour", RATELIMIT_RESET_PER_IP="100/minute",
+                      RATELIMIT_MAIL_PER_IP="100/minute", RATELIMIT_MAIL_PER_RECIPIENT="100/hour",
+                      RATELIMIT_REGISTER_PER_IP="100/minute", RATELIMIT_LOGIN_PER_IP="100/minute",
+                      RATELIMIT_ACCOUNT_FAILURES="4/minute")
 
 
 @pytest.fixture

@@ -53,12 +53,12 @@ def test_a_mail_queued_without_a_recipient_budget_is_refused_in_tests():
 
 
 @pytest.fixture
-def app(make_app):
+def app(reused_app):
     # No consumer: the budgets are spent by the requests; the jobs stay queued.
-    return make_app(RATELIMIT_ENABLED=True, RATELIMIT_MAIL_PER_RECIPIENT="3/hour", RATELIMIT_MAIL_PER_IP="100/hour",
-                    RATELIMIT_RESET_PER_EMAIL="100/hour", RATELIMIT_RESET_PER_IP="100/minute",
-                    RATELIMIT_REGISTER_PER_IP="100/minute", RATELIMIT_VERIFY_PER_IP="100/minute",
-                    RATELIMIT_LOGIN_PER_IP="100/minute")
+    return reused_app(RATELIMIT_ENABLED=True, RATELIMIT_MAIL_PER_RECIPIENT="3/hour", RATELIMIT_MAIL_PER_IP="100/hour",
+                      RATELIMIT_RESET_PER_EMAIL="100/hour", RATELIMIT_RESET_PER_IP="100/minute",
+                      RATELIMIT_REGISTER_PER_IP="100/minute", RATELIMIT_VERIFY_PER_IP="100/minute",
+                      RATELIMIT_LOGIN_PER_IP="100/minute")
 
 
 def bearer(client, username, email=None):

@@ -16,6 +16,7 @@ def test_authenticated_responses_are_not_cached(client, user_headers):
     assert client.get("/tasks", headers=user_headers).headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.own_app("adds a route")
 def test_docs_get_their_own_policy(app, client):
     @app.get("/docs/probe")
     def probe():

@@ -64,22 +64,30 @@ def test_every_operation_has_a_row_and_every_row_an_operation():
 
 
 @pytest.fixture
-def world(client, people, project, join, create_task, admin_headers):
+def world(request, client, remember):
     """ada admin, bob editor, cyd viewer of the project, eve a viewer others act on; dan in none; a task,
-    a webhook with a queued delivery and a pending invitation (no consumer runs: nothing is sent)."""
-    people["eve"] = client.post("/auth/register", json={"username": "eve", "password": "correct horse battery staple"})
-    eve = join(project["id"], "eve", "viewer")
-    task = create_task(people["bob"], project_id=project["id"])
-    headers = {"anonymous": {}, "non-member": people["dan"], "viewer": people["cyd"], "editor": people["bob"],
-               "project admin": people["ada"], "site admin": admin_headers}
-    base = f"/projects/{project['id']}"
-    hook = client.post(f"{base}/webhooks", headers=people["ada"],
-                       json={"url": "https://hooks.example.com/in", "events": ["task.created"]}).get_json()
-    delivery = client.post(f"{base}/webhooks/{hook['id']}/ping", headers=people["ada"]).get_json()
-    invitation = client.post(f"{base}/invitations", headers=people["ada"],
-                             json={"email": "invitee@example.com", "role": "viewer"}).get_json()
-    return headers, {"project_id": project["id"], "task_id": task["id"], "user_id": eve, "webhook_id": hook["id"],
-                     "delivery_id": delivery["id"], "invitation_id": invitation["id"]}
+    a webhook with a queued delivery and a pending invitation (no consumer runs: nothing is sent).
+
+    Built once per worker (``remember``): its rows are put back for each later test.
+    """
+    def permission_world():
+        people, project, join, create_task, admin_headers = (
+            request.getfixturevalue(name) for name in ("people", "project", "join", "create_task", "admin_headers"))
+        client.post("/auth/register", json={"username": "eve", "password": "correct horse battery staple"})
+        eve = join(project["id"], "eve", "viewer")
+        task = create_task(people["bob"], project_id=project["id"])
+        headers = {"anonymous": {}, "non-member": people["dan"], "viewer": people["cyd"], "editor": people["bob"],
+                   "project admin": people["ada"], "site admin": admin_headers}
+        base = f"/projects/{project['id']}"
+        hook = client.post(f"{base}/webhooks", headers=people["ada"],
+                           json={"url": "https://hooks.example.com/in", "events": ["task.created"]}).get_json()
+        delivery = client.post(f"{base}/webhooks/{hook['id']}/ping", headers=people["ada"]).get_json()
+        invitation = client.post(f"{base}/invitations", headers=people["ada"],
+                                 json={"email": "invitee@example.com", "role": "viewer"}).get_json()
+        return headers, {"project_id": project["id"], "task_id": task["id"], "user_id": eve, "webhook_id": hook["id"],
+                         "delivery_id": delivery["id"], "invitation_id": invitation["id"]}
+
+    return remember(permission_world)
 
 
 def body_for(name, ids):

@@ -20,9 +20,9 @@ LOOPBACK_ONLY = ["127.0.0.1/32"]
 
 
 @pytest.fixture
-def app(make_app):
+def app(reused_app):
     """The app under test: 127.0.0.1 opened for the receiver, retries at once."""
-    return make_app(WEBHOOK_ALLOWED_NETWORKS=LOOPBACK_ONLY, WEBHOOK_RETRY_SCHEDULE=[0, 0, 0])
+    return reused_app(WEBHOOK_ALLOWED_NETWORKS=LOOPBACK_ONLY, WEBHOOK_RETRY_SCHEDULE=[0, 0, 0])
 
 
 @dataclass

@@ -11,9 +11,9 @@ from tests.webhooks.test_delivery import assert_admin_mail, assert_disabled_even
 
 
 @pytest.fixture
-def app(make_app):
+def app(reused_app):
     """No retries (each try that fails is a failed delivery), disabled after three in a row."""
-    return make_app(WEBHOOK_ALLOWED_NETWORKS=LOOPBACK_ONLY, WEBHOOK_RETRY_SCHEDULE=[], WEBHOOK_DISABLE_AFTER=3)
+    return reused_app(WEBHOOK_ALLOWED_NETWORKS=LOOPBACK_ONLY, WEBHOOK_RETRY_SCHEDULE=[], WEBHOOK_DISABLE_AFTER=3)
 
 
 def test_three_failed_deliveries_in_a_row_disable_the_webhook(app, client, team, create_hook):
