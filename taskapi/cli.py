@@ -7,12 +7,12 @@ import click
 from flask import Blueprint, current_app
 from sqlalchemy import select
 
-from taskapi.auth import two_factor
-from taskapi.auth.accounts import create_user, find_user_by_username
-from taskapi.auth.events import record_admin_changes
-from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.audit.events import record_admin_changes
+from taskapi.auth.credentials.accounts import create_user, find_user_by_username
+from taskapi.auth.credentials.guards import ensure_not_last_admin
+from taskapi.auth.factors import two_factor
 from taskapi.auth.housekeeping import purge_expired_rows
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.sessions.sessions import revoke_all_sessions
 from taskapi.auth.views.schemas import RegisterSchema
 from taskapi.db.unit_of_work import unit_of_work
 from taskapi.errors import DomainError

@@ -18,8 +18,8 @@ from sqlalchemy import (
     true,
 )
 
-from taskapi.auth.accounts import find_user_by_username
-from taskapi.auth.token_auth import token_project_restriction
+from taskapi.auth.credentials.accounts import find_user_by_username
+from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.merged_pages import CandidatePages, MergedPages

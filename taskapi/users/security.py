@@ -4,10 +4,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 from flask_smorest import abort
 
-from taskapi.auth.access_tokens import revoke_token, tokens_page
 from taskapi.auth.activity import events_page, live_sessions_page
-from taskapi.auth.events import record
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.audit.events import record
+from taskapi.auth.sessions.access_tokens import revoke_token, tokens_page
+from taskapi.auth.sessions.sessions import revoke_all_sessions
 from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope

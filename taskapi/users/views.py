@@ -6,13 +6,13 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from sqlalchemy import func, or_, select
 
-from taskapi.auth import two_factor
-from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_email_change
-from taskapi.auth.events import record, record_admin_changes
-from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.audit.events import record, record_admin_changes
+from taskapi.auth.credentials.guards import ensure_not_last_admin
+from taskapi.auth.factors import two_factor
 from taskapi.auth.limits import email_change_recipient, limit_mail
-from taskapi.auth.reauth import Purpose, reauthenticated
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.mailed.email_change import CHANGE_REQUESTED, remove_email, request_email_change
+from taskapi.auth.sessions.sessions import revoke_all_sessions
+from taskapi.auth.signin.reauth import Purpose, reauthenticated
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db

@@ -4,9 +4,9 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError, fields, validate
 
-from taskapi.auth import token_reminders  # noqa: F401  (registers the expiry reminder job)
-from taskapi.auth.access_tokens import create_token, revoke_token, tokens_page
-from taskapi.auth.reauth import Purpose, reauthenticated
+from taskapi.auth.sessions import token_reminders  # noqa: F401  (registers the expiry reminder job)
+from taskapi.auth.sessions.access_tokens import create_token, revoke_token, tokens_page
+from taskapi.auth.signin.reauth import Purpose, reauthenticated
 from taskapi.auth.user_schemas import AccessTokenSchema, ReauthSchema
 from taskapi.auth.views import bp
 from taskapi.http.headers import NO_STORE

@@ -3,11 +3,11 @@
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
-from taskapi.auth.account_mails import queue_verification_mail
-from taskapi.auth.email_change import confirm_email_change
-from taskapi.auth.events import record
+from taskapi.auth.audit.events import record
+from taskapi.auth.credentials.mailed_tokens import find_token, spend_token
 from taskapi.auth.limits import limit_account_tokens, limit_mail
-from taskapi.auth.mailed_tokens import find_token, spend_token
+from taskapi.auth.mailed.account_mails import queue_verification_mail
+from taskapi.auth.mailed.email_change import confirm_email_change
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
 from taskapi.http.scopes import INTERACTIVE

@@ -4,14 +4,14 @@ from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 
-from taskapi.auth.access_tokens import live_token_names, revoke_all_tokens
-from taskapi.auth.account_mails import queue_password_reset
-from taskapi.auth.events import record
+from taskapi.auth.audit.events import record
+from taskapi.auth.credentials.mailed_tokens import find_token, invalidate_tokens, spend_token
+from taskapi.auth.credentials.passwords import hash_password
 from taskapi.auth.limits import limit_account_tokens, limit_mail, limit_password_reset, requested_email
-from taskapi.auth.mailed_tokens import find_token, invalidate_tokens, spend_token
-from taskapi.auth.passwords import hash_password
-from taskapi.auth.reauth import Purpose, reauthenticated
-from taskapi.auth.sessions import revoke_all_sessions, start_session
+from taskapi.auth.mailed.account_mails import queue_password_reset
+from taskapi.auth.sessions.access_tokens import live_token_names, revoke_all_tokens
+from taskapi.auth.sessions.sessions import revoke_all_sessions, start_session
+from taskapi.auth.signin.reauth import Purpose, reauthenticated
 from taskapi.auth.user_schemas import check_new_password
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import (

@@ -4,8 +4,8 @@ from flask_jwt_extended import current_user, get_jwt
 from flask_smorest import abort
 
 from taskapi.auth.activity import events_page, live_sessions_page
-from taskapi.auth.events import record
-from taskapi.auth.sessions import public_session_id, revoke_other_sessions, revoke_session
+from taskapi.auth.audit.events import record
+from taskapi.auth.sessions.sessions import public_session_id, revoke_other_sessions, revoke_session
 from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.auth.views import bp
 from taskapi.http.pagination import PageArgsSchema, paged

@@ -5,9 +5,15 @@ from functools import wraps
 from flask import g
 from flask_jwt_extended import current_user, get_jwt
 
-from taskapi.auth.events import record
+from taskapi.auth.audit.events import record
 from taskapi.auth.limits import limit_refresh
-from taskapi.auth.sessions import public_session_id, revoke_all_sessions, revoke_family, spend, verify_refresh_token
+from taskapi.auth.sessions.sessions import (
+    public_session_id,
+    revoke_all_sessions,
+    revoke_family,
+    spend,
+    verify_refresh_token,
+)
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
 from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized

@@ -18,8 +18,8 @@ from flask import current_app
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from taskapi.auth.events import record
-from taskapi.auth.keys import derive_keys
+from taskapi.auth.audit.events import record
+from taskapi.auth.sessions.keys import derive_keys
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.pagination import SortKey, fetch_page

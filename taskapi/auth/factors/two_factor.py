@@ -19,10 +19,10 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from taskapi.auth.events import record, record_failure, record_if_locked
-from taskapi.auth.failure_budget import account_key, within_budget
-from taskapi.auth.keys import derive_keys
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.audit.events import record, record_failure, record_if_locked
+from taskapi.auth.credentials.failure_budget import account_key, within_budget
+from taskapi.auth.sessions.keys import derive_keys
+from taskapi.auth.sessions.sessions import revoke_all_sessions
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.models import RecoveryCode, User, utcnow

@@ -1,0 +1,1 @@
+"""Mailed flows: password-reset and verification mails, email change, the sealed tokens jobs carry."""

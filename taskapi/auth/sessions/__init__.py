@@ -1,0 +1,1 @@
+"""Sessions and tokens: login sessions, JWTs and their keys, personal access tokens."""

@@ -1,0 +1,1 @@
+"""Signing in and proving it again: password and passkey login, the second step, re-authentication."""
