@@ -174,12 +174,13 @@ def disable(user):
     record(SecurityEventType.TWO_FACTOR_DISABLED, user)
 
 
-def reset_by_admin(user, admin_id=None):
+def reset_two_factor(user, *, actor=None):
     """Clear ``user``'s second factor for them (a lost authenticator) and end all their sessions.
 
-    Idempotent: an account without 2FA loses a pending setup, if any, and its sessions.
+    ``actor`` is the admin (None: an operator at the CLI). Idempotent: an account without 2FA
+    loses a pending setup, if any, and its sessions.
     """
     forget_second_factor(user)
     revoke_all_sessions(user)
-    record(SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, user, admin_id=admin_id)
+    record(SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, user, admin_id=actor.id if actor is not None else None)
 

@@ -6,9 +6,8 @@ from marshmallow import Schema, fields, validate
 
 from taskapi.auth.factors import passkeys
 from taskapi.auth.limits import limit_login
-from taskapi.auth.sessions.sessions import start_session
-from taskapi.auth.signin.passkey_login import authenticate_passkey, authentication_options
-from taskapi.auth.signin.reauth import Purpose, reauthenticated
+from taskapi.auth.sessions import start_session
+from taskapi.auth.signin import Purpose, authenticate_passkey, authentication_options, reauthenticated
 from taskapi.auth.user_schemas import ReauthSchema
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import TokenSchema
