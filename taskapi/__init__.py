@@ -8,10 +8,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import taskapi.db.drivers  # noqa: F401
 from config import config_from_env, instance_path_from_env
 from taskapi import cli, ops, pages, projects, tasks, users, webhooks
-from taskapi.auth import events, limits, token_auth, tokens
-from taskapi.auth.keys import ensure_secret_key
-from taskapi.auth.notifications import install_notification_hooks
-from taskapi.auth.verified_tokens import jwt
+from taskapi.auth import limits
+from taskapi.auth.audit import events
+from taskapi.auth.audit.notifications import install_notification_hooks
+from taskapi.auth.sessions import token_auth, tokens
+from taskapi.auth.sessions.keys import ensure_secret_key
+from taskapi.auth.sessions.verified_tokens import jwt
 from taskapi.auth.views import bp as auth_bp
 from taskapi.db import init_db
 from taskapi.extensions import db

@@ -7,12 +7,9 @@ import click
 from flask import Blueprint, current_app
 from sqlalchemy import select
 
-from taskapi.auth import two_factor
-from taskapi.auth.accounts import create_user, find_user_by_username
-from taskapi.auth.events import record_admin_changes
-from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.credentials import admin_update, create_user, find_user_by_username
+from taskapi.auth.factors import reset_two_factor as clear_second_factor
 from taskapi.auth.housekeeping import purge_expired_rows
-from taskapi.auth.sessions import revoke_all_sessions
 from taskapi.auth.views.schemas import RegisterSchema
 from taskapi.db.unit_of_work import unit_of_work
 from taskapi.errors import DomainError
@@ -88,14 +85,12 @@ def find_user_or_exit(username):
     return user
 
 
-def apply_guarded(user, change, guarded=True):
-    """Apply ``change``, unless (when ``guarded``) the last-admin guard refuses."""
+def update_or_exit(user, changes):
+    """``admin_update`` as the operator (no admin account named), or exit 1 with the refusal."""
     try:
-        if guarded:
-            ensure_not_last_admin(user)
+        admin_update(user, changes)
     except DomainError as error:
         fail(error.detail)
-    change()
 
 
 @command(users_cli, "list")
@@ -112,12 +107,7 @@ def list_users():
 def set_role(username, role):
     """Make a user an admin, or an ordinary user again."""
     user = find_user_or_exit(username)
-
-    def change_role():
-        record_admin_changes(user, {"role": role})
-        user.role = role
-
-    apply_guarded(user, change_role, guarded=role != SiteRole.ADMIN)
+    update_or_exit(user, {"role": role})
     click.echo(f"{user.username} is now {role}.")
 
 
@@ -126,13 +116,7 @@ def set_role(username, role):
 def disable_user(username):
     """Disable an account and end all of its sessions."""
     user = find_user_or_exit(username)
-
-    def disable():
-        record_admin_changes(user, {"is_active": False})
-        user.is_active = False
-        revoke_all_sessions(user)
-
-    apply_guarded(user, disable)
+    update_or_exit(user, {"is_active": False})
     click.echo(f"{user.username} is disabled; their tokens no longer work.")
 
 
@@ -142,7 +126,7 @@ def reset_two_factor(username):
     """Clear a user's second factor (a lost authenticator) and end all of their sessions."""
     user = find_user_or_exit(username)
     try:
-        two_factor.reset_by_admin(user)
+        clear_second_factor(user)
     except DomainError as error:
         fail(error.detail)
     click.echo(f"{user.username}: two-factor authentication is off and every session is ended; "

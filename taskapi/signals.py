@@ -10,7 +10,7 @@ NAMESPACE = Namespace()
 # request's transaction, before it commits. ``data`` is the document a project member would read.
 # Receivers write to the session (an audit row, a webhook outbox row) and never commit.
 project_event = NAMESPACE.signal("project-event")
-# Sent (through taskapi.auth.events.record() or record_failure()) with the SecurityEvent row as sender,
+# Sent (through taskapi.auth.audit.events.record() or record_failure()) with the SecurityEvent row as sender,
 # before it is stored, and ``session``: the one it belongs to (the request's, or for a refusal the short
 # transaction written apart). Receivers, connected by create_app(): the store (adds the row to
 # ``session``), the log and the mail notices.

@@ -6,7 +6,7 @@ import pytest
 
 from config import Config, ProductionConfig, TestConfig
 from taskapi import create_app
-from taskapi.auth.keys import load_or_create_local_secret
+from taskapi.auth.sessions.keys import load_or_create_local_secret
 from tests.conftest import SCRATCH_INSTANCE
 from tests.live import PROJECT_ROOT
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taskapi.tasks.listing import SORT_KEYS
-from taskapi.users.views import BY_ID
+from taskapi.users.accounts import BY_ID
 from tests.operations import operations, params
 from tests.project_world import project_world
 

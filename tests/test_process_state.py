@@ -15,7 +15,7 @@ import jwt as pyjwt
 import pytest
 
 import taskapi
-from taskapi.auth.verified_tokens import VerifiedTokens
+from taskapi.auth.sessions.verified_tokens import VerifiedTokens
 from tests.conftest import AuthActions, redis_answers
 from tests.live import PROJECT_ROOT
 
@@ -23,11 +23,12 @@ CONTAINERS = (dict, set, list, weakref.WeakKeyDictionary, weakref.WeakValueDicti
 
 # Each is safe per worker: losing it, or another worker having a different one, changes no answer.
 PER_PROCESS_CACHES = {
-    ("taskapi.auth.passwords", "_dummy_hashes"): "a dummy bcrypt hash per cost, for equal-time failed logins",
-    ("taskapi.auth.passwords", "_bcrypt_pools"): "this process's hashing threads",
+    ("taskapi.auth.credentials.passwords", "_dummy_hashes"):
+        "a dummy bcrypt hash per cost, for equal-time failed logins",
+    ("taskapi.auth.credentials.passwords", "_bcrypt_pools"): "this process's hashing threads",
     ("taskapi.db.sqlite_writes", "_locks"): "this process's SQLite write locks (workers meet on an flock)",
     ("taskapi.db.request_session", "_autocommit_engines"): "each engine's AUTOCOMMIT twin (same pool, no data)",
-    ("taskapi.auth.access_tokens", "_hash_keys"): "the access-token hashing keys derived from each secret",
+    ("taskapi.auth.sessions.access_tokens", "_hash_keys"): "the access-token hashing keys derived from each secret",
 }
 
 

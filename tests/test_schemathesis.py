@@ -101,5 +101,7 @@ def test_task_lifecycle_follows_links(api_app):
         pass
     assert not failures, failures[0]
     # The links were followed: created ids were read, changed and deleted, not only random ones tried.
-    assert {("GET", 200), ("DELETE", 204)} <= reached, reached
+    # A read is a 200 or, when the generated If-None-Match happened to match, a 304: which one comes
+    # depends on the values Hypothesis draws, and it draws on the constants of the code under test.
+    assert {("GET", 200), ("GET", 304)} & reached and ("DELETE", 204) in reached, reached
     assert {("PATCH", 200), ("PUT", 200)} & reached, reached

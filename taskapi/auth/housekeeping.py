@@ -6,12 +6,12 @@ from datetime import timedelta
 from flask import current_app
 from huey import crontab
 
-from taskapi.auth.access_tokens import purge_expired_tokens as purge_expired_access_tokens
 from taskapi.auth.activity import purge_old_events
-from taskapi.auth.failure_budget import purge_ended_windows
-from taskapi.auth.mailed_tokens import purge_expired_tokens
-from taskapi.auth.passkeys import purge_spent_challenges
-from taskapi.auth.sessions import purge_expired
+from taskapi.auth.credentials.failure_budget import purge_ended_windows
+from taskapi.auth.credentials.mailed_tokens import purge_expired_tokens
+from taskapi.auth.factors.passkeys import purge_spent_challenges
+from taskapi.auth.sessions.access_tokens import purge_expired_tokens as purge_expired_access_tokens
+from taskapi.auth.sessions.sessions import purge_expired
 from taskapi.jobs import periodic_job
 from taskapi.models import utcnow
 

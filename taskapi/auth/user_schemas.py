@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from taskapi.auth.events import EVENT_TYPES, PROJECT_EVENT_TYPES
-from taskapi.auth.password_policy import password_problems
+from taskapi.auth.audit.events import EVENT_TYPES, PROJECT_EVENT_TYPES
+from taskapi.auth.credentials.password_policy import password_problems
 from taskapi.http.contract import BUDGETED
 from taskapi.http.fields import AwareDateTimeFilter, UTCTimestamp
 from taskapi.http.pagination import PageArgsSchema

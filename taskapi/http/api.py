@@ -31,7 +31,7 @@ from taskapi.http.security import BEARER_SECURITY, bearer_token
 
 ADMIN_REQUIRED = "Admin privileges required"
 PROTECTION = "_taskapi_protection"
-# app.extensions key of the function that authenticates a personal access token (taskapi.auth.token_auth).
+# app.extensions key of the function that authenticates a personal access token (taskapi.auth.sessions.token_auth).
 ACCESS_TOKEN_AUTHENTICATOR = "taskapi_access_tokens"
 
 

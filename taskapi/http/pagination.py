@@ -107,17 +107,13 @@ def decode_value(kind, value):
 
 @dataclass
 class Page:
-    """One page of a listing: its rows, and what the paging headers say about the whole."""
+    """One page of a listing: its rows, and where it stands in the whole (``paged`` makes the headers of it)."""
 
     rows: list
     total: int
     page: int | None  # None when the page was reached through a cursor
     per_page: int
     next_cursor: str | None
-
-    def headers(self):
-        """``X-Total-Count`` and ``Link``."""
-        return paging_headers(self.total, self.page, self.per_page, self.next_cursor)
 
 
 class Pages:
@@ -178,7 +174,7 @@ def paged(view):
     @wraps(view)
     def listing(*args, **kwargs):
         body, page = view(*args, **kwargs)
-        return body, 200, page.headers()
+        return body, 200, paging_headers(page.total, page.page, page.per_page, page.next_cursor)
 
     return documents(responses={200: {"headers": headers("X-Total-Count", "Link")}})(listing)
 

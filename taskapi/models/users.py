@@ -55,7 +55,7 @@ class User(Model):
     )
 
     # Not a column: the scopes of the personal access token this request authenticated with, or
-    # None for a session (which holds them all). Set by taskapi.auth.token_auth for the request.
+    # None for a session (which holds them all). Set by taskapi.auth.sessions.token_auth for the request.
     token_scopes = None
 
     @property

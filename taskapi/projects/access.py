@@ -6,7 +6,7 @@ here to that project: any other project, and every personal task, is not there f
 
 from sqlalchemy import and_, bindparam, func, or_, select
 
-from taskapi.auth.token_auth import token_project_restriction
+from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import Project, ProjectMember, ProjectRole, Task, User

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from taskapi.auth.events import client_ip, client_user_agent, record
+from taskapi.auth.audit.events import client_ip, client_user_agent, record
 from taskapi.extensions import db
 from taskapi.http.pagination import SortKey, fetch_page
 from taskapi.models import ProjectEvent, utcnow

@@ -39,7 +39,7 @@ def lock_project_admins(project_id: int) -> set[int]:
 
     PostgreSQL: the rows are locked (FOR UPDATE); a request that waited re-reads them once the
     first commits and sees an admin demoted meanwhile as gone. SQLite: the write lock that
-    serialises every writer is taken before the read (as taskapi.auth.guards does for site admins).
+    serialises every writer is taken before the read (as taskapi.auth.credentials.guards does for site admins).
     """
     take_write_lock(db.session)
     query = (select(ProjectMember.user_id)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, literal, select, update
 
-from taskapi.auth.token_auth import token_project_restriction
+from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from flask_jwt_extended import current_user
-from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import (
     Date,
@@ -18,8 +17,9 @@ from sqlalchemy import (
     true,
 )
 
-from taskapi.auth.accounts import find_user_by_username
-from taskapi.auth.token_auth import token_project_restriction
+from taskapi.auth.credentials.accounts import find_user_by_username
+from taskapi.auth.sessions.token_auth import token_project_restriction
+from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.merged_pages import CandidatePages, MergedPages
@@ -75,10 +75,10 @@ def scope_parts(args):
     """Which tasks a listing starts from, as disjoint conditions: the caller's visible ones
     (access.visible_task_parts), or (admins) one owner's; None for every task.
 
-    :raises 403: a non-admin asked for all tasks or another owner's
+    :raises DomainError 403: a non-admin asked for all tasks or another owner's
     """
     if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
-        abort(403, message=ADMIN_REQUIRED)
+        raise DomainError(403, ADMIN_REQUIRED)
     if token_project_restriction() is not None:  # a token confined to a project: its tasks, whatever is asked
         return visible_task_parts(current_user)
     if args["every_owner"]:

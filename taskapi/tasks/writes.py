@@ -3,8 +3,8 @@
 from flask_jwt_extended import current_user
 from sqlalchemy import bindparam, insert, select, update
 
-from taskapi.auth.accounts import find_user_by_username
-from taskapi.auth.token_auth import token_project_restriction
+from taskapi.auth.credentials.accounts import find_user_by_username
+from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.db.sqlite_writes import take_write_lock
 from taskapi.db.unit_of_work import note_direct_write
 from taskapi.errors import DomainError

@@ -2,16 +2,12 @@
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
-from flask_smorest import abort
 
-from taskapi.auth.access_tokens import revoke_token, tokens_page
 from taskapi.auth.activity import events_page, live_sessions_page
-from taskapi.auth.events import record
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.sessions import end_all_sessions, revoke_token, tokens_page
 from taskapi.auth.user_schemas import AccessTokenSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import Scope
-from taskapi.signals import SecurityEventType
 from taskapi.users import bp
 
 
@@ -24,15 +20,15 @@ class UserSessions(MethodView):
     @paged
     def get(self, args, user):
         """A user's live sessions (admin), newest activity first."""
-        return live_sessions_page(user.id, args, get_jwt().get("fam"))  # no "fam": an access token
+        page = live_sessions_page(user.id, args, get_jwt().get("fam"))  # no "fam": an access token
+        return page.rows, page
 
     @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
     @bp.alt_response(404, description="No such user")
     def delete(self, user):
         """End every session of a user (admin): all their tokens are refused from the next request on."""
-        revoke_all_sessions(user)
-        record(SecurityEventType.SESSION_REVOKED, user, by="admin", admin_id=current_user.id, scope="all")
+        end_all_sessions(user, actor=current_user)
 
 
 @bp.route("/<int(max=2147483647):user_id>/events", strict_slashes=False)
@@ -56,7 +52,8 @@ class UserEvents(MethodView):
 @paged
 def user_tokens(args, user):
     """A user's personal access tokens (admin), newest first; never the tokens themselves."""
-    return tokens_page(user.id, args)
+    page = tokens_page(user.id, args)
+    return page.rows, page
 
 
 @bp.route("/<int(max=2147483647):user_id>/tokens/<int(max=2147483647):token_id>", methods=["DELETE"],
@@ -66,5 +63,4 @@ def user_tokens(args, user):
 @bp.alt_response(404, description="No such user, or no such token of theirs")
 def revoke_user_token(user, token_id):
     """Revoke one of a user's personal access tokens (admin); the event names the admin."""
-    if not revoke_token(user, token_id, by="admin", admin_id=current_user.id):
-        abort(404, message="Token not found")
+    revoke_token(user, token_id, actor=current_user)

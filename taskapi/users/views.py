@@ -4,25 +4,21 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import abort
-from sqlalchemy import func, or_, select
 
-from taskapi.auth import two_factor
-from taskapi.auth.email_change import CHANGE_REQUESTED, remove_email, request_email_change
-from taskapi.auth.events import record, record_admin_changes
-from taskapi.auth.guards import ensure_not_last_admin
+from taskapi.auth.credentials import admin_update
+from taskapi.auth.factors import reset_two_factor as clear_second_factor
 from taskapi.auth.limits import email_change_recipient, limit_mail
-from taskapi.auth.reauth import Purpose, reauthenticated
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.mailed import remove_email, request_email_change
+from taskapi.auth.mailed.email_change import CHANGE_REQUESTED
+from taskapi.auth.signin import Purpose, reauthenticated
 from taskapi.auth.user_schemas import UserSchema
-from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
-from taskapi.http.pagination import SortKey, fetch_page, paged
+from taskapi.http.pagination import paged
 from taskapi.http.scopes import INTERACTIVE, Scope
-from taskapi.models import SiteRole, User
-from taskapi.projects.accounts import leave_all_projects
-from taskapi.signals import SecurityEventType
+from taskapi.models import User
 from taskapi.users import bp
+from taskapi.users.accounts import delete_account, users_page
 from taskapi.users.preferences import apply_preferences
 from taskapi.users.schemas import (
     EmailChangeAcceptedSchema,
@@ -31,8 +27,6 @@ from taskapi.users.schemas import (
     UserAdminUpdateSchema,
     UserListArgsSchema,
 )
-
-BY_ID = SortKey("id", User.id, value_types=(int,))
 
 
 @bp.view_arg_loader("user_id", "user")
@@ -85,10 +79,7 @@ class Me(MethodView):
     @reauthenticated(bp, Purpose.ACCOUNT_DELETE)
     def delete(self, data):
         """Delete the caller's account, its personal tasks and memberships (``current_password``, or ``password``)."""
-        ensure_not_last_admin(current_user)
-        record(SecurityEventType.ACCOUNT_DELETED, current_user, by="owner", account_id=current_user.id)
-        leave_all_projects(current_user, actor_id=current_user.id)
-        db.session.delete(current_user)
+        delete_account(current_user)
 
 
 @bp.route("", strict_slashes=False)
@@ -99,17 +90,7 @@ class Users(MethodView):
     @paged
     def get(self, args):
         """Every account, by id (admin); filters q, role, is_active; paged like tasks."""
-        conditions = []
-        if args["q"]:
-            pattern = f"%{escape_like(args['q'].lower())}%"
-            conditions.append(or_(func.lower(User.username).like(pattern, escape="\\"),
-                                  func.lower(User.email).like(pattern, escape="\\")))
-        if args["role"]:
-            conditions.append(User.role == args["role"])
-        if args["is_active"] is not None:
-            conditions.append(User.is_active == args["is_active"])
-        total = db.session.scalar(select(func.count()).select_from(User).where(*conditions))
-        page = fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total, lambda user: (user.id,))
+        page = users_page(args)
         return page.rows, page
 
 
@@ -129,15 +110,7 @@ class UserById(MethodView):
     @bp.alt_response(409, description="Would leave no active admin")
     def patch(self, data, user):
         """Change a user's role or active flag (admin); disabling ends their sessions at once."""
-        demoted = data.get("role", user.role) != SiteRole.ADMIN or data.get("is_active", user.is_active) is False
-        if demoted:
-            ensure_not_last_admin(user)
-        if data.get("is_active") is False and user.is_active:
-            revoke_all_sessions(user)
-        record_admin_changes(user, data, admin_id=current_user.id)
-        for field, value in data.items():
-            setattr(user, field, value)
-        return user
+        return admin_update(user, data, actor=current_user)
 
     @bp.protected(admin=True, scope=Scope.ADMIN)
     @bp.response(204)
@@ -145,10 +118,7 @@ class UserById(MethodView):
     @bp.alt_response(409, description="Would leave no active admin")
     def delete(self, user):
         """Delete a user, their personal tasks and memberships (admin); each project keeps an admin."""
-        ensure_not_last_admin(user)
-        record(SecurityEventType.ACCOUNT_DELETED, user, by="admin", admin_id=current_user.id, account_id=user.id)
-        leave_all_projects(user, actor_id=current_user.id)
-        db.session.delete(user)
+        delete_account(user, actor=current_user)
 
 
 @bp.route("/<int(max=2147483647):user_id>/2fa", methods=["DELETE"], strict_slashes=False)
@@ -157,4 +127,4 @@ class UserById(MethodView):
 @bp.alt_response(404, description="No such user")
 def reset_two_factor(user):
     """Clear a user's second factor (a lost authenticator) and end all their sessions (admin)."""
-    two_factor.reset_by_admin(user, admin_id=current_user.id)
+    clear_second_factor(user, actor=current_user)

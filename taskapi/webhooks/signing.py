@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from standardwebhooks import Webhook as StandardWebhook
 
-from taskapi.auth.keys import derive_keys
+from taskapi.auth.sessions.keys import derive_keys
 from taskapi.models import Webhook, WebhookDelivery, utcnow
 
 SECRET_PREFIX = "whsec_"

@@ -6,7 +6,7 @@ import time
 
 import jwt as pyjwt
 
-from taskapi.auth.keys import key_id
+from taskapi.auth.sessions.keys import key_id
 
 
 def claims_of(app, token):

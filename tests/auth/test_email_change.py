@@ -114,12 +114,12 @@ def test_an_address_taken_in_the_meantime_is_the_same_400(client, auth, ada, smt
 
 def test_losing_a_race_for_the_address_is_the_same_400(app, client, auth, ada, smtp_server, monkeypatch):
     """The lookup saw the address free, then the other account's commit won (the unique index refuses ours)."""
-    import taskapi.auth.email_change
+    import taskapi.auth.mailed.email_change
 
     ask(client, ada)
     token = token_in(smtp_server.inbox.last_for(NEW, count=3))
     assert auth.register("grace", email=NEW).status_code == 201
-    monkeypatch.setattr(taskapi.auth.email_change, "find_user_by_email", lambda email: None)
+    monkeypatch.setattr(taskapi.auth.mailed.email_change, "find_user_by_email", lambda email: None)
     refused = client.post("/auth/email-change", json={"token": token})
     assert refused.status_code == 400 and refused.get_json()["detail"] == INVALID
     assert me(client, ada)["email"] == ADA_EMAIL

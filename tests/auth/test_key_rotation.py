@@ -25,7 +25,7 @@ def test_token_of_an_older_listed_key_still_verifies(make_app):
 def test_new_tokens_are_signed_with_the_first_key(make_app):
     import jwt as pyjwt
 
-    from taskapi.auth.keys import key_id
+    from taskapi.auth.sessions.keys import key_id
 
     rotated = make_app(JWT_SECRET_KEYS=[NEW_KEY, OLD_KEY])
     token = token_from(rotated)

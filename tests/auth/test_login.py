@@ -116,7 +116,7 @@ def test_disabled_account_is_403_only_after_correct_password(app, auth):
 def test_login_rehashes_when_cost_changes(make_app):
     from sqlalchemy import select
 
-    from taskapi.auth.passwords import hash_cost
+    from taskapi.auth.credentials.passwords import hash_cost
     from taskapi.extensions import db
     from taskapi.models import User
 
@@ -133,7 +133,7 @@ def test_login_rehashes_when_cost_changes(make_app):
                                                         ("nobody", "wrong password!", 401)])
 def test_login_holds_no_database_connection_while_hashing(monkeypatch, client, auth, username, password, status):
     # A burst of logins waits on the bcrypt pool; holding pooled connections meanwhile would starve reads.
-    from taskapi.auth import login as accounts
+    from taskapi.auth.signin import login as accounts
     from taskapi.extensions import db
 
     auth.register("ada")

@@ -5,8 +5,8 @@ import time
 import pyotp
 import pytest
 
-from taskapi.auth.events import record
-from taskapi.auth.notifications import PENDING
+from taskapi.auth.audit.events import record
+from taskapi.auth.audit.notifications import PENDING
 from taskapi.extensions import db
 from taskapi.models import User
 from tests.auth.passkey_helpers import add_passkey

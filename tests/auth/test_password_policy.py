@@ -31,7 +31,7 @@ def test_common_passwords_are_refused(client, password):
 
 
 def test_blocklist_has_at_least_20000_entries(app):
-    from taskapi.auth.password_policy import common_passwords
+    from taskapi.auth.credentials.password_policy import common_passwords
 
     with app.app_context():
         assert len(frozenset(common_passwords())) >= 20_000
@@ -101,7 +101,7 @@ def test_policy_applies_to_create_admin(runner):
 def test_the_blocklist_is_exactly_zxcvbns_password_list(app):
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    from taskapi.auth.password_policy import common_passwords
+    from taskapi.auth.credentials.password_policy import common_passwords
 
     with app.app_context():
         assert frozenset(common_passwords()) == frozenset(entry.casefold() for entry in FREQUENCY_LISTS["passwords"])
@@ -111,7 +111,7 @@ def test_the_blocklist_is_exactly_zxcvbns_password_list(app):
 
 def test_two_listed_passwords_joined_by_a_newline_are_not_one_listed_password(app):
     # The blocklist is stored newline-delimited; "123456\npassword" must not match across entries.
-    from taskapi.auth.password_policy import common_passwords
+    from taskapi.auth.credentials.password_policy import common_passwords
 
     with app.app_context():
         first, second = list(common_passwords())[:2]

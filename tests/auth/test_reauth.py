@@ -3,7 +3,7 @@
 import pyotp
 import pytest
 
-from taskapi.auth.reauth import Purpose
+from taskapi.auth.signin.reauth import Purpose
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import PASSWORD
 from tests.operations import OPERATIONS

@@ -98,7 +98,7 @@ def test_lost_registration_race_is_400_not_500(app, auth, monkeypatch):
     assert auth.register("ada").status_code == 201
     # Make the pre-check miss, as it does when a concurrent request inserts first.
     calls = []
-    from taskapi.auth import accounts
+    from taskapi.auth.credentials import accounts
     real = accounts.registration_conflict
     monkeypatch.setattr(accounts, "registration_conflict",
                         lambda *args: real(*args) if calls.append(1) or len(calls) > 1 else None)

@@ -7,7 +7,7 @@ import pyotp
 import pytest
 from sqlalchemy import select, update
 
-from taskapi.auth import login as login_module
+from taskapi.auth.signin import login as login_module
 from taskapi.extensions import db
 from taskapi.models import SecondStep, SecurityEvent, utcnow
 from tests.conftest import PASSWORD

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from taskapi.auth.events import EVENT_TYPES
+from taskapi.auth.audit.events import EVENT_TYPES
 from taskapi.extensions import db
 from taskapi.models import SecurityEvent
 from taskapi.signals import security_event

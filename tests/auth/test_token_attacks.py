@@ -41,7 +41,7 @@ def test_signed_with_another_secret(app, client, login):
 
 
 def test_signed_with_another_secret_claiming_the_real_kid(app, client, login):
-    from taskapi.auth.keys import key_id
+    from taskapi.auth.sessions.keys import key_id
     assert_refused(client, forge(app, login[0], key=OTHER_SECRET, kid=key_id(app.config["JWT_SECRET_KEY"])))
 
 

@@ -2,7 +2,7 @@
 
 import time
 
-from taskapi.auth.mailed_tokens import digest
+from taskapi.auth.credentials.mailed_tokens import digest
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import queue

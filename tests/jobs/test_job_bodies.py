@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from taskapi.auth.account_mails import mail_password_reset, mail_verification
 from taskapi.auth.housekeeping import purge_expired_rows
+from taskapi.auth.mailed.account_mails import mail_password_reset, mail_verification
 from taskapi.extensions import db
 from taskapi.jobs import enqueue
 from taskapi.jobs.reminders import purge_old_digests, queue_reminders, send_reminder_digest
@@ -45,8 +45,8 @@ def token_rows(purpose):
 
 def sealed_reset(email):
     """What POST /auth/password-reset/request queues for ``email``, made in a test request context."""
-    from taskapi.auth.accounts import find_user_by_email
-    from taskapi.auth.deferred import issue_sealed, stand_in
+    from taskapi.auth.credentials.accounts import find_user_by_email
+    from taskapi.auth.mailed.deferred import issue_sealed, stand_in
 
     user = find_user_by_email(email)
     sealed = issue_sealed(user, "password_reset", timedelta(hours=1)) if user is not None else stand_in()
@@ -82,7 +82,7 @@ def test_a_retry_of_the_reset_job_sends_the_same_token_and_a_later_request_voids
 
 
 def test_the_verification_job_skips_a_verified_or_removed_address(app, ada, smtp_server):
-    from taskapi.auth.deferred import issue_sealed, stand_in
+    from taskapi.auth.mailed.deferred import issue_sealed, stand_in
 
     smtp_server.inbox.wait_for(1)
     with app.test_request_context():

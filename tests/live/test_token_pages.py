@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-from taskapi.auth.access_tokens import TOKEN_REGEX
+from taskapi.auth.sessions.access_tokens import TOKEN_REGEX
 from tests.conftest import PASSWORD
 from tests.live.test_account_pages import page, register, sign_in, signed_in, site, until  # noqa: F401  (fixtures)
 

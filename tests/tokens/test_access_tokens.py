@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from taskapi.auth.access_tokens import TOKEN_REGEX
-from taskapi.auth.keys import derive_keys
+from taskapi.auth.sessions.access_tokens import TOKEN_REGEX
+from taskapi.auth.sessions.keys import derive_keys
 from taskapi.extensions import db
 from taskapi.models import AccessToken, SecurityEvent, User, utcnow
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
@@ -172,7 +172,7 @@ def test_password_change_keeps_tokens_and_reset_revokes_them(app, client, user_h
     with app.app_context():
         event = db.session.scalar(select(SecurityEvent).where(SecurityEvent.type == "password.changed"))
         assert event.details["access_tokens"] == ["sync"]
-        from taskapi.auth.access_tokens import revoke_all_tokens
+        from taskapi.auth.sessions.access_tokens import revoke_all_tokens
         user = db.session.scalar(select(User).where(User.username == "ada"))
         assert revoke_all_tokens(user, by="password_reset") == 1  # what POST /auth/password-reset calls
         db.session.commit()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from taskapi.auth.token_reminders import queue_token_expiry_reminders
+from taskapi.auth.sessions.token_reminders import queue_token_expiry_reminders
 from taskapi.db.unit_of_work import commit
 from taskapi.extensions import db
 from taskapi.models import AccessToken, utcnow

@@ -1,12 +1,15 @@
 """Personal access tokens of the caller: create (shown once), list, revoke."""
 
 from flask_jwt_extended import current_user
-from flask_smorest import abort
 from marshmallow import ValidationError, fields, validate
 
-from taskapi.auth import token_reminders  # noqa: F401  (registers the expiry reminder job)
-from taskapi.auth.access_tokens import create_token, revoke_token, tokens_page
-from taskapi.auth.reauth import Purpose, reauthenticated
+from taskapi.auth.sessions import (
+    create_token,
+    revoke_token,
+    token_reminders,  # noqa: F401  (registers the expiry reminder job)
+    tokens_page,
+)
+from taskapi.auth.signin import Purpose, reauthenticated
 from taskapi.auth.user_schemas import AccessTokenSchema, ReauthSchema
 from taskapi.auth.views import bp
 from taskapi.http.headers import NO_STORE
@@ -61,7 +64,8 @@ def create_access_token(data):
 @paged
 def list_access_tokens(args):
     """The caller's personal access tokens, newest first (never the tokens themselves); paged like tasks."""
-    return tokens_page(current_user.id, args)
+    page = tokens_page(current_user.id, args)
+    return page.rows, page
 
 
 @bp.route("/auth/tokens/<int(max=2147483647):token_id>", methods=["DELETE"])
@@ -70,5 +74,4 @@ def list_access_tokens(args):
 @bp.alt_response(404, description="No such token of yours")
 def delete_access_token(token_id):
     """Revoke one of the caller's tokens: refused from the next request on, on every worker."""
-    if not revoke_token(current_user, token_id, by="owner"):
-        abort(404, message="Token not found")
+    revoke_token(current_user, token_id)

@@ -1,18 +1,12 @@
 """Email verification and email change: a token mailed to an address, spent once."""
 
 from flask_jwt_extended import current_user
-from flask_smorest import abort
 
-from taskapi.auth.account_mails import queue_verification_mail
-from taskapi.auth.email_change import confirm_email_change
-from taskapi.auth.events import record
+from taskapi.auth import mailed
 from taskapi.auth.limits import limit_account_tokens, limit_mail
-from taskapi.auth.mailed_tokens import find_token, spend_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import AcceptedSchema, MailedTokenSchema
 from taskapi.http.scopes import INTERACTIVE
-from taskapi.models import TokenPurpose
-from taskapi.signals import SecurityEventType
 
 VERIFICATION_SENT = "A verification link is on its way to your email address."
 
@@ -26,12 +20,7 @@ VERIFICATION_SENT = "A verification link is on its way to your email address."
 @bp.alt_response(503, description="The job queue cannot be written; nothing was queued, try again")
 def request_email_verification():
     """Mail a verification token to the caller's email address."""
-    user = current_user
-    if not user.email:
-        abort(409, message="This account has no email address; add one with PATCH /users/me first")
-    if user.email_verified:
-        abort(409, message="This email address is already verified")
-    queue_verification_mail(user)
+    mailed.request_verification(current_user)
     return {"detail": VERIFICATION_SENT}
 
 
@@ -42,10 +31,7 @@ def request_email_verification():
 @bp.alt_response(400, description="Invalid, expired or used token, or one for an earlier email address")
 def verify_email(data):
     """Mark the email address the token was mailed to as verified."""
-    row, user = find_token(data["token"], TokenPurpose.VERIFY_EMAIL)
-    spend_token(row)
-    user.email_verified = True
-    record(SecurityEventType.EMAIL_VERIFIED, user)
+    mailed.verify_email(data["token"])
 
 
 @bp.route("/auth/email-change", methods=["POST"])
@@ -55,4 +41,4 @@ def verify_email(data):
 @bp.alt_response(400, description="Invalid, expired or used token, or the new address was taken in the meantime")
 def confirm_email_change_view(data):
     """Move the account to the new address the token was mailed to (asked for with PATCH /users/me)."""
-    confirm_email_change(data["token"])
+    mailed.confirm_email_change(data["token"])

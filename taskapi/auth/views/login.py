@@ -3,11 +3,11 @@
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
-from taskapi.auth.account_mails import queue_verification_mail
-from taskapi.auth.accounts import create_user
+from taskapi.auth.credentials import create_user
 from taskapi.auth.limits import limit_login, limit_mail, limit_register, limit_second_step, requested_email
-from taskapi.auth.login import authenticate, check_login_factors, complete_second_step
+from taskapi.auth.mailed import queue_verification_mail
 from taskapi.auth.sessions import rotate, start_session
+from taskapi.auth.signin import authenticate, check_login_factors, complete_second_step
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LoginSchema, RegisterSchema, SecondStepSchema, TokenFormSchema, TokenSchema

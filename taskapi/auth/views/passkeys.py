@@ -4,11 +4,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from marshmallow import Schema, fields, validate
 
-from taskapi.auth import passkeys
+from taskapi.auth.factors import passkeys
 from taskapi.auth.limits import limit_login
-from taskapi.auth.passkey_login import authenticate_passkey, authentication_options
-from taskapi.auth.reauth import Purpose, reauthenticated
 from taskapi.auth.sessions import start_session
+from taskapi.auth.signin import Purpose, authenticate_passkey, authentication_options, reauthenticated
 from taskapi.auth.user_schemas import ReauthSchema
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import TokenSchema

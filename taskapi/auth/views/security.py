@@ -1,16 +1,13 @@
 """The caller's security center: live sessions (list, end one, end the others) and security events."""
 
 from flask_jwt_extended import current_user, get_jwt
-from flask_smorest import abort
 
 from taskapi.auth.activity import events_page, live_sessions_page
-from taskapi.auth.events import record
-from taskapi.auth.sessions import public_session_id, revoke_other_sessions, revoke_session
+from taskapi.auth.sessions import end_other_sessions, end_session
 from taskapi.auth.user_schemas import AllEventArgsSchema, EventArgsSchema, SecurityEventSchema, SessionSchema
 from taskapi.auth.views import bp
 from taskapi.http.pagination import PageArgsSchema, paged
 from taskapi.http.scopes import INTERACTIVE, Scope
-from taskapi.signals import SecurityEventType
 
 
 @bp.route("/auth/sessions", methods=["GET"])
@@ -20,7 +17,8 @@ from taskapi.signals import SecurityEventType
 @paged
 def list_sessions(args):
     """The caller's live sessions, newest activity first; paged like tasks."""
-    return live_sessions_page(current_user.id, args, get_jwt().get("fam"))  # no "fam": an access token
+    page = live_sessions_page(current_user.id, args, get_jwt().get("fam"))  # no "fam": an access token
+    return page.rows, page
 
 
 @bp.route("/auth/sessions/<session_id>", methods=["DELETE"])
@@ -29,9 +27,7 @@ def list_sessions(args):
 @bp.alt_response(404, description="No such live session of yours")
 def revoke_one_session(session_id):
     """End one of the caller's sessions: its access and refresh tokens are refused from the next request on."""
-    if not revoke_session(current_user, session_id):
-        abort(404, message="Session not found")
-    record(SecurityEventType.SESSION_REVOKED, current_user, session_id=session_id, by="owner")
+    end_session(current_user, session_id)
 
 
 @bp.route("/auth/logout-others", methods=["POST"])
@@ -39,9 +35,7 @@ def revoke_one_session(session_id):
 @bp.response(204)
 def logout_others():
     """End every session of the caller but the current one."""
-    family_id = get_jwt()["fam"]
-    revoke_other_sessions(current_user, family_id)
-    record(SecurityEventType.LOGOUT_OTHERS, current_user, session_id=public_session_id(family_id))
+    end_other_sessions(current_user, get_jwt()["fam"])
 
 
 @bp.route("/auth/events", methods=["GET"])

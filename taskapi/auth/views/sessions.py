@@ -5,17 +5,15 @@ from functools import wraps
 from flask import g
 from flask_jwt_extended import current_user, get_jwt
 
-from taskapi.auth.events import record
+from taskapi.auth import sessions
 from taskapi.auth.limits import limit_refresh
-from taskapi.auth.sessions import public_session_id, revoke_all_sessions, revoke_family, spend, verify_refresh_token
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import LogoutSchema, RefreshSchema, TokenSchema
-from taskapi.errors import NOT_AUTHENTICATED, DomainError, unauthorized
+from taskapi.errors import NOT_AUTHENTICATED, unauthorized
 from taskapi.http.headers import NO_STORE
 from taskapi.http.parsing import peek_json_string
 from taskapi.http.scopes import INTERACTIVE, SCOPE_EXTENSION
 from taskapi.http.security import BEARER_SECURITY, bearer_token
-from taskapi.signals import SecurityEventType
 
 
 def presented_refresh_token():
@@ -33,7 +31,7 @@ def refresh_token_verified(view):
         encoded = presented_refresh_token()
         if not encoded:
             raise unauthorized(NOT_AUTHENTICATED, token_rejected=False)
-        g.refresh_credential = verify_refresh_token(encoded)
+        g.refresh_credential = sessions.verify_refresh_token(encoded)
         return view(*args, **kwargs)
     return verified_first
 
@@ -48,7 +46,7 @@ def refresh_token_verified(view):
 @bp.doc(**{SCOPE_EXTENSION: INTERACTIVE})  # a session's refresh token only: an access token is refused (401)
 def refresh(data):
     """Trade a refresh token (JSON ``refresh_token``, or Bearer) for a new pair; the old one is spent."""
-    return spend(*g.refresh_credential), 200, NO_STORE
+    return sessions.spend(*g.refresh_credential), 200, NO_STORE
 
 
 @bp.route("/auth/logout", methods=["POST"])
@@ -57,15 +55,7 @@ def refresh(data):
 @bp.response(204)
 def logout(data):
     """End this session: the access token and its refresh family stop working at once."""
-    revoke_family(get_jwt()["fam"])
-    record(SecurityEventType.LOGOUT, current_user, session_id=public_session_id(get_jwt()["fam"]))
-    if data.get("refresh_token"):
-        try:
-            user, claims = verify_refresh_token(data["refresh_token"])
-        except DomainError:  # an unusable refresh token leaves nothing more to revoke
-            user = None
-        if user is not None and user.id == current_user.id:
-            revoke_family(claims["fam"])
+    sessions.logout(current_user, get_jwt()["fam"], data.get("refresh_token"))
 
 
 @bp.route("/auth/logout-all", methods=["POST"])
@@ -73,5 +63,4 @@ def logout(data):
 @bp.response(204)
 def logout_all():
     """End every session of the caller, on every device."""
-    revoke_all_sessions(current_user)
-    record(SecurityEventType.LOGOUT_ALL, current_user)
+    sessions.end_all_sessions(current_user)

@@ -2,8 +2,8 @@
 
 from flask_jwt_extended import current_user
 
-from taskapi.auth import two_factor
-from taskapi.auth.reauth import Purpose, confirm_second_factor, reauthenticated
+from taskapi.auth.factors import two_factor
+from taskapi.auth.signin.reauth import Purpose, confirm_second_factor, reauthenticated
 from taskapi.auth.views import bp
 from taskapi.auth.views.schemas import (
     RecoveryCodesSchema,

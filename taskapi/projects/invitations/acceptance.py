@@ -5,7 +5,7 @@ from typing import cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
-from taskapi.auth.mailed_tokens import digest
+from taskapi.auth.credentials.mailed_tokens import digest
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import InvitationStatus, ProjectInvitation, ProjectMember, ProjectRole, User, utcnow

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from sqlalchemy import func, select
 
-from taskapi.auth.token_auth import token_project_restriction
+from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.extensions import db
 from taskapi.http.pagination import PageArgsSchema, SortKey, fetch_page, paged
 from taskapi.http.scopes import INTERACTIVE, Scope

@@ -7,7 +7,7 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
-from taskapi.auth.mailed_tokens import digest
+from taskapi.auth.credentials.mailed_tokens import digest
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.fields import utc_timestamp

@@ -9,7 +9,7 @@ import logging
 
 from flask import current_app
 
-from taskapi.auth.mailed_tokens import digest
+from taskapi.auth.credentials.mailed_tokens import digest
 from taskapi.extensions import db
 from taskapi.jobs import job
 from taskapi.mail.delivery import send_mail

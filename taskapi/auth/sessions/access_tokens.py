@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -18,11 +19,11 @@ from flask import current_app
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from taskapi.auth.events import record
-from taskapi.auth.keys import derive_keys
+from taskapi.auth.audit.events import record
+from taskapi.auth.sessions.keys import derive_keys
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.http.pagination import SortKey, fetch_page
+from taskapi.http.pagination import Page, SortKey, fetch_page
 from taskapi.http.scopes import Scope
 from taskapi.models import AccessToken, Project, ProjectMember, User, utcnow
 from taskapi.signals import SecurityEventType
@@ -33,6 +34,7 @@ TOKEN_PATTERN = re.compile(r"tapi_([a-z2-7]{16})_[a-z2-7]{40}")
 NAME_TAKEN = "You already have a token with this name"
 ADMIN_SCOPE_REFUSED = "Only site admins may ask for the admin scope"
 NO_SUCH_PROJECT = "No such project among yours"
+TOKEN_NOT_FOUND = "Token not found"
 NEWEST_FIRST = SortKey("-id", AccessToken.id, descending=True, value_types=(int,))
 _hash_keys: dict[object, list[bytes]] = {}
 
@@ -123,23 +125,26 @@ def create_token(user: User, name: str, scopes: list, expires_in_days: int, proj
     return token_document(row, token)
 
 
-def tokens_page(user_id: int, args: dict):
-    """A page of ``user_id``'s tokens (newest first) as documents, and the Page it came from."""
+def tokens_page(user_id: int, args: dict) -> Page:
+    """A page of ``user_id``'s tokens (newest first), as documents, with its total and position."""
     condition = AccessToken.user_id == user_id
     total = db.session.scalar(select(func.count()).select_from(AccessToken).where(condition))
     page = fetch_page(db.session, select(AccessToken).where(condition), NEWEST_FIRST, args, total,
                       lambda row: (row.id,))
-    return [token_document(row) for row in page.rows], page
+    return replace(page, rows=[token_document(row) for row in page.rows])
 
 
-def revoke_token(user: User, token_id: int, by: str, admin_id: int | None = None) -> bool:
-    """Delete ``user``'s token ``token_id`` and record who did; False when ``user`` has no such token."""
+def revoke_token(user: User, token_id: int, *, actor: User | None = None) -> None:
+    """Delete ``user``'s token ``token_id`` and record who did: the owner, or the admin ``actor``.
+
+    :raises DomainError 404: ``user`` has no such token
+    """
     row = db.session.scalar(select(AccessToken).where(AccessToken.id == token_id, AccessToken.user_id == user.id))
     if row is None:
-        return False
+        raise DomainError(404, TOKEN_NOT_FOUND)
     db.session.delete(row)
-    record(SecurityEventType.TOKEN_REVOKED, user, token_id=row.id, name=row.name, by=by, admin_id=admin_id)
-    return True
+    record(SecurityEventType.TOKEN_REVOKED, user, token_id=row.id, name=row.name,
+           by="owner" if actor is None else "admin", admin_id=actor.id if actor is not None else None)
 
 
 def live_token_names(user: User) -> list:

@@ -19,10 +19,10 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from taskapi.auth.events import record, record_failure, record_if_locked
-from taskapi.auth.failure_budget import account_key, within_budget
-from taskapi.auth.keys import derive_keys
-from taskapi.auth.sessions import revoke_all_sessions
+from taskapi.auth.audit.events import record, record_failure, record_if_locked
+from taskapi.auth.credentials.failure_budget import account_key, within_budget
+from taskapi.auth.sessions.keys import derive_keys
+from taskapi.auth.sessions.sessions import revoke_all_sessions
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.models import RecoveryCode, User, utcnow
@@ -174,12 +174,13 @@ def disable(user):
     record(SecurityEventType.TWO_FACTOR_DISABLED, user)
 
 
-def reset_by_admin(user, admin_id=None):
+def reset_two_factor(user, *, actor=None):
     """Clear ``user``'s second factor for them (a lost authenticator) and end all their sessions.
 
-    Idempotent: an account without 2FA loses a pending setup, if any, and its sessions.
+    ``actor`` is the admin (None: an operator at the CLI). Idempotent: an account without 2FA
+    loses a pending setup, if any, and its sessions.
     """
     forget_second_factor(user)
     revoke_all_sessions(user)
-    record(SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, user, admin_id=admin_id)
+    record(SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, user, admin_id=actor.id if actor is not None else None)
 

@@ -2,12 +2,12 @@
 
 from flask import current_app
 
-from taskapi.auth.accounts import find_user_by_username
-from taskapi.auth.events import record_failure, record_if_locked
-from taskapi.auth.failure_budget import account_key, unknown_name_key, within_budget
-from taskapi.auth.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
-from taskapi.auth.second_step import issue_mfa_token, open_mfa_token, spend_mfa_token
-from taskapi.auth.two_factor import MFA_INVALID, MFA_REQUIRED, accept_second_factor, require_second_factor
+from taskapi.auth.audit.events import record_failure, record_if_locked
+from taskapi.auth.credentials.accounts import find_user_by_username
+from taskapi.auth.credentials.failure_budget import account_key, unknown_name_key, within_budget
+from taskapi.auth.credentials.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
+from taskapi.auth.factors.two_factor import MFA_INVALID, MFA_REQUIRED, accept_second_factor, require_second_factor
+from taskapi.auth.signin.second_step import issue_mfa_token, open_mfa_token, spend_mfa_token
 from taskapi.errors import DomainError, bearer_challenge
 from taskapi.extensions import db
 from taskapi.signals import SecurityEventType

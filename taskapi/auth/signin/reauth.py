@@ -18,10 +18,10 @@ from typing import Any
 
 from flask_jwt_extended import current_user
 
-from taskapi.auth.events import record_failure
-from taskapi.auth.failure_budget import account_key, within_budget
-from taskapi.auth.passwords import verify_password
-from taskapi.auth.two_factor import accept_second_factor, accept_totp
+from taskapi.auth.audit.events import record_failure
+from taskapi.auth.credentials.failure_budget import account_key, within_budget
+from taskapi.auth.credentials.passwords import verify_password
+from taskapi.auth.factors.two_factor import accept_second_factor, accept_totp
 from taskapi.errors import DomainError, unauthorized
 from taskapi.signals import SecurityEventType
 

@@ -10,8 +10,8 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import delete, or_, update
 
-from taskapi.auth.events import client_ip, client_user_agent, record, record_failure
-from taskapi.auth.tokens import load_user, session_revoked
+from taskapi.auth.audit.events import client_ip, client_user_agent, record, record_failure
+from taskapi.auth.sessions.tokens import load_user, session_revoked
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
 from taskapi.models import AuthSession, RefreshToken, utcnow

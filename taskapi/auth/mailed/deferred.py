@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from taskapi.auth.keys import derive_keys
-from taskapi.auth.mailed_tokens import digest, issue_token
+from taskapi.auth.credentials.mailed_tokens import digest, issue_token
+from taskapi.auth.sessions.keys import derive_keys
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email
 from taskapi.models import AccountToken, TokenPurpose, User, utcnow

@@ -6,7 +6,7 @@ from flask import g
 from flask_jwt_extended.exceptions import JWTDecodeError
 from sqlalchemy import bindparam, select
 
-from taskapi.auth.keys import key_id, signing_key, verification_key
+from taskapi.auth.sessions.keys import key_id, signing_key, verification_key
 from taskapi.errors import NOT_AUTHENTICATED, unauthorized
 from taskapi.extensions import db
 from taskapi.http.problems import problem_from_domain_error

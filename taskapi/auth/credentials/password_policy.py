@@ -14,7 +14,7 @@ from threading import Lock
 
 from flask import current_app
 
-from taskapi.auth.passwords import normalize
+from taskapi.auth.credentials.passwords import normalize
 
 MIN_CONTEXT_LENGTH = 3  # shorter usernames or local parts would refuse too much
 

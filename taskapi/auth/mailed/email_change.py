@@ -9,11 +9,11 @@ or its password changed. The answer is the same whether or not the address is ta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from taskapi.auth.accounts import find_user_by_email
-from taskapi.auth.deferred import SealedToken, issue_sealed, open_sealed, stamp_matches, stand_in
-from taskapi.auth.events import client_ip, client_user_agent, record
+from taskapi.auth.audit.events import client_ip, client_user_agent, record
+from taskapi.auth.credentials.accounts import find_user_by_email
+from taskapi.auth.credentials.mailed_tokens import INVALID_TOKEN, find_live_token, invalidate_tokens, spend_token
 from taskapi.auth.limits import check_recipient_limited
-from taskapi.auth.mailed_tokens import INVALID_TOKEN, find_live_token, invalidate_tokens, spend_token
+from taskapi.auth.mailed.deferred import SealedToken, issue_sealed, open_sealed, stamp_matches, stand_in
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.jobs import enqueue, enqueue_after_commit, job

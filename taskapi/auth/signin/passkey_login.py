@@ -13,12 +13,10 @@ import json
 
 from sqlalchemy import select
 
-from taskapi.auth.accounts import find_user_by_username
-from taskapi.auth.events import record_failure, record_if_locked
-from taskapi.auth.failure_budget import passkey_key, within_budget
-from taskapi.auth.keys import derive_keys
-from taskapi.auth.login import ACCOUNT_DISABLED, require_verified_email
-from taskapi.auth.passkeys import (
+from taskapi.auth.audit.events import record_failure, record_if_locked
+from taskapi.auth.credentials.accounts import find_user_by_username
+from taskapi.auth.credentials.failure_budget import passkey_key, within_budget
+from taskapi.auth.factors.passkeys import (
     TIMEOUT_MS,
     base64url,
     descriptor,
@@ -30,6 +28,8 @@ from taskapi.auth.passkeys import (
     spend_challenge,
     user_handle,
 )
+from taskapi.auth.sessions.keys import derive_keys
+from taskapi.auth.signin.login import ACCOUNT_DISABLED, require_verified_email
 from taskapi.errors import DomainError, unauthorized
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_username

@@ -10,9 +10,9 @@ import logging
 
 from flask import current_app
 
-from taskapi.auth.accounts import find_user_by_email
-from taskapi.auth.deferred import SealedToken, issue_sealed, open_sealed, stand_in
+from taskapi.auth.credentials.accounts import find_user_by_email
 from taskapi.auth.limits import check_recipient_limited
+from taskapi.auth.mailed.deferred import SealedToken, issue_sealed, open_sealed, stand_in
 from taskapi.jobs import enqueue_after_commit, job
 from taskapi.mail.messages import send_password_reset_mail, send_verification_mail
 from taskapi.models import TokenPurpose, User

@@ -12,8 +12,8 @@ from datetime import timedelta
 from flask import g
 from sqlalchemy import bindparam, or_, select, update
 
-from taskapi.auth.access_tokens import PREFIX, TOKEN_PATTERN, digest_matches
-from taskapi.auth.events import client_ip
+from taskapi.auth.audit.events import client_ip
+from taskapi.auth.sessions.access_tokens import PREFIX, TOKEN_PATTERN, digest_matches
 from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
@@ -21,7 +21,7 @@ from taskapi.models import AccessToken, User, utcnow
 
 TOKEN_TYPE = "personal_access_token"
 USE_RECORD_INTERVAL = timedelta(minutes=1)
-# Built once, like the session lookup in taskapi.auth.tokens: one query reads the token and its account.
+# Built once, like the session lookup in taskapi.auth.sessions.tokens: one query reads the token and its account.
 TOKEN_AND_USER = (select(AccessToken, User).join(User, User.id == AccessToken.user_id)
                   .where(AccessToken.public_id == bindparam("public_id")))
 

@@ -15,8 +15,8 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from taskapi.auth.events import record
-from taskapi.auth.passkey_keys import load_cose_key
+from taskapi.auth.audit.events import record
+from taskapi.auth.factors.passkey_keys import load_cose_key
 from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import DomainError
 from taskapi.extensions import db

@@ -100,11 +100,3 @@ def record_if_locked(user: User, check: Callable[[], T]) -> T:
             record_failure(SecurityEventType.LOGIN_FAILED, user, reason="locked")
         raise
 
-
-def record_admin_changes(user: User, changes: dict, admin_id: int | None = None) -> None:
-    """Record role.changed, account.disabled or account.enabled for the changes an admin makes to ``user``."""
-    if "role" in changes and changes["role"] != user.role:
-        record(SecurityEventType.ROLE_CHANGED, user, old=user.role, new=changes["role"], admin_id=admin_id)
-    if "is_active" in changes and changes["is_active"] != user.is_active:
-        kind = SecurityEventType.ACCOUNT_ENABLED if changes["is_active"] else SecurityEventType.ACCOUNT_DISABLED
-        record(kind, user, admin_id=admin_id)

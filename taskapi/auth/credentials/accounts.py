@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from taskapi.auth.passwords import hash_password
+from taskapi.auth.credentials.passwords import hash_password
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.identifiers import canonical_email, canonical_username
