@@ -15,8 +15,8 @@ from functools import cached_property
 
 import werkzeug.utils
 
-from taskapi.auth.verified_tokens import EXTENSION as VERIFIED_TOKENS
-from taskapi.auth.verified_tokens import VerifiedTokens
+from taskapi.auth.sessions.verified_tokens import EXTENSION as VERIFIED_TOKENS
+from taskapi.auth.sessions.verified_tokens import VerifiedTokens
 from taskapi.extensions import db
 from taskapi.http.api import api
 from taskapi.http.rate_limits import rate_limiter

@@ -3,7 +3,7 @@
 import pytest
 from limits import parse
 
-from taskapi.auth.verified_tokens import EXTENSION as VERIFIED_TOKENS
+from taskapi.auth.sessions.verified_tokens import EXTENSION as VERIFIED_TOKENS
 from taskapi.http.rate_limits import rate_limiter
 from taskapi.jobs.queue import EXTENSION as JOBS
 from tests.conftest import build_app, jobs_settings

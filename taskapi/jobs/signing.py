@@ -7,11 +7,23 @@ SECRET_KEY_FALLBACKS still verify, so jobs queued before a key rotation still ru
 """
 
 import hashlib
+import io
+import pickle
 
 from huey.serializer import Serializer
 from itsdangerous import Signer, want_bytes
 
 SALT = "taskapi.jobs"
+# Classes a job's arguments may hold, by the module that held them when such a job could be queued:
+# a job queued before a module moved names the old path in its pickle, and must still run after.
+MOVED_MODULES = {"taskapi.auth.deferred": "taskapi.auth.mailed.deferred"}
+
+
+class MovedModulesUnpickler(pickle.Unpickler):
+    """pickle's Unpickler, finding classes of MOVED_MODULES where they live now (its documented find_class hook)."""
+
+    def find_class(self, module, name):
+        return super().find_class(MOVED_MODULES.get(module, module), name)
 
 
 class KeyedOnceSigner(Signer):
@@ -37,6 +49,10 @@ class SignedPickles(Serializer):
     def serialize(self, data):
         """``data`` pickled, then signed."""
         return self.signer.sign(super().serialize(data))
+
+    def _deserialize(self, data):
+        """Unpickle (as huey's own signed serializer, an override of this method) through MovedModulesUnpickler."""
+        return MovedModulesUnpickler(io.BytesIO(data)).load()
 
     def deserialize(self, data):
         """The job in ``data``, if this app signed it.

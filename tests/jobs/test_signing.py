@@ -56,3 +56,29 @@ def test_jobs_queued_before_a_key_rotation_still_run(make_app, smtp_server, jobs
         "Confirm your email address", "Reset your password"]
     assert {message["To"] for message in smtp_server.inbox.messages} == {ADA_EMAIL}
     assert after.test_client().post("/auth/login", json={"username": "ada", "password": PASSWORD}).status_code == 200
+
+
+def test_a_job_queued_before_its_argument_class_moved_still_loads():
+    """A sealed mail token pickled under its old module path (jobs queued before the auth split) unpickles."""
+    import sys
+    import types
+    from dataclasses import fields
+
+    from taskapi.auth.mailed.deferred import SealedToken
+    from taskapi.jobs.signing import MOVED_MODULES, SignedPickles
+
+    old_path = "taskapi.auth.deferred"
+    assert MOVED_MODULES[old_path] == SealedToken.__module__
+    old_module = types.ModuleType(old_path)
+    old_class = type("SealedToken", (), {"__module__": old_path, "__init__": lambda self, **values: vars(self).update(
+        values)})
+    old_module.SealedToken = old_class
+    sys.modules[old_path] = old_module
+    try:
+        values = {"token_id": 7, "sealed": "ciphertext", "stamp": "stamp"}
+        queued = SignedPickles(NEW_SECRET).serialize({"args": (old_class(**values),)})
+    finally:
+        del sys.modules[old_path]
+    loaded = SignedPickles(NEW_SECRET).deserialize(queued)["args"][0]
+    assert type(loaded) is SealedToken
+    assert {field.name: getattr(loaded, field.name) for field in fields(SealedToken)} == values
