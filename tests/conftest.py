@@ -332,10 +332,15 @@ def smtp_server():
 
 @pytest.fixture
 def jobs_consumer():
-    """``start(app)``: a real Huey consumer (threads of this process) on the app's queue, until the test ends."""
+    """``start(app)``: a real Huey consumer (threads of this process) on the app's queue, until the test ends.
+
+    One worker thread by default: jobs run in the order they were queued, so a test that reads the
+    n-th mail reads the mail of the n-th job (with two, two pending mail jobs raced). A test of
+    concurrent jobs asks for ``workers``.
+    """
     running = []
 
-    def start(app, workers=2):
+    def start(app, workers=1):
         heartbeat = start_heartbeat(app)
         consumer = make_consumer(app, workers)
         handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}

@@ -30,6 +30,17 @@ class Inbox:
                 raise AssertionError(f"expected {count} messages, got {len(self.messages)}")
             return self.messages[:count]
 
+    def newest(self, subject, count, timeout=10):
+        """The newest of the first ``count`` messages whose subject is ``subject``.
+
+        Mail jobs pending together may be sent in either order (the consumer runs them on several
+        threads), so a test names the message it wants rather than its place.
+        """
+        for message in reversed(self.wait_for(count, timeout)):
+            if message["Subject"] == subject:
+                return message
+        raise AssertionError(f"no message {subject!r} among the first {count}")
+
     def last_for(self, address, count=None):
         """The newest message to ``address`` (after waiting for ``count`` messages in all)."""
         self.wait_for(count or len(self.messages) or 1)

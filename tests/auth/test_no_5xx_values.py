@@ -58,7 +58,8 @@ def spent_units(app):
 
 def failures(app, event_type):
     with app.app_context():
-        return db.session.scalars(select(SecurityEvent).where(SecurityEvent.type == event_type)).all()
+        return db.session.scalars(select(SecurityEvent).where(SecurityEvent.type == event_type)
+                                  .order_by(SecurityEvent.id)).all()
 
 
 def sign_in_attempts(client, otp):

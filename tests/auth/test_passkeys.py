@@ -13,7 +13,8 @@ from tests.auth.webauthn_authenticator import SoftAuthenticator
 
 def events(app, event_type):
     with app.app_context():
-        return db.session.scalars(select(SecurityEvent).where(SecurityEvent.type == event_type)).all()
+        return db.session.scalars(select(SecurityEvent).where(SecurityEvent.type == event_type)
+                                  .order_by(SecurityEvent.id)).all()
 
 
 def test_register_options_need_the_current_password(client, user_headers):

@@ -76,7 +76,8 @@ def test_a_wrong_code_is_a_recorded_failure_and_the_token_survives_it(app, clien
     wrong = second_step(client, token, "zzzzzz-zzzzzz")
     assert wrong.status_code == 401 and wrong.get_json()["error"] == "mfa_invalid"
     with app.app_context():
-        event = db.session.scalars(select(SecurityEvent).where(SecurityEvent.type == "login.failed")).all()[-1]
+        event = db.session.scalars(select(SecurityEvent).where(SecurityEvent.type == "login.failed")
+                                   .order_by(SecurityEvent.id)).all()[-1]
         assert event.details == {"reason": "code"}
     assert second_step(client, token, codes[0]).status_code == 200  # a recovery code completes it too
 

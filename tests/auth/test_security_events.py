@@ -141,7 +141,7 @@ def test_every_event_type_is_produced_and_no_secret_is_stored_or_logged(app, cli
     assert client.delete(f"/users/{ada_id}", headers=admin).status_code == 204
 
     with app.app_context():
-        stored = db.session.scalars(select(SecurityEvent)).all()
+        stored = db.session.scalars(select(SecurityEvent).order_by(SecurityEvent.id)).all()
         assert {event.type for event in stored} >= PRODUCED_HERE
         deleted = [event for event in stored if event.type == "account.deleted"]
         assert [event.details["account_id"] for event in deleted] == [ada_id]

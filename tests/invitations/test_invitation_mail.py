@@ -56,7 +56,7 @@ def test_a_late_job_mails_only_the_invitation_still_pending_under_its_token(make
     time.sleep(0.2)
     assert smtp_server.inbox.messages == []  # nothing is sent by a request
 
-    jobs_consumer(app, workers=1)  # one worker: the jobs run in the order they were queued
+    jobs_consumer(app)  # one worker: the jobs run in the order they were queued
     smtp_server.inbox.wait_for(2)
     time.sleep(0.3)
     assert [message["To"] for message in smtp_server.inbox.messages] == ["bob@example.com", "last@example.com"]
