@@ -28,7 +28,7 @@ run: $(VENV)/.runtime
 ## test: install dev tools and run the whole suite in parallel, one database per worker (PostgreSQL when TEST_DATABASE_URL is set)
 TEST_WORKERS ?= auto
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## lint: ruff over the code (migrations excluded), mypy over taskapi/, the import-layer contracts in setup.cfg, and /openapi.json validated
 lint: $(VENV)/.dev

@@ -169,7 +169,8 @@ def test_sessions_two_factor_password_and_email_from_the_security_page(site, pag
     page.locator("#recovery-codes li").first.wait_for()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
-    assert page.locator("#twofa-state").inner_text() == "Two-factor sign-in is on."
+    # The state line is redrawn from /auth/me after the codes are shown: wait for that answer.
+    until(page, "document.getElementById('twofa-state').textContent === 'Two-factor sign-in is on.'")
 
     page.locator("#password-current_password").fill(PASSWORD)
     page.locator("#password-new_password").fill(NEW_PASSWORD)
