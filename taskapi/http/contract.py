@@ -27,11 +27,13 @@ from taskapi.http.docs import PROBLEM_CONTENT
 from taskapi.http.schema_rules import allow_null, drop_null, referenced
 
 SHARED = "#/components/responses/"
-# Answers any operation may give, described once (docs/api.md, Conventions), referenced where they apply.
+# Answers any operation may give, described once (docs/api.md, Conventions), referenced where they apply:
+# name -> (description, the headers it always carries beyond the ones every shared answer may).
 SHARED_RESPONSES = {
-    "BadRequest": "A Host this API does not serve (TRUSTED_HOSTS), or a request body that is not JSON",
-    "ContentTooLarge": "A request body larger than MAX_CONTENT_LENGTH",
-    "ServiceUnavailable": "The database is unreachable or busy: nothing was changed; retry after Retry-After seconds",
+    "BadRequest": ("A Host this API does not serve (TRUSTED_HOSTS), or a request body that is not JSON", ()),
+    "ContentTooLarge": ("A request body larger than MAX_CONTENT_LENGTH", ()),
+    "ServiceUnavailable": ("The database is unreachable or busy: nothing was changed; retry after Retry-After "
+                           "seconds", ("Retry-After",)),
 }
 CONTRACT = "x-taskapi-contract"  # an operation's declarations, merged and removed by ContractPlugin
 OPTIONAL = "x-optional"
@@ -97,11 +99,10 @@ class ContractPlugin(BasePlugin):
     def init_spec(self, spec):
         """Keep the spec: required fields are set on the schemas that success bodies reference."""
         self.spec = spec
-        for name, description in SHARED_RESPONSES.items():
+        for name, (description, own_headers) in SHARED_RESPONSES.items():
             # A rate-limited operation's limiter may have run before the body was read: its headers may come.
-            shared_headers = {**headers("X-Request-ID"), **headers(*RATE_LIMIT_HEADERS, required=False)}
-            if name == "ServiceUnavailable":
-                shared_headers.update(headers("Retry-After"))
+            shared_headers = {**headers("X-Request-ID"), **headers(*RATE_LIMIT_HEADERS, required=False),
+                              **headers(*own_headers)}
             spec.components.response(name, {"description": description, "headers": shared_headers,
                                             "content": deepcopy(PROBLEM_CONTENT)})
         self.requested, self.answered = set(), set()  # schema names used by request and by success bodies
