@@ -8,6 +8,7 @@ either database, whatever the answer (200, 401, 403 or 404).
 import re
 
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 
 from taskapi.extensions import db
@@ -22,17 +23,23 @@ MISSING = 999_999
 
 @pytest.fixture
 def executed(app):
-    """(statement, the DBAPI connection's autocommit or None) for each statement the app's engine runs."""
+    """(statement, whether it ran outside a transaction: None on SQLite) for each statement the app's engine runs.
+
+    PostgreSQL's own word, read once the statement ran: a statement run in autocommit leaves the
+    connection idle; one in a transaction (however it was begun) leaves it in that transaction.
+    """
     with app.app_context():
         engine = db.engine
     seen = []
 
     def record(connection, cursor, statement, parameters, context, executemany):
-        seen.append((statement, getattr(cursor.connection, "autocommit", None)))
+        info = getattr(cursor.connection, "info", None)
+        status = getattr(info, "transaction_status", None)
+        seen.append((statement, None if status is None else status == TransactionStatus.IDLE))
 
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "after_cursor_execute", record)
     yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "after_cursor_execute", record)
 
 
 def on_postgresql(app):

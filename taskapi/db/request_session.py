@@ -5,7 +5,8 @@ began, inside a transaction or not, so a request that only reads gains nothing f
 two round trips for it: psycopg's ``BEGIN`` and the ``ROLLBACK`` when the connection goes back to
 the pool. GET, HEAD and OPTIONS requests therefore get the engine with ``isolation_level`` AUTOCOMMIT
 (SQLAlchemy's per-engine execution option: the same pool, and the level is restored when the
-connection is returned). Every other request, job and command keeps its transaction. Safe methods
+connection is returned). Every other request keeps its transaction, opened with one round trip
+fewer (taskapi/db/pipelined_begin.py); jobs and commands keep the engine's own. Safe methods
 never write: ``tests/test_safe_methods_read_only.py`` walks every such route from /openapi.json and
 fails on any INSERT, UPDATE or DELETE. SQLite is left as it is: Python's sqlite3 driver already
 reads outside a transaction (it sends BEGIN only before a write), and costs no round trips.
@@ -17,6 +18,8 @@ import weakref
 from flask import has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import Engine
+
+from taskapi.db.pipelined_begin import pipelined_begin_engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -38,14 +41,22 @@ def reads_without_transaction(engine):
     return engine.dialect.name == "postgresql" and has_request_context() and request.method in SAFE_METHODS
 
 
+def writes_in_request(engine):
+    """True when the current request may write through ``engine`` on PostgreSQL (taskapi/db/pipelined_begin.py)."""
+    return engine.dialect.name == "postgresql" and has_request_context() and request.method not in SAFE_METHODS
+
+
 class RequestSession(Session):
-    """Flask-SQLAlchemy's session (its documented ``class_`` option), binding safe requests to autocommit."""
+    """Flask-SQLAlchemy's session (its documented ``class_`` option), binding requests on PostgreSQL to
+    autocommit (safe methods) or to a transaction whose BEGIN rides with its first statement (the others)."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         """The engine Flask-SQLAlchemy chooses; its autocommit twin for a safe request on PostgreSQL."""
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if bind is None and reads_without_transaction(engine):
             return autocommit_engine(engine)
+        if bind is None and writes_in_request(engine):
+            return pipelined_begin_engine(engine)
         return engine
 
     def transactional_bind(self):
