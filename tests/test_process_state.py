@@ -27,7 +27,7 @@ PER_PROCESS_CACHES = {
         "a dummy bcrypt hash per cost, for equal-time failed logins",
     ("taskapi.auth.credentials.passwords", "_bcrypt_pools"): "this process's hashing threads",
     ("taskapi.db.sqlite_writes", "_locks"): "this process's SQLite write locks (workers meet on an flock)",
-    ("taskapi.db.request_session", "_autocommit_engines"): "each engine's AUTOCOMMIT twin (same pool, no data)",
+    ("taskapi.db.request_session", "_twins"): "each engine's AUTOCOMMIT twins (same pool, no data)",
     ("taskapi.auth.sessions.access_tokens", "_hash_keys"): "the access-token hashing keys derived from each secret",
 }
 

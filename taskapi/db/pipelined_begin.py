@@ -2,33 +2,28 @@
 
 psycopg opens a transaction by sending ``BEGIN`` and waiting for its answer before the first
 statement, even in pipeline mode, so a create cost four round trips: BEGIN, the session check,
-the insert and COMMIT. A writing request's engine (``pipelined_begin_engine``) instead runs psycopg
-in autocommit mode, where psycopg sends no BEGIN of its own, and these listeners send it: before
-the transaction's first statement they enter psycopg's pipeline mode and queue ``BEGIN``; after it,
-they leave pipeline mode, which sends both and waits once. From then on the connection is in an
-ordinary server-side transaction: SQLAlchemy's commit and rollback call psycopg's, which send
-COMMIT or ROLLBACK because a transaction is open. An error in either statement is raised by
-leaving the pipeline, inside SQLAlchemy's execution (after_cursor_execute), so it is wrapped and
-handled as the statement's own, disconnects (taskapi/db/reconnect.py) included.
+the insert and COMMIT. A writing request's engine (``pipelined_begin_engine``, made once per
+engine by taskapi/db/request_session.py) instead runs psycopg in autocommit mode, where psycopg
+sends no BEGIN of its own, and these listeners send it: before the transaction's first statement
+they enter psycopg's pipeline mode and queue ``BEGIN``; after it, they leave pipeline mode, which
+sends both and waits once. From then on the connection is in an ordinary server-side transaction:
+SQLAlchemy's commit and rollback call psycopg's, which send COMMIT or ROLLBACK because a
+transaction is open. An error in either statement is raised by leaving the pipeline, inside
+SQLAlchemy's execution (after_cursor_execute), so it is wrapped and handled as the statement's
+own, disconnects (taskapi/db/reconnect.py) included.
 """
 
-import threading
-import weakref
 from contextlib import ExitStack
 
-from psycopg import pq
-from sqlalchemy import Engine, event
+from sqlalchemy import event
 
 PIPELINE = "taskapi_begin_pipeline"  # the open pipeline, on the statement's execution context
-
-_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
 
 
 def begin_with_statement(conn, cursor, statement, parameters, context, executemany):
     """``before_cursor_execute``: outside a transaction, queue BEGIN ahead of this statement."""
     raw = conn.connection.dbapi_connection
-    if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
+    if raw.info.transaction_status.name != "IDLE":  # psycopg is imported only by a PostgreSQL app
         return
     if executemany:  # psycopg pipelines executemany itself, syncing first: BEGIN goes alone
         raw.execute("BEGIN")
@@ -58,15 +53,9 @@ def abandon_pipeline(exception_context):
 
 
 def pipelined_begin_engine(engine):
-    """``engine`` in psycopg's autocommit mode with BEGIN sent by the listeners above (one per engine)."""
-    found = _engines.get(engine)
-    if found is None:
-        with _lock:
-            found = _engines.get(engine)
-            if found is None:
-                found = engine.execution_options(isolation_level="AUTOCOMMIT")
-                event.listen(found, "before_cursor_execute", begin_with_statement)
-                event.listen(found, "after_cursor_execute", send_pipeline)
-                event.listen(found, "handle_error", abandon_pipeline)
-                _engines[engine] = found
-    return found
+    """A new twin of ``engine`` in psycopg's autocommit mode, with BEGIN sent by the listeners above."""
+    twin = engine.execution_options(isolation_level="AUTOCOMMIT")
+    event.listen(twin, "before_cursor_execute", begin_with_statement)
+    event.listen(twin, "after_cursor_execute", send_pipeline)
+    event.listen(twin, "handle_error", abandon_pipeline)
+    return twin

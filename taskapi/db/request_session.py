@@ -23,17 +23,25 @@ from taskapi.db.pipelined_begin import pipelined_begin_engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_twins: weakref.WeakKeyDictionary[Engine, dict] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def autocommit_engine(engine):
-    """``engine`` with AUTOCOMMIT isolation, one per engine so that a session uses one connection."""
-    found = _autocommit_engines.get(engine)
+def twin(engine, make):
+    """``make(engine)``, made once per engine and kept, so that a session always finds the same one."""
+    found = _twins.get(engine, {}).get(make)
     if found is None:
         with _lock:
-            found = _autocommit_engines.setdefault(engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+            twins = _twins.setdefault(engine, {})
+            if make not in twins:
+                twins[make] = make(engine)
+            found = twins[make]
     return found
+
+
+def with_autocommit(engine):
+    """A twin of ``engine`` with AUTOCOMMIT isolation (the same pool; the level is restored on return)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def reads_without_transaction(engine):
@@ -51,12 +59,12 @@ class RequestSession(Session):
     autocommit (safe methods) or to a transaction whose BEGIN rides with its first statement (the others)."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        """The engine Flask-SQLAlchemy chooses; its autocommit twin for a safe request on PostgreSQL."""
+        """The engine Flask-SQLAlchemy chooses; on PostgreSQL during a request, the twin for its method."""
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if bind is None and reads_without_transaction(engine):
-            return autocommit_engine(engine)
+            return twin(engine, with_autocommit)
         if bind is None and writes_in_request(engine):
-            return pipelined_begin_engine(engine)
+            return twin(engine, pipelined_begin_engine)
         return engine
 
     def transactional_bind(self):
