@@ -1,15 +1,18 @@
-"""Account services of the users blueprint: the admin listing, and deleting an account (the owner's or an admin's)."""
+"""Account services of the users blueprint: the admin listing, the owner's changes, and deleting an account."""
 
 from sqlalchemy import func, or_, select
 
 from taskapi.auth.audit import record
 from taskapi.auth.credentials import ensure_not_last_admin
+from taskapi.auth.mailed import remove_email, request_email_change
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
+from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import Page, SortKey, fetch_page
 from taskapi.models import User
 from taskapi.projects.accounts import leave_all_projects
 from taskapi.signals import SecurityEventType
+from taskapi.users.preferences import apply_preferences
 
 BY_ID = SortKey("id", User.id, value_types=(int,))
 
@@ -27,6 +30,22 @@ def users_page(args: dict) -> Page:
         conditions.append(User.is_active == args["is_active"])
     total = db.session.scalar(select(func.count()).select_from(User).where(*conditions))
     return fetch_page(db.session, select(User).where(*conditions), BY_ID, args, total, lambda user: (user.id,))
+
+
+def update_own_account(user: User, data: dict) -> bool:
+    """Apply PATCH /users/me's ``data``: preferences at once, a removed email at once, a new one by mail.
+
+    :returns: True when a confirmation was mailed to a new email (it changes only once redeemed)
+    """
+    apply_preferences(user, data)
+    email = data.get("email", user.email)
+    if email is None:
+        remove_email(user)
+        return False
+    if email != canonical_email(user.email or ""):
+        request_email_change(user, email)
+        return True
+    return False
 
 
 def delete_account(user: User, *, actor: User | None = None) -> None:

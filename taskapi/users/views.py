@@ -8,18 +8,15 @@ from flask_smorest import abort
 from taskapi.auth.credentials import admin_update
 from taskapi.auth.factors import reset_two_factor as clear_second_factor
 from taskapi.auth.limits import email_change_recipient, limit_mail
-from taskapi.auth.mailed import remove_email, request_email_change
 from taskapi.auth.mailed.email_change import CHANGE_REQUESTED
 from taskapi.auth.signin import Purpose, reauthenticated
 from taskapi.auth.user_schemas import UserSchema
 from taskapi.extensions import db
-from taskapi.http.identifiers import canonical_email
 from taskapi.http.pagination import paged
 from taskapi.http.scopes import INTERACTIVE, Scope
 from taskapi.models import User
 from taskapi.users import bp
-from taskapi.users.accounts import delete_account, users_page
-from taskapi.users.preferences import apply_preferences
+from taskapi.users.accounts import delete_account, update_own_account, users_page
 from taskapi.users.schemas import (
     EmailChangeAcceptedSchema,
     MeDeleteSchema,
@@ -63,12 +60,7 @@ class Me(MethodView):
 
         A new email answers 202 and changes only when the token mailed to it is redeemed.
         """
-        apply_preferences(current_user, data)
-        email = data.get("email", current_user.email)
-        if email is None:
-            remove_email(current_user)
-        elif email != canonical_email(current_user.email or ""):
-            request_email_change(current_user, email)
+        if update_own_account(current_user, data):
             return jsonify(detail=CHANGE_REQUESTED), 202
         return current_user
 
