@@ -8,7 +8,7 @@ body and query (4xx) and run the view.
 """
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -27,7 +27,7 @@ from taskapi.http.scopes import (
     SCOPE_EXTENSION,
     insufficient_scope,
 )
-from taskapi.http.security import BEARER_SECURITY, bearer_token
+from taskapi.http.security import BEARER_SECURITY, IDENTITY_ONLY, bearer_token
 
 ADMIN_REQUIRED = "Admin privileges required"
 PROTECTION = "_taskapi_protection"
@@ -53,7 +53,7 @@ class ProblemSchema(ma.Schema):
                                                           "POST /auth/login/2fa (single use, five minutes)"})
 
 
-def require_access(admin=False, scope=None):
+def require_access(admin=False, scope=None, identity_only=False):
     """A session JWT or access token (else 401), a token's ``scope`` (else 403), the admin role if ``admin``.
 
     A token without ``scope`` gets 403 ``insufficient_scope``, and so does every token on an
@@ -62,8 +62,11 @@ def require_access(admin=False, scope=None):
     JWT then), else the token's scopes, having made its account ``current_user``. ``admin`` may
     also be a predicate of the user that lets some non-admins through (project admins deleting
     tasks). The role is read from the database user, not the token, so a demotion bites at once.
+    With ``identity_only``, the account (of a JWT or a token) is read as an AccountIdentity (its columns).
     """
     token = bearer_token()
+    if identity_only:
+        setattr(g, IDENTITY_ONLY, True)
     authenticate = current_app.extensions.get(ACCESS_TOKEN_AUTHENTICATOR)
     granted = authenticate(token) if token is not None and authenticate is not None else None
     if granted is None:
@@ -90,8 +93,10 @@ class Blueprint(SmorestBlueprint):
 
     ARGUMENTS_PARSER = ApiParser()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, account_identity=False, **kwargs):
+        """``account_identity``: its views read only ``AccountIdentity``'s attributes of ``current_user``."""
         super().__init__(*args, **kwargs)
+        self.account_identity = account_identity
         self._loaders = {}
         self.before_request(self._authorize_then_load)
 
@@ -138,7 +143,7 @@ class Blueprint(SmorestBlueprint):
     def _authorize_and_load(self, current):
         protection = protection_of(current_app.view_functions.get(current.endpoint), current.method)
         if protection is not None:
-            require_access(admin=protection["admin"], scope=protection["scope"])
+            require_access(admin=protection["admin"], scope=protection["scope"], identity_only=self.account_identity)
         view_args = current.view_args or {}
         present = [name for name in self._loaders if name in view_args]
         for name in present:  # in registration order: a loader may read what an earlier one loaded

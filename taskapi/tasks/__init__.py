@@ -2,6 +2,7 @@
 
 from taskapi.http.api import Blueprint
 
-bp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Per-user tasks")
+# Its views, and what they call, read only the id, username, is_admin and counts of current_user.
+bp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Per-user tasks", account_identity=True)
 
 from taskapi.tasks import views  # noqa: E402,F401  (registers the views on bp)

@@ -14,9 +14,11 @@ from sqlalchemy import bindparam, or_, select, update
 
 from taskapi.auth.audit.events import client_ip
 from taskapi.auth.sessions.access_tokens import PREFIX, TOKEN_PATTERN, digest_matches
+from taskapi.auth.sessions.identity import TOKEN_AND_ACCOUNT, account_identity
 from taskapi.db.unit_of_work import write_apart
 from taskapi.errors import unauthorized
 from taskapi.extensions import db
+from taskapi.http.security import IDENTITY_ONLY
 from taskapi.models import AccessToken, User, utcnow
 
 TOKEN_TYPE = "personal_access_token"
@@ -35,14 +37,21 @@ def authenticate(token: str) -> frozenset | None:
     if not token.startswith(PREFIX):
         return None
     match = TOKEN_PATTERN.fullmatch(token)
-    row = db.session.execute(TOKEN_AND_USER, {"public_id": match.group(1)}).first() if match else None
+    identity_only = g.get(IDENTITY_ONLY)  # the route reads only the account columns (sessions/identity.py)
+    statement = TOKEN_AND_ACCOUNT if identity_only else TOKEN_AND_USER
+    row = db.session.execute(statement, {"public_id": match.group(1)}).first() if match else None
     now = utcnow()
-    if (row is None or not digest_matches(token, row.AccessToken.secret_hash)
-            or row.AccessToken.expires_at <= now or not row.User.is_active):
+    if row is None or not digest_matches(token, row.AccessToken.secret_hash) or row.AccessToken.expires_at <= now:
         raise unauthorized()
-    access_token, user = row.AccessToken, row.User
+    access_token = row.AccessToken
     scopes = access_token.scope_set
-    user.token_scopes = scopes
+    if identity_only:
+        user = account_identity(row[1:], token_scopes=scopes)
+    else:
+        user = row.User
+        user.token_scopes = scopes
+    if not user.is_active:
+        raise unauthorized()
     # What flask-jwt-extended's verify_jwt_in_request leaves in g, so current_user and get_jwt() work alike.
     g._jwt_extended_jwt = {"sub": str(user.id), "type": TOKEN_TYPE, "tok": access_token.id}
     g._jwt_extended_jwt_header = {}

@@ -6,10 +6,12 @@ from flask import g
 from flask_jwt_extended.exceptions import JWTDecodeError
 from sqlalchemy import bindparam, select
 
+from taskapi.auth.sessions.identity import SESSION_AND_ACCOUNT, account_identity
 from taskapi.auth.sessions.keys import key_id, signing_key, verification_key
 from taskapi.errors import NOT_AUTHENTICATED, unauthorized
 from taskapi.extensions import db
 from taskapi.http.problems import problem_from_domain_error
+from taskapi.http.security import IDENTITY_ONLY
 from taskapi.models import AuthSession, User, utcnow
 
 REQUIRED_CLAIMS = ("sub", "type", "jti", "iat", "nbf", "exp", "iss", "aud", "fam", "ver")
@@ -69,13 +71,20 @@ SESSION_AND_USER = (select(AuthSession.revoked_at, AuthSession.expires_at, User)
 def session_revoked(header, claims):
     """True when the token's login session was logged out, revoked, has outlived its limit, or is not ``sub``'s."""
     # This runs on every authenticated request, before load_user: one query reads the session's
-    # two columns and the user, which load_user then takes instead of asking again.
-    session = db.session.execute(SESSION_AND_USER, {"family_id": claims.get("fam")}).first()
+    # two columns and the user, which load_user then takes instead of asking again. Where the
+    # route's views need only the account's columns, it reads those (taskapi/auth/sessions/identity.py).
+    parameters = {"family_id": claims.get("fam")}
+    if g.get(IDENTITY_ONLY):
+        session = db.session.connection().execute(SESSION_AND_ACCOUNT, parameters).first()
+        user = account_identity(session[2:]) if session is not None else None
+    else:
+        session = db.session.execute(SESSION_AND_USER, parameters).first()
+        user = session.User if session is not None else None
     if session is None or session.revoked_at is not None or session.expires_at <= utcnow():
         return True
-    if claims.get("sub") != str(session.User.id):
+    if claims.get("sub") != str(user.id):
         return True
-    g.token_session_user = session.User
+    g.token_session_user = user
     return False
 
 
