@@ -4,12 +4,13 @@ An access token confined to one project (``token_project_restriction()``) narrow
 here to that project: any other project, and every personal task, is not there for it (404).
 """
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 
 from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import Project, ProjectMember, ProjectRole, Task, User
+from taskapi.models.tasks import TASK_COUNTS
 
 LOADED = "loaded_projects"  # session.info key: {project id: the Project project_for loaded}
 PROJECT_NOT_FOUND = "Project not found"
@@ -141,7 +142,24 @@ def visible_to(user_id):
 SPLIT_PROJECTS = 50
 
 
+# A user's maintained counts (models.tasks.TASK_COUNTS): their personal tasks' row, then the sums over
+# the projects they belong to (zeros in none), in one statement.
+VISIBLE_COUNTS = union_all(
+    select(*(User.__table__.c[name] for name in TASK_COUNTS)).where(User.__table__.c.id == bindparam("user_id")),
+    select(*(func.coalesce(func.sum(Project.__table__.c[name]), 0) for name in TASK_COUNTS))
+    .join(ProjectMember, ProjectMember.project_id == Project.id).where(ProjectMember.user_id == bindparam("user_id")))
 # The tasks of the projects a user belongs to, from the maintained counts (a member's X-Total-Count).
 PROJECT_TASKS = (select(func.coalesce(func.sum(Project.task_count), 0))
                  .join(ProjectMember, ProjectMember.project_id == Project.id)
                  .where(ProjectMember.user_id == bindparam("user_id")))
+
+
+def visible_task_counts(user: User) -> dict[str, int] | None:
+    """{TASK_COUNTS name: count} over the tasks visible_task_parts() covers, from the maintained counts.
+
+    None with a token confined to a project (the caller counts rows instead).
+    """
+    if token_project_restriction() is not None:
+        return None
+    rows = db.session.connection().execute(VISIBLE_COUNTS, {"user_id": user.id}).all()
+    return {name: sum(row[index] for row in rows) for index, name in enumerate(TASK_COUNTS)}

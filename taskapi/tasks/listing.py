@@ -26,6 +26,7 @@ from taskapi.http.merged_pages import CandidatePages, MergedPages
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
 from taskapi.projects.access import PROJECT_TASKS, visible_task_parts, visible_to
+from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 from taskapi.tasks.search import search_condition
 
@@ -165,9 +166,6 @@ def owner_page(args):
                              lambda task: sort_values(sort_key, task), owner_id=current_user.id)
 
 
-FILTERS = ("completed", "priority", "due_before", "due_after", "q", "project", "assignee")
-
-
 def page_of_parts(parts, filters, sort_key, args, total):
     """The Page of the tasks matching ``filters`` in any of the disjoint ``parts``, each read in order."""
     row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
@@ -187,6 +185,9 @@ def listing_page(args):
         total = personal + db.session.scalar(select(func.count()).select_from(Task).where(Task.project_id.isnot(None)))
         return page_of_parts([true()], [], sort_key, args, total)
     parts = parts if parts is not None else [true()]
+    total = counted_total(args)
+    if total is not None:
+        return page_of_parts(parts, filters, sort_key, args, total)
     if args["q"]:  # a search starts from the index's candidates: one pass over them, not one per part
         parts = [or_(*parts)]
     # One count per disjoint part, each from an index range, summed in one statement.
