@@ -4,7 +4,9 @@ An access token confined to one project (``token_project_restriction()``) narrow
 here to that project: any other project, and every personal task, is not there for it (404).
 """
 
-from sqlalchemy import and_, bindparam, func, or_, select, union_all
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, false, func, or_, select, union_all
 
 from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
@@ -115,27 +117,44 @@ def visible_tasks_condition(user: User):
     return or_(*visible_task_parts(user))
 
 
-def visible_task_parts(user: User):
+@dataclass(frozen=True)
+class VisibleScope:
+    """What a listing may read: the personal tasks of ``owner_id`` (None: none) and the tasks of ``project_ids``."""
+
+    owner_id: int | None
+    project_ids: tuple[int, ...]
+
+
+def visible_scope(user: User, project: str | None = None) -> VisibleScope | None:
+    """visible_task_parts() as ids; None for the parts that are not personal-plus-projects (a confined
+    token; beyond SPLIT_PROJECTS projects). ``project``: see visible_task_parts()."""
+    if token_project_restriction() is not None:
+        return None
+    if project == "none" or (project is None and not user.project_count):  # users.project_count: maintained
+        return VisibleScope(user.id, ())
+    project_ids = tuple(db.session.scalars(project_ids_of(user.id).order_by(ProjectMember.project_id)))
+    if project is not None:
+        return VisibleScope(None, (int(project),) if int(project) in project_ids else ())
+    return VisibleScope(user.id, project_ids) if len(project_ids) <= SPLIT_PROJECTS else None
+
+
+def visible_task_parts(user: User, project: str | None = None):
     """visible_tasks_condition() as disjoint conditions whose counts add up: personal tasks, then each project's.
 
     One condition per project (up to SPLIT_PROJECTS of them, else one for all) lets a listing read
-    each part from one index range in order, and count it from one range.
+    each part from one index range in order, and count it from one range. ``project`` (a listing's
+    filter: ``none`` or a project's id) keeps only the part it can match: the others, contradicting
+    it, still cost PostgreSQL their planning (and JIT compiling past its cost threshold).
     """
+    scope = visible_scope(user, project)
     confined_to = token_project_restriction()
     if confined_to is not None:
         return [and_(Task.project_id == confined_to, Task.project_id.in_(member_project_ids(user)))]
     personal = and_(Task.project_id.is_(None), Task.owner_id == user.id)
-    if not user.project_count:  # maintained with every membership (users.project_count)
-        return [personal]
-    project_ids = db.session.scalars(project_ids_of(user.id).order_by(ProjectMember.project_id)).all()
-    if len(project_ids) > SPLIT_PROJECTS:
+    if scope is None:
         return [personal, Task.project_id.in_(project_ids_of(user.id))]
-    return [personal, *(Task.project_id == project_id for project_id in project_ids)]
-
-
-def visible_to(user_id):
-    """visible_tasks_condition() for a user id, or a bind parameter standing for one (prepared statements)."""
-    return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
+    parts = [personal] if scope.owner_id is not None else []
+    return [*parts, *(Task.project_id == project_id for project_id in scope.project_ids)] or [false()]
 
 
 # Beyond this many projects one IN condition beats a statement with a part per project.

@@ -6,7 +6,6 @@ from flask_jwt_extended import current_user
 from marshmallow import fields, validate
 from sqlalchemy import (
     Date,
-    Integer,
     bindparam,
     false,
     func,
@@ -25,9 +24,10 @@ from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.merged_pages import CandidatePages, MergedPages
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.projects.access import PROJECT_TASKS, visible_task_parts, visible_to
+from taskapi.projects.access import PROJECT_TASKS, visible_scope, visible_task_parts
 from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
+from taskapi.tasks.scope_pages import scope_page
 from taskapi.tasks.search import search_condition
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
@@ -81,13 +81,13 @@ def scope_parts(args):
     if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
         raise DomainError(403, ADMIN_REQUIRED)
     if token_project_restriction() is not None:  # a token confined to a project: its tasks, whatever is asked
-        return visible_task_parts(current_user)
+        return visible_task_parts(current_user, args["project"])
     if args["every_owner"]:
         return None
     if args["owner"]:
         owner = find_user_by_username(args["owner"])
         return [Task.owner_id == owner.id if owner else false()]
-    return visible_task_parts(current_user)
+    return visible_task_parts(current_user, args["project"])
 
 
 def project_condition(project):
@@ -131,9 +131,6 @@ TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
 # One owner's personal tasks, unfiltered (the listing of everyone in no project): statements built once
 # per sort order.
 OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"), Task.project_id.is_(None)), plain_rows=True)
-# A member's unfiltered listing: the same union as visible_tasks_condition(), its statements built once.
-MEMBER_USER = bindparam("user_id", type_=Integer)
-MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(MEMBER_USER)), plain_rows=True)
 
 
 def sort_values(sort_key, task):
@@ -146,10 +143,11 @@ def sort_values(sort_key, task):
 
 
 def owner_page(args):
-    """The Page of the caller's unfiltered listing, from prepared statements; None for any other listing.
+    """The Page of the caller's unfiltered listing, its total from the maintained counts; None for any other listing.
 
     For a caller in no project (users.project_count, read with the user) the visible tasks are
-    their personal ones, counted in users.task_count; a member's add their projects' task_count.
+    their personal ones, counted in users.task_count, from a statement built once per sort order; a
+    member's add their projects' task_count, read as the merged parts of access.visible_task_parts.
     A token confined to one project takes the general path (access.visible_task_parts).
     """
     if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS):
@@ -160,10 +158,21 @@ def owner_page(args):
     if current_user.project_count:
         in_projects = db.session.connection().execute(PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
         total = current_user.task_count + in_projects
-        return MEMBER_PAGES.fetch(db.session, sort_key, args, total, lambda task: sort_values(sort_key, task),
-                                  user_id=current_user.id)
+        # Each part (personal, each project's) from its own index range in order, merged: the OR of
+        # them all could only be read whole and sorted.
+        return member_page(None, None, sort_key, args, total)
     return OWNER_PAGES.fetch(db.session, sort_key, args, current_user.task_count,
                              lambda task: sort_values(sort_key, task), owner_id=current_user.id)
+
+
+def member_page(column, value, sort_key, args, total):
+    """The Page of the caller's visible tasks with ``column`` equal to ``value`` (None: all), as merged parts."""
+    row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
+    scope = visible_scope(current_user)
+    filters = [] if column is None else [Task.__table__.c[column] == value]
+    if scope is None or len(scope.project_ids) + (scope.owner_id is not None) < 2:  # one part: no merge
+        return page_of_parts(visible_task_parts(current_user), filters, sort_key, args, total)
+    return scope_page(TASK_ROW, scope, column, value, sort_key, args, total, row_values)
 
 
 def page_of_parts(parts, filters, sort_key, args, total):
@@ -177,17 +186,19 @@ def page_of_parts(parts, filters, sort_key, args, total):
 
 def listing_page(args):
     """The Page for GET /tasks: the caller's visible tasks (or an admin's choice) with the filters, and the total."""
+    sort_key = SORT_KEYS[args["sort"]]
+    total = counted_total(args)  # None unless the caller's own listing with a lone completed or priority filter
+    if total is not None:
+        column = "completed" if args["completed"] is not None else "priority"
+        value = args["completed"] if column == "completed" else PRIORITIES[args["priority"]]
+        return member_page(column, value, sort_key, args, total)
     parts = scope_parts(args)
     filters = filter_conditions(args)
-    sort_key = SORT_KEYS[args["sort"]]
     if parts is None and not filters:  # every task: the maintained personal counts and the project tasks
         personal = db.session.scalar(select(func.coalesce(func.sum(User.task_count), literal(0))))
         total = personal + db.session.scalar(select(func.count()).select_from(Task).where(Task.project_id.isnot(None)))
         return page_of_parts([true()], [], sort_key, args, total)
     parts = parts if parts is not None else [true()]
-    total = counted_total(args)
-    if total is not None:
-        return page_of_parts(parts, filters, sort_key, args, total)
     if args["q"]:  # a search starts from the index's candidates: one pass over them, not one per part
         parts = [or_(*parts)]
     # One count per disjoint part, each from an index range, summed in one statement.
