@@ -119,10 +119,12 @@ def visible_tasks_condition(user: User):
 
 @dataclass(frozen=True)
 class VisibleScope:
-    """What a listing may read: the personal tasks of ``owner_id`` (None: none) and the tasks of ``project_ids``."""
+    """What a listing may read: the personal tasks of ``owner_id`` (None: none) and the tasks of ``project_ids``,
+    with the sum of those projects' maintained task_count."""
 
     owner_id: int | None
     project_ids: tuple[int, ...]
+    project_tasks: int = 0
 
 
 def visible_scope(user: User, project: str | None = None) -> VisibleScope | None:
@@ -132,10 +134,13 @@ def visible_scope(user: User, project: str | None = None) -> VisibleScope | None
         return None
     if project == "none" or (project is None and not user.project_count):  # users.project_count: maintained
         return VisibleScope(user.id, ())
-    project_ids = tuple(db.session.scalars(project_ids_of(user.id).order_by(ProjectMember.project_id)))
+    counts = dict(db.session.execute(project_ids_of(user.id).add_columns(Project.task_count)
+                                     .join(Project, Project.id == ProjectMember.project_id)
+                                     .order_by(ProjectMember.project_id)).all())
     if project is not None:
-        return VisibleScope(None, (int(project),) if int(project) in project_ids else ())
-    return VisibleScope(user.id, project_ids) if len(project_ids) <= SPLIT_PROJECTS else None
+        return VisibleScope(None, (int(project),), counts[int(project)]) if int(project) in counts else (
+            VisibleScope(None, ()))
+    return VisibleScope(user.id, tuple(counts), sum(counts.values())) if len(counts) <= SPLIT_PROJECTS else None
 
 
 def visible_task_parts(user: User, project: str | None = None):

@@ -156,19 +156,20 @@ def owner_page(args):
         return None
     sort_key = SORT_KEYS[args["sort"]]
     if current_user.project_count:
-        in_projects = db.session.connection().execute(PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
-        total = current_user.task_count + in_projects
+        scope = visible_scope(current_user)  # its ids and their projects' task_count in one statement
+        in_projects = scope.project_tasks if scope is not None else db.session.connection().execute(
+            PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
         # Each part (personal, each project's) from its own index range in order, merged: the OR of
         # them all could only be read whole and sorted.
-        return member_page(None, None, sort_key, args, total)
+        return member_page(scope, None, None, sort_key, args, current_user.task_count + in_projects)
     return OWNER_PAGES.fetch(db.session, sort_key, args, current_user.task_count,
                              lambda task: sort_values(sort_key, task), owner_id=current_user.id)
 
 
-def member_page(column, value, sort_key, args, total):
-    """The Page of the caller's visible tasks with ``column`` equal to ``value`` (None: all), as merged parts."""
+def member_page(scope, column, value, sort_key, args, total):
+    """The Page of the caller's visible tasks (``scope``: access.visible_scope()) with ``column`` equal to
+    ``value`` (None: all), as merged parts."""
     row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
-    scope = visible_scope(current_user)
     filters = [] if column is None else [Task.__table__.c[column] == value]
     if scope is None or len(scope.project_ids) + (scope.owner_id is not None) < 2:  # one part: no merge
         return page_of_parts(visible_task_parts(current_user), filters, sort_key, args, total)
@@ -191,7 +192,7 @@ def listing_page(args):
     if total is not None:
         column = "completed" if args["completed"] is not None else "priority"
         value = args["completed"] if column == "completed" else PRIORITIES[args["priority"]]
-        return member_page(column, value, sort_key, args, total)
+        return member_page(visible_scope(current_user), column, value, sort_key, args, total)
     parts = scope_parts(args)
     filters = filter_conditions(args)
     if parts is None and not filters:  # every task: the maintained personal counts and the project tasks
