@@ -162,6 +162,11 @@ def visible_task_parts(user: User, project: str | None = None):
     return [*parts, *(Task.project_id == project_id for project_id in scope.project_ids)] or [false()]
 
 
+def visible_to(user_id):
+    """visible_tasks_condition() for a user id, or a bind parameter standing for one (prepared statements)."""
+    return or_(and_(Task.project_id.is_(None), Task.owner_id == user_id), Task.project_id.in_(project_ids_of(user_id)))
+
+
 # Beyond this many projects one IN condition beats a statement with a part per project.
 SPLIT_PROJECTS = 50
 

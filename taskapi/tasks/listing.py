@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user
 from marshmallow import fields, validate
 from sqlalchemy import (
     Date,
+    Integer,
     bindparam,
     false,
     func,
@@ -24,7 +25,7 @@ from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.merged_pages import CandidatePages, MergedPages
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.projects.access import PROJECT_TASKS, visible_scope, visible_task_parts
+from taskapi.projects.access import PROJECT_TASKS, visible_scope, visible_task_parts, visible_to
 from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 from taskapi.tasks.scope_pages import scope_page
@@ -125,12 +126,15 @@ def filter_conditions(args):
     return conditions
 
 
-# Plain rows, not Task entities: a listing only reads them, and building 50 ORM objects
-# was the largest cost left in GET /tasks (bench/README.md).
+# Plain rows, not Task entities: building 50 ORM objects was the largest cost left in GET /tasks.
 TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
 # One owner's personal tasks, unfiltered (the listing of everyone in no project): statements built once
 # per sort order.
 OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"), Task.project_id.is_(None)), plain_rows=True)
+# A member's unfiltered listing while it is small: the OR of visible_task_parts(), its statements built once.
+MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(bindparam("user_id", type_=Integer))), plain_rows=True)
+# Up to this many visible tasks a member's listing reads them all and sorts (bench/README.md, depth).
+FEW_VISIBLE = 1_000
 
 
 def sort_values(sort_key, task):
@@ -145,23 +149,23 @@ def sort_values(sort_key, task):
 def owner_page(args):
     """The Page of the caller's unfiltered listing, its total from the maintained counts; None for any other listing.
 
-    For a caller in no project (users.project_count, read with the user) the visible tasks are
-    their personal ones, counted in users.task_count, from a statement built once per sort order; a
-    member's add their projects' task_count, read as the merged parts of access.visible_task_parts.
-    A token confined to one project takes the general path (access.visible_task_parts).
+    A caller in no project (users.project_count) reads their personal tasks (users.task_count); a
+    member's add their projects' (access.visible_scope). A confined token takes the general path.
     """
-    if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS):
-        return None
-    if token_project_restriction() is not None:
+    if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS) or (
+            token_project_restriction() is not None):
         return None
     sort_key = SORT_KEYS[args["sort"]]
     if current_user.project_count:
         scope = visible_scope(current_user)  # its ids and their projects' task_count in one statement
         in_projects = scope.project_tasks if scope is not None else db.session.connection().execute(
             PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
-        # Each part (personal, each project's) from its own index range in order, merged: the OR of
-        # them all could only be read whole and sorted.
-        return member_page(scope, None, None, sort_key, args, current_user.task_count + in_projects)
+        total = current_user.task_count + in_projects
+        if total <= FEW_VISIBLE:  # the OR of all parts, read whole and sorted: cheaper while they are few
+            return MEMBER_PAGES.fetch(db.session, sort_key, args, total, lambda task: sort_values(sort_key, task),
+                                      user_id=current_user.id)
+        # Each part (personal, each project's) from its own index range in order, merged.
+        return member_page(scope, None, None, sort_key, args, total)
     return OWNER_PAGES.fetch(db.session, sort_key, args, current_user.task_count,
                              lambda task: sort_values(sort_key, task), owner_id=current_user.id)
 

@@ -41,7 +41,10 @@ def world(client, people, join, create_task):
 
 @pytest.mark.parametrize("sort", ["-created_at", "created_at", "due_date", "priority", "-priority", "title"])
 @pytest.mark.parametrize("query", list(FILTERS))
-def test_each_filter_and_sort_pages_the_members_tasks_in_order(client, people, world, sort, query):
+@pytest.mark.parametrize("few_visible", [1_000, 0])  # 0: the unfiltered listing merges its parts too
+def test_each_filter_and_sort_pages_the_members_tasks_in_order(client, people, world, sort, query, few_visible,
+                                                               monkeypatch):
+    monkeypatch.setattr("taskapi.tasks.listing.FEW_VISIBLE", few_visible)
     projects, tasks = world
     matches = lambda task: FILTERS[query](task, projects)  # noqa: E731
     want = expected(tasks, sort, matches)
