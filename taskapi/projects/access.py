@@ -127,6 +127,11 @@ class VisibleScope:
     project_tasks: int = 0
 
 
+# The ids of the projects a user belongs to, each with its maintained task_count, built once.
+MEMBER_PROJECT_COUNTS = (project_ids_of(bindparam("user_id")).add_columns(Project.task_count)
+                         .join(Project, Project.id == ProjectMember.project_id).order_by(ProjectMember.project_id))
+
+
 def visible_scope(user: User, project: str | None = None) -> VisibleScope | None:
     """visible_task_parts() as ids; None for the parts that are not personal-plus-projects (a confined
     token; beyond SPLIT_PROJECTS projects). ``project``: see visible_task_parts()."""
@@ -134,9 +139,7 @@ def visible_scope(user: User, project: str | None = None) -> VisibleScope | None
         return None
     if project == "none" or (project is None and not user.project_count):  # users.project_count: maintained
         return VisibleScope(user.id, ())
-    counts = dict(db.session.execute(project_ids_of(user.id).add_columns(Project.task_count)
-                                     .join(Project, Project.id == ProjectMember.project_id)
-                                     .order_by(ProjectMember.project_id)).all())
+    counts = dict(db.session.connection().execute(MEMBER_PROJECT_COUNTS, {"user_id": user.id}).all())
     if project is not None:
         return VisibleScope(None, (int(project),), counts[int(project)]) if int(project) in counts else (
             VisibleScope(None, ()))
