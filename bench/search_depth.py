@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, event, make_url, text
 
 from bench import servers
 from bench.__main__ import POSTGRES_ADMIN, fresh_database, reachable_databases
-from bench.listing_depth import PASSWORD, POSTGRES_SEED, SQLITE_SEED
+from bench.listing_depth import PASSWORD, POSTGRES_SEED, RECOUNT_PROJECTS, RECOUNT_USERS, SQLITE_SEED
 from taskapi.db.engine import tune_sqlite_connection
 
 PROJECTS = 20
@@ -70,10 +70,9 @@ def seed(database_url, base_url, count):
     with engine.begin() as connection:
         personal = SQLITE_SEED if dialect == "sqlite" else POSTGRES_SEED
         connection.execute(text(personal), {"owner": 1, "count": count})
-        connection.execute(text("UPDATE users SET task_count = :count WHERE id = 1"), {"count": count})
         connection.execute(text(PROJECT_TASKS_SEED[dialect]), {"owner": 2, "count": count})
-        connection.execute(text("UPDATE projects SET task_count = "
-                                "(SELECT count(*) FROM tasks WHERE tasks.project_id = projects.id)"))
+        connection.execute(RECOUNT_USERS)  # the maintained counts the bulk inserts bypassed
+        connection.execute(RECOUNT_PROJECTS)
     with engine.connect() as connection:  # statistics for both planners; PostgreSQL's visibility map too
         if dialect == "postgresql":
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE tasks"))

@@ -45,6 +45,11 @@ class Project(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Its tasks, maintained with every task insert, delete and move (as users.task_count is for personal ones).
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Of those: completed, and per priority, as users has them for personal tasks (deferred likewise).
+    completed_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    low_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    normal_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    high_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
     # Its webhooks that are on, kept in step by taskapi/models/webhooks.py: the outbox reads it with the
     # project row the request has loaded, so an event in a project without webhooks costs no query.
     active_webhook_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

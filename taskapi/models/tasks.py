@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     event,
     false,
+    inspect,
     text,
     update,
 )
@@ -55,14 +56,15 @@ class Task(Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # active_history on what COUNTED names: the counts' after_update listener reads the values before a change.
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), active_history=True)
     # None: a personal task (only its owner and site admins see it).
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), active_history=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    completed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    completed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), active_history=True)
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1", active_history=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -78,33 +80,67 @@ class Task(Model):
         return f"<Task {self.id} owner={self.owner_id}>"
 
 
-# Built once: on a create, building the statement cost about as much as running it.
+# The counts kept beside each task_count (users': personal tasks; projects': theirs) and the parameter
+# carrying each one's change: every write folds them all into its one UPDATE (a create costs no statement more).
+TASK_COUNTS = {"task_count": "delta", "completed_task_count": "completed_delta", "low_task_count": "low_delta",
+               "normal_task_count": "normal_delta", "high_task_count": "high_delta"}
+COUNTED = ("owner_id", "project_id", "completed", "priority")  # what decides where and how a task is counted
+
+
+def adjusted_counts(table):
+    """UPDATE ``table`` (users or projects) adding each TASK_COUNTS parameter to its count, built once."""
+    return {column: table.c[column] + bindparam(parameter) for column, parameter in TASK_COUNTS.items()}
+
+
 ADJUST_TASK_COUNT = (update(User.__table__).where(User.__table__.c.id == bindparam("owner_id"))
-                     .values(task_count=User.__table__.c.task_count + bindparam("delta")))
-
-
+                     .values(adjusted_counts(User.__table__)))
 ADJUST_PROJECT_TASK_COUNT = (update(Project.__table__).where(Project.__table__.c.id == bindparam("project_id"))
-                             .values(task_count=Project.__table__.c.task_count + bindparam("delta")))
+                             .values(adjusted_counts(Project.__table__)))
 
 
-def adjust_task_count(connection, owner_id, delta):
-    """Keep users.task_count (the owner's personal tasks) exact in the same transaction as the write."""
-    connection.execute(ADJUST_TASK_COUNT, {"owner_id": owner_id, "delta": delta})
+def task_deltas(completed, priority, sign):
+    """The TASK_COUNTS parameters counting one task in (``sign`` 1) or out (-1)."""
+    return {"delta": sign, "completed_delta": sign if completed else 0, "low_delta": sign if priority == 0 else 0,
+            "normal_delta": sign if priority == 1 else 0, "high_delta": sign if priority == 2 else 0}
 
 
-def count_task(connection, owner_id, project_id, delta):
-    """Count a task in (``delta`` 1) or out of (-1) where it lives: its project, or its owner's personal tasks."""
+def count_task(connection, owner_id, project_id, deltas):
+    """Keep the counts where a task lives (its project, or its owner's personal tasks) exact in the write's transaction.
+
+    ``deltas``: task_deltas(), or the difference of two of them.
+    """
     if project_id is None:
-        adjust_task_count(connection, owner_id, delta)
+        connection.execute(ADJUST_TASK_COUNT, {"owner_id": owner_id, **deltas})
     else:
-        connection.execute(ADJUST_PROJECT_TASK_COUNT, {"project_id": project_id, "delta": delta})
+        connection.execute(ADJUST_PROJECT_TASK_COUNT, {"project_id": project_id, **deltas})
 
 
 @event.listens_for(Task, "after_insert")
 def count_inserted_task(mapper, connection, task):
-    count_task(connection, task.owner_id, task.project_id, 1)
+    count_task(connection, task.owner_id, task.project_id, task_deltas(task.completed, task.priority, 1))
 
 
 @event.listens_for(Task, "after_delete")
 def count_deleted_task(mapper, connection, task):
-    count_task(connection, task.owner_id, task.project_id, -1)
+    count_task(connection, task.owner_id, task.project_id, task_deltas(task.completed, task.priority, -1))
+
+
+def place(owner_id, project_id):
+    """The row a task is counted in: its project's, or (a personal task) its owner's."""
+    return (None, project_id) if project_id is not None else (owner_id, None)
+
+
+@event.listens_for(Task, "after_update")
+def recount_updated_task(mapper, connection, task):
+    """A move (between personal and a project, or projects), a new owner, completion or priority: recount."""
+    state = inspect(task)
+    before = [state.attrs[name].history.deleted or [getattr(task, name)] for name in COUNTED]
+    (owner_id, project_id, completed, priority) = (values[0] for values in before)
+    if (owner_id, project_id, completed, priority) == tuple(getattr(task, name) for name in COUNTED):
+        return
+    out, into = task_deltas(completed, priority, -1), task_deltas(task.completed, task.priority, 1)
+    if place(owner_id, project_id) == place(task.owner_id, task.project_id):  # counted in the same row
+        count_task(connection, task.owner_id, task.project_id, {name: out[name] + into[name] for name in out})
+        return
+    count_task(connection, owner_id, project_id, out)
+    count_task(connection, task.owner_id, task.project_id, into)

@@ -43,6 +43,13 @@ class User(Model):
     # The personal tasks (project_id NULL) this user owns, maintained with every task insert, delete and
     # move, so X-Total-Count never counts a million rows.
     task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Of those: completed, and per priority (tasks.TASK_COUNTS), kept by the same writes: a single
+    # filter's X-Total-Count. Deferred: only that listing reads them (with its own statement), and
+    # every request loads its user.
+    completed_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    low_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    normal_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    high_task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
     # The projects this user is a member of, maintained with every membership insert and delete: a
     # listing of someone in no project skips the projects without asking the database.
     project_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

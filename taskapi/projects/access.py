@@ -4,12 +4,15 @@ An access token confined to one project (``token_project_restriction()``) narrow
 here to that project: any other project, and every personal task, is not there for it (404).
 """
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, false, func, or_, select, union_all
 
 from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.models import Project, ProjectMember, ProjectRole, Task, User
+from taskapi.models.tasks import TASK_COUNTS
 
 LOADED = "loaded_projects"  # session.info key: {project id: the Project project_for loaded}
 PROJECT_NOT_FOUND = "Project not found"
@@ -114,22 +117,52 @@ def visible_tasks_condition(user: User):
     return or_(*visible_task_parts(user))
 
 
-def visible_task_parts(user: User):
+@dataclass(frozen=True)
+class VisibleScope:
+    """What a listing may read: the personal tasks of ``owner_id`` (None: none) and the tasks of ``project_ids``,
+    with the sum of those projects' maintained task_count."""
+
+    owner_id: int | None
+    project_ids: tuple[int, ...]
+    project_tasks: int = 0
+
+
+# The ids of the projects a user belongs to, each with its maintained task_count, built once.
+MEMBER_PROJECT_COUNTS = (project_ids_of(bindparam("user_id")).add_columns(Project.task_count)
+                         .join(Project, Project.id == ProjectMember.project_id).order_by(ProjectMember.project_id))
+
+
+def visible_scope(user: User, project: str | None = None) -> VisibleScope | None:
+    """visible_task_parts() as ids; None for the parts that are not personal-plus-projects (a confined
+    token; beyond SPLIT_PROJECTS projects). ``project``: see visible_task_parts()."""
+    if token_project_restriction() is not None:
+        return None
+    if project == "none" or (project is None and not user.project_count):  # users.project_count: maintained
+        return VisibleScope(user.id, ())
+    counts = dict(db.session.connection().execute(MEMBER_PROJECT_COUNTS, {"user_id": user.id}).all())
+    if project is not None:
+        return VisibleScope(None, (int(project),), counts[int(project)]) if int(project) in counts else (
+            VisibleScope(None, ()))
+    return VisibleScope(user.id, tuple(counts), sum(counts.values())) if len(counts) <= SPLIT_PROJECTS else None
+
+
+def visible_task_parts(user: User, project: str | None = None):
     """visible_tasks_condition() as disjoint conditions whose counts add up: personal tasks, then each project's.
 
     One condition per project (up to SPLIT_PROJECTS of them, else one for all) lets a listing read
-    each part from one index range in order, and count it from one range.
+    each part from one index range in order, and count it from one range. ``project`` (a listing's
+    filter: ``none`` or a project's id) keeps only the part it can match: the others, contradicting
+    it, still cost PostgreSQL their planning (and JIT compiling past its cost threshold).
     """
+    scope = visible_scope(user, project)
     confined_to = token_project_restriction()
     if confined_to is not None:
         return [and_(Task.project_id == confined_to, Task.project_id.in_(member_project_ids(user)))]
     personal = and_(Task.project_id.is_(None), Task.owner_id == user.id)
-    if not user.project_count:  # maintained with every membership (users.project_count)
-        return [personal]
-    project_ids = db.session.scalars(project_ids_of(user.id).order_by(ProjectMember.project_id)).all()
-    if len(project_ids) > SPLIT_PROJECTS:
+    if scope is None:
         return [personal, Task.project_id.in_(project_ids_of(user.id))]
-    return [personal, *(Task.project_id == project_id for project_id in project_ids)]
+    parts = [personal] if scope.owner_id is not None else []
+    return [*parts, *(Task.project_id == project_id for project_id in scope.project_ids)] or [false()]
 
 
 def visible_to(user_id):
@@ -141,7 +174,24 @@ def visible_to(user_id):
 SPLIT_PROJECTS = 50
 
 
+# A user's maintained counts (models.tasks.TASK_COUNTS): their personal tasks' row, then the sums over
+# the projects they belong to (zeros in none), in one statement.
+VISIBLE_COUNTS = union_all(
+    select(*(User.__table__.c[name] for name in TASK_COUNTS)).where(User.__table__.c.id == bindparam("user_id")),
+    select(*(func.coalesce(func.sum(Project.__table__.c[name]), 0) for name in TASK_COUNTS))
+    .join(ProjectMember, ProjectMember.project_id == Project.id).where(ProjectMember.user_id == bindparam("user_id")))
 # The tasks of the projects a user belongs to, from the maintained counts (a member's X-Total-Count).
 PROJECT_TASKS = (select(func.coalesce(func.sum(Project.task_count), 0))
                  .join(ProjectMember, ProjectMember.project_id == Project.id)
                  .where(ProjectMember.user_id == bindparam("user_id")))
+
+
+def visible_task_counts(user: User) -> dict[str, int] | None:
+    """{TASK_COUNTS name: count} over the tasks visible_task_parts() covers, from the maintained counts.
+
+    None with a token confined to a project (the caller counts rows instead).
+    """
+    if token_project_restriction() is not None:
+        return None
+    rows = db.session.connection().execute(VISIBLE_COUNTS, {"user_id": user.id}).all()
+    return {name: sum(row[index] for row in rows) for index, name in enumerate(TASK_COUNTS)}

@@ -25,8 +25,10 @@ from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.merged_pages import CandidatePages, MergedPages
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.projects.access import PROJECT_TASKS, visible_task_parts, visible_to
+from taskapi.projects.access import PROJECT_TASKS, visible_scope, visible_task_parts, visible_to
+from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
+from taskapi.tasks.scope_pages import scope_page
 from taskapi.tasks.search import search_condition
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
@@ -80,13 +82,13 @@ def scope_parts(args):
     if (args["every_owner"] or args["owner"]) and not current_user.is_admin:
         raise DomainError(403, ADMIN_REQUIRED)
     if token_project_restriction() is not None:  # a token confined to a project: its tasks, whatever is asked
-        return visible_task_parts(current_user)
+        return visible_task_parts(current_user, args["project"])
     if args["every_owner"]:
         return None
     if args["owner"]:
         owner = find_user_by_username(args["owner"])
         return [Task.owner_id == owner.id if owner else false()]
-    return visible_task_parts(current_user)
+    return visible_task_parts(current_user, args["project"])
 
 
 def project_condition(project):
@@ -124,15 +126,15 @@ def filter_conditions(args):
     return conditions
 
 
-# Plain rows, not Task entities: a listing only reads them, and building 50 ORM objects
-# was the largest cost left in GET /tasks (bench/README.md).
+# Plain rows, not Task entities: building 50 ORM objects was the largest cost left in GET /tasks.
 TASK_ROW = select(*(Task.__table__.c[name] for name in TASK_COLUMN_NAMES))
 # One owner's personal tasks, unfiltered (the listing of everyone in no project): statements built once
 # per sort order.
 OWNER_PAGES = Pages(TASK_ROW.where(Task.owner_id == bindparam("owner_id"), Task.project_id.is_(None)), plain_rows=True)
-# A member's unfiltered listing: the same union as visible_tasks_condition(), its statements built once.
-MEMBER_USER = bindparam("user_id", type_=Integer)
-MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(MEMBER_USER)), plain_rows=True)
+# A member's unfiltered listing while it is small: the OR of visible_task_parts(), its statements built once.
+MEMBER_PAGES = Pages(TASK_ROW.where(visible_to(bindparam("user_id", type_=Integer))), plain_rows=True)
+# Up to this many visible tasks a member's listing reads them all and sorts (bench/README.md, depth).
+FEW_VISIBLE = 1_000
 
 
 def sort_values(sort_key, task):
@@ -145,27 +147,37 @@ def sort_values(sort_key, task):
 
 
 def owner_page(args):
-    """The Page of the caller's unfiltered listing, from prepared statements; None for any other listing.
+    """The Page of the caller's unfiltered listing, its total from the maintained counts; None for any other listing.
 
-    For a caller in no project (users.project_count, read with the user) the visible tasks are
-    their personal ones, counted in users.task_count; a member's add their projects' task_count.
-    A token confined to one project takes the general path (access.visible_task_parts).
+    A caller in no project (users.project_count) reads their personal tasks (users.task_count); a
+    member's add their projects' (access.visible_scope). A confined token takes the general path.
     """
-    if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS):
-        return None
-    if token_project_restriction() is not None:
+    if args["every_owner"] or args["owner"] or any(args[name] is not None for name in FILTERS) or (
+            token_project_restriction() is not None):
         return None
     sort_key = SORT_KEYS[args["sort"]]
     if current_user.project_count:
-        in_projects = db.session.connection().execute(PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
+        scope = visible_scope(current_user)  # its ids and their projects' task_count in one statement
+        in_projects = scope.project_tasks if scope is not None else db.session.connection().execute(
+            PROJECT_TASKS, {"user_id": current_user.id}).scalar_one()
         total = current_user.task_count + in_projects
-        return MEMBER_PAGES.fetch(db.session, sort_key, args, total, lambda task: sort_values(sort_key, task),
-                                  user_id=current_user.id)
+        if total <= FEW_VISIBLE:  # the OR of all parts, read whole and sorted: cheaper while they are few
+            return MEMBER_PAGES.fetch(db.session, sort_key, args, total, lambda task: sort_values(sort_key, task),
+                                      user_id=current_user.id)
+        # Each part (personal, each project's) from its own index range in order, merged.
+        return member_page(scope, None, None, sort_key, args, total)
     return OWNER_PAGES.fetch(db.session, sort_key, args, current_user.task_count,
                              lambda task: sort_values(sort_key, task), owner_id=current_user.id)
 
 
-FILTERS = ("completed", "priority", "due_before", "due_after", "q", "project", "assignee")
+def member_page(scope, column, value, sort_key, args, total):
+    """The Page of the caller's visible tasks (``scope``: access.visible_scope()) with ``column`` equal to
+    ``value`` (None: all), as merged parts."""
+    row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
+    filters = [] if column is None else [Task.__table__.c[column] == value]
+    if scope is None or len(scope.project_ids) + (scope.owner_id is not None) < 2:  # one part: no merge
+        return page_of_parts(visible_task_parts(current_user), filters, sort_key, args, total)
+    return scope_page(TASK_ROW, scope, column, value, sort_key, args, total, row_values)
 
 
 def page_of_parts(parts, filters, sort_key, args, total):
@@ -179,9 +191,14 @@ def page_of_parts(parts, filters, sort_key, args, total):
 
 def listing_page(args):
     """The Page for GET /tasks: the caller's visible tasks (or an admin's choice) with the filters, and the total."""
+    sort_key = SORT_KEYS[args["sort"]]
+    total = counted_total(args)  # None unless the caller's own listing with a lone completed or priority filter
+    if total is not None:
+        column = "completed" if args["completed"] is not None else "priority"
+        value = args["completed"] if column == "completed" else PRIORITIES[args["priority"]]
+        return member_page(visible_scope(current_user), column, value, sort_key, args, total)
     parts = scope_parts(args)
     filters = filter_conditions(args)
-    sort_key = SORT_KEYS[args["sort"]]
     if parts is None and not filters:  # every task: the maintained personal counts and the project tasks
         personal = db.session.scalar(select(func.coalesce(func.sum(User.task_count), literal(0))))
         total = personal + db.session.scalar(select(func.count()).select_from(Task).where(Task.project_id.isnot(None)))

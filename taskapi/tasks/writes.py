@@ -1,7 +1,7 @@
 """Creating and changing tasks: where a task lives (personal or a project), who it is assigned to, events."""
 
 from flask_jwt_extended import current_user
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 
 from taskapi.auth.credentials.accounts import find_user_by_username
 from taskapi.auth.sessions.token_auth import token_project_restriction
@@ -9,8 +9,8 @@ from taskapi.db.sqlite_writes import take_write_lock
 from taskapi.db.unit_of_work import note_direct_write
 from taskapi.errors import DomainError
 from taskapi.extensions import db
-from taskapi.models import ProjectMember, ProjectRole, Task, User, utcnow
-from taskapi.models.tasks import count_task
+from taskapi.models import PRIORITIES, ProjectMember, ProjectRole, Task, User, utcnow
+from taskapi.models.tasks import count_task, task_deltas
 from taskapi.projects.access import project_for
 from taskapi.signals import ProjectEventType, announce
 from taskapi.tasks.schemas import TaskRow, task_document
@@ -23,16 +23,22 @@ TASK_VALUES = ("title", "description", "completed", "priority", "due_date", "own
 def counted_personal_insert():
     """PostgreSQL: a personal task's INSERT and its owner's ``task_count + 1`` as one statement (one round trip).
 
-    ``WITH new_task AS (INSERT ... RETURNING id, owner_id) UPDATE users SET task_count = task_count + 1
-    FROM new_task WHERE users.id = new_task.owner_id RETURNING new_task.id``, built once. (A project's
+    ``WITH new_task AS (INSERT ... RETURNING id, owner_id, completed, priority) UPDATE users SET task_count =
+    task_count + 1, completed_task_count = ... (models.tasks.TASK_COUNTS) FROM new_task WHERE users.id =
+    new_task.owner_id RETURNING new_task.id``, built once. (A project's
     count update also stamps ``projects.updated_at``, so project tasks keep their two statements.)
     """
     columns, users = Task.__table__.c, User.__table__
     new_task = (insert(Task.__table__).values({name: bindparam(f"new_{name}", type_=columns[name].type)
                                                 for name in TASK_VALUES})
-                .returning(columns.id, columns.owner_id).cte("new_task"))
+                .returning(columns.id, columns.owner_id, columns.completed, columns.priority).cte("new_task"))
+    one_if = lambda condition: case((condition, 1), else_=0)  # noqa: E731
     return (update(users).where(users.c.id == new_task.c.owner_id)
-            .values(task_count=users.c.task_count + 1).returning(new_task.c.id))
+            .values(task_count=users.c.task_count + 1,
+                    completed_task_count=users.c.completed_task_count + one_if(new_task.c.completed),
+                    **{f"{name}_task_count": users.c[f"{name}_task_count"] + one_if(new_task.c.priority == number)
+                       for name, number in PRIORITIES.items()})
+            .returning(new_task.c.id))
 
 
 COUNTED_PERSONAL_INSERT = counted_personal_insert()
@@ -110,7 +116,7 @@ def insert_task(owner_id, data):
         task_id = connection.execute(COUNTED_PERSONAL_INSERT, parameters).scalar_one()
     else:  # SQLite has no data-modifying CTE; a project task: two statements in the transaction
         task_id = connection.execute(INSERT_TASK, values).scalar_one()
-        count_task(connection, owner_id, project_id, 1)
+        count_task(connection, owner_id, project_id, task_deltas(values["completed"], values["priority"], 1))
     note_direct_write(db.session)
     task = TaskRow(id=task_id, **values)
     if project_id is not None:
@@ -130,9 +136,7 @@ def move_task(task, project_id):
         raise DomainError(403, CONFINED_TOKEN)
     elif task.owner_id != current_user.id and not current_user.is_admin:
         raise DomainError(403, OWNER_ONLY)
-    count_task(db.session.connection(), task.owner_id, task.project_id, -1)
-    count_task(db.session.connection(), task.owner_id, project_id, 1)
-    task.project_id = project_id
+    task.project_id = project_id  # counted out of the old place and into the new at the flush (models.tasks)
 
 
 def update_task(task, changes):
