@@ -1,5 +1,6 @@
 """gunicorn settings, from the environment (see docs/configuration.md)."""
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -109,3 +110,15 @@ def post_worker_init(worker):
         os._exit(0)
 
     signal.signal(signal.SIGQUIT, quit_once)
+    freeze_startup_objects()
+
+
+def freeze_startup_objects():
+    """Move what the worker built at startup (the app, its routes, schemas, statements) out of the collector's sight.
+
+    Those objects live as long as the worker, yet every full collection walked all of them: about
+    50 ms a time, during which every request the worker holds waits (a list's p99 fell from
+    99-126 ms to 63-86 ms with this, bench/README.md). gc.freeze() is the standard library's way.
+    """
+    gc.collect()
+    gc.freeze()

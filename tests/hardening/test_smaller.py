@@ -75,3 +75,15 @@ def test_no_module_builds_an_absolute_url_around_external_url():
     offenders = [str(path.relative_to(package)) for path in package.rglob("*.py")
                  if "_external=True" in path.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_a_worker_freezes_what_it_built_at_startup(tmp_path):
+    script = ("import gc, runpy; g = runpy.run_path('gunicorn.conf.py'); import wsgi;"
+              "before = gc.get_freeze_count(); g['freeze_startup_objects']();"
+              "print(before, gc.get_freeze_count())")
+    output = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            check=True, env={**os.environ, "TASKAPI_ENV": "development",
+                                                         "TASKAPI_INSTANCE_PATH": str(tmp_path),
+                                                         "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite")}).stdout
+    before, after = map(int, output.strip().splitlines()[-1].split())
+    assert before == 0 and after > 10_000  # the app's own objects, not a handful
