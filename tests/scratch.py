@@ -4,6 +4,7 @@ import os
 from contextlib import contextmanager
 
 import flask_migrate
+from sqlalchemy import text
 
 from config import TestConfig
 from taskapi import create_app
@@ -25,6 +26,19 @@ def downgrade(revision):
     """``flask_migrate.downgrade`` after ending the test's own transaction."""
     end_transaction()
     flask_migrate.downgrade(revision=revision)
+
+
+def run(sql, **params):
+    """``sql`` on the session: a migration test speaks its revision's schema, not today's models."""
+    return db.session.execute(text(sql), params)
+
+
+def insert_user(user_id, name, task_count=0):
+    """A users row as every revision from 0010 on has it, counting ``task_count`` personal tasks."""
+    run("INSERT INTO users (id, username, password_hash, role, is_active, created_at, token_version, "
+        "email_verified, totp_enabled, task_count, reminders) VALUES "
+        "(:id, :name, 'x', 'user', true, CURRENT_TIMESTAMP, 0, false, false, :count, 'off')",
+        id=user_id, name=name, count=task_count)
 
 
 @contextmanager

@@ -1,15 +1,10 @@
 """Migration 0012_project_tasks with data in place: tasks become personal, and downgrade keeps them."""
 
-from sqlalchemy import text
 
 from taskapi.extensions import db
-from tests.scratch import downgrade, upgrade
+from tests.scratch import downgrade, insert_user, run, upgrade
 
 BEFORE, AFTER = "0010_projects", "0012_project_tasks"
-
-
-def run(sql, **params):
-    return db.session.execute(text(sql), params)
 
 
 def seed_before(app):
@@ -17,10 +12,7 @@ def seed_before(app):
     with app.app_context():
         upgrade(revision=BEFORE)
         for user_id, name, count in ((1, "ada", 2), (2, "bob", 1)):
-            run("INSERT INTO users (id, username, password_hash, role, is_active, created_at, token_version, "
-                "email_verified, totp_enabled, task_count, reminders) VALUES "
-                "(:id, :name, 'x', 'user', true, CURRENT_TIMESTAMP, 0, false, false, :count, 'off')",
-                id=user_id, name=name, count=count)
+            insert_user(user_id, name, count)
             for number in range(count):
                 run("INSERT INTO tasks (owner_id, title, completed, priority, created_at, updated_at, version) "
                     "VALUES (:owner, :title, false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",

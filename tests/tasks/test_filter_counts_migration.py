@@ -1,16 +1,12 @@
 """Migration 0020_filter_counts: the completed and per-priority counts of existing tasks, and their removal."""
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from taskapi.extensions import db
-from tests.scratch import downgrade, upgrade
+from tests.scratch import downgrade, insert_user, run, upgrade
 
 BEFORE, AFTER = "0019_project_webhook_count", "0020_filter_counts"
 COUNTS = ["task_count", "completed_task_count", "low_task_count", "normal_task_count", "high_task_count"]
-
-
-def run(sql, **params):
-    return db.session.execute(text(sql), params)
 
 
 def counts(table):
@@ -21,10 +17,7 @@ def test_upgrade_counts_existing_tasks_and_downgrade_drops_the_counts(scratch_ap
     with scratch_app.app_context():
         upgrade(revision=BEFORE)
         for user_id, name, task_count in ((1, "ada", 3), (2, "bob", 0)):
-            run("INSERT INTO users (id, username, password_hash, role, is_active, created_at, token_version, "
-                "email_verified, totp_enabled, task_count, reminders) VALUES "
-                "(:id, :name, 'x', 'user', true, CURRENT_TIMESTAMP, 0, false, false, :count, 'off')",
-                id=user_id, name=name, count=task_count)
+            insert_user(user_id, name, task_count)
         for project_id in (1, 2):
             run("INSERT INTO projects (id, name, created_at, updated_at, task_count) "
                 "VALUES (:id, 'p', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :count)", id=project_id, count=2 - project_id)

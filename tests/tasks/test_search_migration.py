@@ -1,11 +1,11 @@
 """Migration 0018_search with tasks in place: the index covers them, follows writes, and goes on downgrade."""
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from taskapi.extensions import db
 from taskapi.models import Task
 from taskapi.tasks.search import search_condition
-from tests.scratch import downgrade, upgrade
+from tests.scratch import downgrade, insert_user, run, upgrade
 
 BEFORE, AFTER = "0017_detached_deliveries", "0018_search"
 NEW_INDEXES = {f"ix_tasks_personal_{name}" for name in ("created", "title", "priority", "due", "due_desc", "completed",
@@ -15,10 +15,6 @@ REPLACED = {"ix_tasks_owner_priority", "ix_tasks_owner_title", "ix_tasks_owner_d
 SEARCH_OBJECTS = {"sqlite": {"tasks_search", "tasks_search_source", "tasks_search_insert", "tasks_search_delete",
                              "tasks_search_update"},
                   "postgresql": {"ix_tasks_title_trgm", "ix_tasks_description_trgm"}}
-
-
-def run(sql, **params):
-    return db.session.execute(text(sql), params)
 
 
 def search(q):
@@ -45,9 +41,7 @@ def task_indexes():
 def test_upgrade_indexes_existing_tasks_and_downgrade_removes_it(scratch_app):
     with scratch_app.app_context():
         upgrade(revision=BEFORE)
-        run("INSERT INTO users (id, username, password_hash, role, is_active, created_at, token_version, "
-            "email_verified, totp_enabled, task_count, reminders) VALUES "
-            "(1, 'ada', 'x', 'user', true, CURRENT_TIMESTAMP, 0, false, false, 3, 'off')")
+        insert_user(1, "ada", 3)
         for title, description in (("Call Ünal", "über wichtig"), ("50% discount", None), ("Straße", "a_b")):
             run("INSERT INTO tasks (owner_id, title, description, completed, priority, created_at, updated_at, "
                 "version) VALUES (1, :title, :description, false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",

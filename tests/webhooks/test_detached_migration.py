@@ -1,18 +1,14 @@
 """Migration 0017_detached_deliveries with data in place, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
 
 import pytest
-from sqlalchemy import exc, text
+from sqlalchemy import exc
 
 from taskapi.extensions import db
-from tests.scratch import downgrade, upgrade
+from tests.scratch import downgrade, run, upgrade
 
 BEFORE, AFTER = "0016_autoincrement", "0017_detached_deliveries"
 DELIVERY = ("INSERT INTO webhook_deliveries (webhook_id, message_id, event, body, status, attempts, created_at{extra}) "
             "VALUES ({webhook}, :message, 'webhook.ping', '{{}}', 'pending', 0, CURRENT_TIMESTAMP{values})")
-
-
-def run(sql, **params):
-    return db.session.execute(text(sql), params)
 
 
 def seed_before():

@@ -1,18 +1,13 @@
 """Migration 0019_project_webhook_count with data in place, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
 
-from sqlalchemy import text
 
 from taskapi.extensions import db
-from tests.scratch import downgrade, upgrade
+from tests.scratch import downgrade, run, upgrade
 
 BEFORE, AFTER = "0018_search", "0019_project_webhook_count"
 WEBHOOK = ("INSERT INTO webhooks (project_id, url, events, active, secret_encrypted, failures_in_a_row, created_at, "
            "updated_at) VALUES (:p, 'https://hooks.example.com/in', '[]', :active, 'gAAAAtoken', 0, "
            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
-
-
-def run(sql, **params):
-    return db.session.execute(text(sql), params)
 
 
 def test_upgrade_counts_the_active_webhooks_and_downgrade_drops_the_count(scratch_app):
