@@ -1,13 +1,10 @@
 """Fixtures: a migrated database per session (SQLite, or PostgreSQL via TEST_DATABASE_URL), apps, clients, users."""
 
-import atexit
 import functools
 import json
 import os
-import shutil
 import signal
 import socket
-import tempfile
 import threading
 import uuid
 
@@ -32,12 +29,6 @@ PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of good length"
 ADA_EMAIL = "ada@example.com"
 REDIS_JOBS_URL = "redis://127.0.0.1:6379/0"
-# Every app of the run, in this process or a live one (they inherit the environment), keeps its
-# instance folder here: a test run leaves no secret, queue or mail in the project's instance/
-# for `make run` to find.
-SCRATCH_INSTANCE = tempfile.mkdtemp(prefix="taskapi-test-instance-")
-os.environ["TASKAPI_INSTANCE_PATH"] = SCRATCH_INSTANCE
-atexit.register(shutil.rmtree, SCRATCH_INSTANCE, ignore_errors=True)
 
 
 def redis_answers():

@@ -1,5 +1,8 @@
 """The app factory: configuration, secrets, and what it refuses."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,7 +10,7 @@ import pytest
 from config import Config, ProductionConfig, TestConfig
 from taskapi import create_app
 from taskapi.auth.sessions.keys import load_or_create_local_secret
-from tests.conftest import SCRATCH_INSTANCE
+from tests import SCRATCH_INSTANCE
 from tests.live import PROJECT_ROOT
 
 
@@ -30,6 +33,25 @@ def test_taskapi_instance_path_moves_the_secret_the_database_and_the_queue(tmp_p
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'state' / 'taskapi.sqlite'}"
     assert (tmp_path / "state" / "secret_key").read_text() == app.config["SECRET_KEY"]
     assert (tmp_path / "state" / "jobs.sqlite").exists()
+
+
+def test_no_app_of_the_suite_uses_the_projects_instance_folder_not_even_at_import(tmp_path):
+    """Modules that build an app when imported (the spec's reader) run after the scratch folder is set."""
+    script = ("import flask, os\n"
+              "paths = []\n"
+              "init = flask.Flask.__init__\n"
+              "def record(self, *args, **kwargs):\n"
+              "    init(self, *args, **kwargs)\n"
+              "    paths.append(self.instance_path)\n"
+              "flask.Flask.__init__ = record\n"
+              "import tests.conftest\n"
+              "print(os.environ['TASKAPI_INSTANCE_PATH'], *paths)\n")
+    environment = {name: value for name, value in os.environ.items() if name != "TASKAPI_INSTANCE_PATH"}
+    output = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=environment, capture_output=True,
+                            text=True, check=True).stdout
+    scratch, *paths = output.strip().splitlines()[-1].split()
+    assert paths and all(path == scratch for path in paths), (scratch, paths)
+    assert PROJECT_ROOT not in Path(scratch).parents
 
 
 def test_the_suite_keeps_out_of_the_projects_instance_folder(app):
