@@ -7,9 +7,12 @@ from contextlib import contextmanager
 
 import pyotp
 import pytest
-from sqlalchemy import event
+from flask import Response
+from sqlalchemy import event, select
 
+from taskapi.db.unit_of_work import finish_view
 from taskapi.extensions import db
+from taskapi.models import User
 from tests.conftest import PASSWORD
 
 USERS_READ = re.compile(r"^\s*SELECT\b.*\bFROM users\b", re.IGNORECASE | re.DOTALL)
@@ -144,3 +147,22 @@ def test_a_write_sent_on_the_connection_counts_as_the_requests_write(app, auth):
         with pytest.raises(RuntimeError):  # on SQLite it would wait on the request's own write lock
             write_apart(db.session, lambda side: None)
         db.session.rollback()
+
+
+@pytest.mark.parametrize("path", ["/tasks", "/tasks?completed=true", "/auth/me", "/users/me", "/projects"])
+def test_a_read_commits_nothing(app, client, user_headers, path):
+    with counted(app) as seen:
+        assert client.get(path, headers=user_headers).status_code == 200
+    assert seen["statements"], "the read ran no statement, so it could not have committed one"
+    assert seen["commits"] == 0
+
+
+def test_a_safe_request_that_changed_an_object_still_commits_it(app, auth):
+    auth.headers("ada")
+    with app.test_request_context("/users/me", method="GET"):
+        user = db.session.scalar(select(User).where(User.username == "ada"))
+        user.reminders = "daily"  # what no GET does today; were one to, its change must not be lost
+        finish_view(Response(status=200), db.session)
+        db.session.remove()
+    with app.app_context():
+        assert db.session.scalar(select(User.reminders).where(User.username == "ada")) == "daily"

@@ -2,8 +2,9 @@
 
 A request commits once, when its view answered below 400, inside the dispatch (``finish_view``),
 so a commit that fails (a constraint, a lost connection) is answered by the error handlers like any
-other failure; every other answer is rolled back (``settle_refusal``). Jobs and CLI commands commit
-when they return and roll back when they raise. Services never commit.
+other failure; every other answer is rolled back (``settle_refusal``). A read (a safe method that
+wrote nothing and queued no after-commit action) has nothing to commit and is only closed. Jobs
+and CLI commands commit when they return and roll back when they raise. Services never commit.
 
 What a refused request must keep (a failure budget's unit, the security event of a refusal, a
 pending second step) is written with ``write_apart``: a short transaction of its own on another
@@ -14,10 +15,11 @@ request about to be refused): a write apart after the request wrote raises rathe
 
 import contextlib
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from sqlalchemy.orm import Session, scoped_session
 
 from taskapi.db.events import listen_once
+from taskapi.db.request_session import SAFE_METHODS
 from taskapi.db.sqlite_writes import HELD
 
 WROTE = "unit_of_work_wrote"
@@ -132,8 +134,24 @@ def finish_view(response, session):
     """Commit the request's work when ``response`` is a success (below 400); returns ``response``."""
     if response.status_code < REFUSED:
         run_finishers(session, True)
-        commit(session)
+        if not is_pure_read(session):
+            commit(session)
     return response
+
+
+def is_pure_read(session):
+    """True when the scoped ``session`` was never opened, or served a safe method with neither a write nor an
+    after-commit action: there is nothing to commit, and the app context's teardown closes it.
+
+    Safe methods never write (tests/test_safe_methods_read_only.py); should one ever change an
+    object, it is still committed rather than lost, and that test sees the write.
+    """
+    if not session.registry.has():
+        return True
+    if request.method not in SAFE_METHODS:
+        return False
+    current = session()
+    return not has_written(current) and not current.info.get(AFTER_COMMIT)
 
 
 def settle_refusal(response, session):
