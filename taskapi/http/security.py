@@ -6,8 +6,8 @@ from flask import request
 
 # Operation-level OpenAPI security: a bearer token, obtainable through the OAuth2 password flow.
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"oauth2": []}]
-# g flag, set before a session JWT is verified on a route of a ``Blueprint(account_identity=True)``:
-# its session check then makes current_user an AccountIdentity (taskapi/auth/sessions/identity.py).
+# g flag, set before a session JWT or access token is checked on a route of a ``Blueprint(account_identity=True)``:
+# the check then makes current_user an AccountIdentity (taskapi/auth/sessions/identity.py).
 IDENTITY_ONLY = "_taskapi_identity_only"
 # RFC 6750 / RFC 9110: the auth scheme is case-insensitive; one token68 after it.
 BEARER_PATTERN = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)

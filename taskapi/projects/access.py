@@ -154,7 +154,11 @@ def visible_task_parts(user: User, project: str | None = None):
     filter: ``none`` or a project's id) keeps only the part it can match: the others, contradicting
     it, still cost PostgreSQL their planning (and JIT compiling past its cost threshold).
     """
-    scope = visible_scope(user, project)
+    return parts_of_scope(user, visible_scope(user, project))
+
+
+def parts_of_scope(user: User, scope: VisibleScope | None):
+    """visible_task_parts() for a ``scope`` visible_scope() already read for ``user``."""
     confined_to = token_project_restriction()
     if confined_to is not None:
         return [and_(Task.project_id == confined_to, Task.project_id.in_(member_project_ids(user)))]

@@ -25,7 +25,7 @@ from taskapi.http.api import ADMIN_REQUIRED
 from taskapi.http.merged_pages import CandidatePages, MergedPages
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
-from taskapi.projects.access import PROJECT_TASKS, visible_scope, visible_task_parts, visible_to
+from taskapi.projects.access import PROJECT_TASKS, parts_of_scope, visible_scope, visible_task_parts, visible_to
 from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 from taskapi.tasks.scope_pages import scope_page
@@ -176,7 +176,7 @@ def member_page(scope, column, value, sort_key, args, total):
     row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
     filters = [] if column is None else [Task.__table__.c[column] == value]
     if scope is None or len(scope.project_ids) + (scope.owner_id is not None) < 2:  # one part: no merge
-        return page_of_parts(visible_task_parts(current_user), filters, sort_key, args, total)
+        return page_of_parts(parts_of_scope(current_user, scope), filters, sort_key, args, total)
     return scope_page(TASK_ROW, scope, column, value, sort_key, args, total, row_values)
 
 

@@ -42,9 +42,11 @@ def world(client, people, join, create_task):
 @pytest.mark.parametrize("sort", ["-created_at", "created_at", "due_date", "priority", "-priority", "title"])
 @pytest.mark.parametrize("query", list(FILTERS))
 @pytest.mark.parametrize("few_visible", [1_000, 0])  # 0: the unfiltered listing merges its parts too
+@pytest.mark.parametrize("split_projects", [50, 2])  # 2: bob's three projects are one part (past SPLIT_PROJECTS)
 def test_each_filter_and_sort_pages_the_members_tasks_in_order(client, people, world, sort, query, few_visible,
-                                                               monkeypatch):
+                                                               split_projects, monkeypatch):
     monkeypatch.setattr("taskapi.tasks.listing.FEW_VISIBLE", few_visible)
+    monkeypatch.setattr("taskapi.projects.access.SPLIT_PROJECTS", split_projects)
     projects, tasks = world
     matches = lambda task: FILTERS[query](task, projects)  # noqa: E731
     want = expected(tasks, sort, matches)
