@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskapi.extensions import Model
 from taskapi.models.projects import Project
-from taskapi.models.types import UTCDateTime, utcnow
+from taskapi.models.types import PRIORITIES, UTCDateTime, utcnow
 from taskapi.models.users import User
 
 DUE_LATEST, DUE_EARLIEST = text("coalesce(due_date, '9999-12-31')"), text("coalesce(due_date, '0001-01-01')")
@@ -82,8 +82,8 @@ class Task(Model):
 
 # The counts kept beside each task_count (users': personal tasks; projects': theirs) and the parameter
 # carrying each one's change: every write folds them all into its one UPDATE (a create costs no statement more).
-TASK_COUNTS = {"task_count": "delta", "completed_task_count": "completed_delta", "low_task_count": "low_delta",
-               "normal_task_count": "normal_delta", "high_task_count": "high_delta"}
+TASK_COUNTS = {"task_count": "delta", "completed_task_count": "completed_delta",
+               **{f"{name}_task_count": f"{name}_delta" for name in PRIORITIES}}
 COUNTED = ("owner_id", "project_id", "completed", "priority")  # what decides where and how a task is counted
 
 
@@ -98,10 +98,16 @@ ADJUST_PROJECT_TASK_COUNT = (update(Project.__table__).where(Project.__table__.c
                              .values(adjusted_counts(Project.__table__)))
 
 
+# Each priority's parameter, and all of them at zero: built once, a create's deltas cost no formatting.
+PRIORITY_DELTAS = {number: f"{name}_delta" for name, number in PRIORITIES.items()}
+NO_PRIORITY_DELTAS = dict.fromkeys(PRIORITY_DELTAS.values(), 0)
+
+
 def task_deltas(completed, priority, sign):
     """The TASK_COUNTS parameters counting one task in (``sign`` 1) or out (-1)."""
-    return {"delta": sign, "completed_delta": sign if completed else 0, "low_delta": sign if priority == 0 else 0,
-            "normal_delta": sign if priority == 1 else 0, "high_delta": sign if priority == 2 else 0}
+    deltas = {"delta": sign, "completed_delta": sign if completed else 0, **NO_PRIORITY_DELTAS}
+    deltas[PRIORITY_DELTAS[priority]] = sign
+    return deltas
 
 
 def count_task(connection, owner_id, project_id, deltas):
