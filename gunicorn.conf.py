@@ -94,6 +94,9 @@ def post_worker_init(worker):
     (graceful_timeout later, "Perhaps out of memory?"). Now a worker ignores SIGINT (the master's
     SIGQUIT is the one that counts), a second SIGQUIT does nothing, and the quick stop exits
     without waiting for request threads (one may wait 5 s for a silent client's first bytes).
+    The handler takes no lock: it runs on the main thread wherever that thread was, and the thread
+    pool's lock, held there by a submit() under traffic, once made it wait for ever. os._exit ends
+    the request threads; a flush that fails (a write it interrupted) does not stop the exit.
     SIGTERM (a graceful stop, a reload) still lets requests in progress finish.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -103,11 +106,12 @@ def post_worker_init(worker):
             return
         worker.quitting = True
         worker.alive = False
-        worker.cfg.worker_int(worker)
-        worker.tpool.shutdown(wait=False, cancel_futures=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+        try:
+            worker.cfg.worker_int(worker)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(0)
 
     signal.signal(signal.SIGQUIT, quit_once)
     freeze_startup_objects()

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -87,3 +88,25 @@ def test_a_worker_freezes_what_it_built_at_startup(tmp_path):
                                                          "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite")}).stdout
     before, after = map(int, output.strip().splitlines()[-1].split())
     assert before == 0 and after > 10_000  # the app's own objects, not a handful
+
+
+QUIT_WHILE_SUBMITTING = """
+import concurrent.futures, os, runpy, signal, sys, time, types
+g = runpy.run_path("gunicorn.conf.py")
+pool = concurrent.futures.ThreadPoolExecutor(2)
+worker = types.SimpleNamespace(cfg=types.SimpleNamespace(worker_int=lambda worker: None), tpool=pool, alive=True)
+g["post_worker_init"](worker)
+with pool._shutdown_lock:  # where the main thread is while it hands a request to the pool
+    os.kill(os.getpid(), signal.SIGQUIT)
+    time.sleep(10)
+sys.exit(3)
+"""
+
+
+def test_a_worker_quits_at_once_even_while_handing_a_request_to_its_threads(tmp_path):
+    """The quick-stop handler runs on the main thread wherever it was: it must take no lock held there."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", QUIT_WHILE_SUBMITTING], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 5
