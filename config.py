@@ -119,8 +119,11 @@ class Config:
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
     )
-    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 5)
-    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 10)
+    WORKER_THREADS = env_int("GUNICORN_THREADS", 12)  # gunicorn.conf.py serves with this many per worker
+    # A pooled connection for every request thread. With fewer, each request beyond the pool opened a
+    # connection and closed it on return: under load most requests paid for a new one.
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", WORKER_THREADS)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 3)
     DB_POOL_RECYCLE = env_int("DB_POOL_RECYCLE", 1800)
 
     # Mail: SMTP when MAIL_SERVER is set, otherwise a log line and an .eml file in instance/outbox/.

@@ -8,15 +8,17 @@ import socket
 import subprocess
 import sys
 
+from config import Config
+
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
 # Threaded workers: bcrypt releases the GIL, so a login hashing never stalls the worker's other requests.
 # A login waiting for the bcrypt pool still holds its thread: with 4, a burst of logins held every
 # thread and reads queued behind them for seconds. Reads starve only once one worker holds as
-# many waiting logins as it has threads (bench/README.md). Keep threads at most
-# DB_POOL_SIZE + DB_MAX_OVERFLOW (15 by default) so no thread waits for a connection.
+# many waiting logins as it has threads (bench/README.md). The database pool keeps a connection
+# for each thread (config.py), so no thread waits for one and none is opened per request.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or 12)
+threads = Config.WORKER_THREADS
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5

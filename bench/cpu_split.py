@@ -1,6 +1,7 @@
-"""Where the CPU of one wrk phase goes, by process: ``python -m bench.cpu_split [--phase create] [--seconds 10]``.
+"""Where the CPU of one wrk phase goes, by process: ``python -m bench.cpu_split [--phase list] [--databases postgres]``.
 
-Serves taskapi and the peer in turn on SQLite and on PostgreSQL (fresh databases, seeded as in
+Serves taskapi and the blog peer in turn on SQLite and on PostgreSQL, and the full-stack peer on
+PostgreSQL (fresh databases, seeded as in
 ``python -m bench``), runs one phase under wrk, and reads every process's CPU time from /proc
 before and after. Prints the rate and the server's CPU milliseconds per request, with the
 biggest other consumers (wrk among them). The PostgreSQL server may run outside this machine's
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench import servers, wrk
-from bench.__main__ import fresh_database, postgres_available, seed
+from bench.__main__ import FULLSTACK_CREATE, FULLSTACK_LIST, fresh_database, postgres_available, seed, seed_fullstack
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -44,12 +45,14 @@ def cpu_seconds_by_name(server_group):
 def measure(kind, database_url, phase, seconds):
     """(wrk result, {process name: CPU seconds}) of one ``phase`` against ``kind``."""
     path = {"taskapi": {"list": "/tasks?per_page=50", "create": "/tasks"},
-            "peer": {"list": "/tasks/", "create": "/tasks/"}}[kind][phase]
-    with servers.serve(kind, database_url) as (base_url, master_pid):  # the master leads its own group
-        names, tokens = seed(base_url, kind)
-        before, children_before = cpu_seconds_by_name(master_pid), children_cpu_seconds()
+            "peer": {"list": "/tasks/", "create": "/tasks/"},
+            "fullstack": {"list": FULLSTACK_LIST, "create": FULLSTACK_CREATE}}[kind][phase]
+    with servers.serve(kind, database_url) as (base_url, master_pid):
+        group = os.getpgid(master_pid)  # taskapi's master leads its own; the full-stack peer's run.sh leads its
+        names, tokens = seed_fullstack(base_url) if kind == "fullstack" else seed(base_url, kind)
+        before, children_before = cpu_seconds_by_name(group), children_cpu_seconds()
         result = wrk.run(base_url, phase, path, tokens, names, seconds=seconds)
-        after, children_after = cpu_seconds_by_name(master_pid), children_cpu_seconds()
+        after, children_after = cpu_seconds_by_name(group), children_cpu_seconds()
     spent = {name: after[name] - before.get(name, 0) for name in after}
     spent["wrk"] = children_after - children_before  # wrk has exited, so only its rusage tells
     return result, spent
@@ -65,15 +68,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--phase", choices=("list", "create"), default="create")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--databases", default="sqlite,postgres", help="comma list")
     args = parser.parse_args()
-    databases = ["sqlite"] + (["postgres"] if postgres_available() else [])
+    databases = [name for name in args.databases.split(",") if name != "postgres" or postgres_available()]
     with tempfile.TemporaryDirectory() as scratch:
         for database in databases:
-            for kind in ("taskapi", "peer"):
+            for kind in ("taskapi", "peer") + (("fullstack",) if database == "postgres" else ()):
                 with fresh_database(database, scratch, kind) as url:
                     result, spent = measure(kind, url, args.phase, args.seconds)
                 per_request = spent.get("server", 0) / max(result["requests"], 1) * 1000
-                others = sorted(((cpu, name) for name, cpu in spent.items() if name != "server"), reverse=True)[:3]
+                others = sorted(((cpu, name) for name, cpu in spent.items() if name != "server"), reverse=True)[:4]
                 print(f"{kind:8} {database:9} {args.phase}: {result['rps']:7.1f}/s, p99 {result['p99_ms']:7.1f} ms; "
                       f"server {per_request:.2f} ms CPU per request; then "
                       + ", ".join(f"{name} {cpu:.2f} s" for cpu, name in others))

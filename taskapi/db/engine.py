@@ -3,7 +3,7 @@
 import os
 import sqlite3
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from taskapi.db.events import listen_once
 
@@ -14,14 +14,22 @@ def configure_database(app):
         path = os.path.join(app.instance_path, "taskapi.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
         options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"],
                                    **options.get("connect_args", {})}
-    else:
+    if url.get_backend_name() != "sqlite" or sqlite_file_path(url.database):  # memory: one static connection
         options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
         options.setdefault("pool_recycle", app.config["DB_POOL_RECYCLE"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def sqlite_file_path(database):
+    """``database`` (a SQLite URL's path) when it names a file, else None (memory, or a ``file:`` URI)."""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        return database
+    return None
 
 
 def tune_sqlite_connection(dbapi_connection, connection_record):

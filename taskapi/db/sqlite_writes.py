@@ -16,6 +16,7 @@ import weakref
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from taskapi.db.engine import sqlite_file_path
 from taskapi.db.events import listen_once
 
 HELD = "sqlite_write_lock"
@@ -30,8 +31,7 @@ class WriteLock:
         self.pid = os.getpid()
         self._threads = threading.RLock()
         self._depth = 0
-        file_backed = database_path and database_path != ":memory:" and not database_path.startswith("file:")
-        self._file = open(f"{database_path}.writelock", "a") if file_backed else None  # noqa: SIM115
+        self._file = open(f"{database_path}.writelock", "a") if sqlite_file_path(database_path) else None  # noqa: SIM115
         if self._file:
             weakref.finalize(self, self._file.close)  # closed with the engine's lock, when it is collected
 
