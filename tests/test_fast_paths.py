@@ -1,5 +1,8 @@
 """Flask's extension points overridden for speed keep Flask's behaviour (taskapi/http/fast_paths.py)."""
 
+import json
+from datetime import UTC, date, datetime
+
 import pytest
 
 
@@ -59,3 +62,16 @@ def test_the_app_class_brings_the_orjson_provider_and_no_cookie_session(app, cli
     response = client.get("/healthz")
     assert response.get_data() == b'{"status":"ok"}\n'  # orjson's compact output, as before
     assert "Set-Cookie" not in response.headers
+
+
+def test_datetimes_are_written_the_same_way_on_both_json_paths(app):
+    # Listings hand their rows' timestamps to the provider; a title orjson refuses (a lone
+    # surrogate) sends the same page down the standard library's path, which must agree.
+    moments = [datetime(2026, 12, 7, 9, 30, 15, 987654, tzinfo=UTC), datetime(2026, 12, 7, 9, 30, 15, 987654),
+               date(2027, 1, 31), None]
+    expected = ["2026-12-07T09:30:15Z", "2026-12-07T09:30:15Z", "2027-01-31", None]
+    with app.app_context():
+        for text in ("plain", "lone \ud800 surrogate"):
+            written = json.loads(app.json.response({"title": text, "moments": moments}).get_data())
+            assert written == {"title": text, "moments": expected}
+            assert json.loads(app.json.dumps({"moments": moments, "title": text}))["moments"] == expected

@@ -106,6 +106,9 @@ def row_user_ids(rows):
 def task_documents(rows, names):
     """task_document() for rows of TASK_COLUMN_NAMES, unpacked by position (the list view's 50 rows).
 
+    Dates and timestamps stay objects: the app's JSON provider writes them as task_document() spells
+    them (taskapi/http/fast_paths.py), so these documents are for responses only.
+
     ``names`` maps owner and assignee ids to usernames; tests/tasks/test_list_documents.py holds
     the result equal to TaskSchema's.
     """
@@ -116,14 +119,14 @@ def task_documents(rows, names):
             "description": description,
             "completed": completed,
             "priority": PRIORITY_NAMES.get(priority),
-            "due_date": due_date.isoformat() if due_date is not None else None,
+            "due_date": due_date,
             "owner": names[owner_id],
             "owner_id": owner_id,
             "project_id": project_id,
             "assignee": names[assignee_id] if assignee_id is not None else None,
             "assignee_id": assignee_id,
-            "created_at": utc_timestamp(created_at),
-            "updated_at": utc_timestamp(updated_at),
+            "created_at": created_at,
+            "updated_at": updated_at,
         }
         for (task_id, title, description, completed, priority, due_date, owner_id, created_at, updated_at, _,
              project_id, assignee_id) in rows
