@@ -15,7 +15,9 @@ from tests.live import server_output, start_gunicorn, stop
 pytestmark = pytest.mark.live
 # gunicorn's own access log names the worker (pid) that answered each request.
 ACCESS_LINE = re.compile(r"^<(\d+)> (\d{3}) (\S+)$", re.MULTILINE)
-LIVE_ENV = {"RATELIMIT_ENABLED": "false", "GUNICORN_ACCESS_LOG": "-",
+# SO_REUSEPORT: the kernel spreads new connections over the workers. With one shared socket a busy
+# machine let one worker accept 200 connections in a row, and the test never saw the other one.
+LIVE_ENV = {"RATELIMIT_ENABLED": "false", "GUNICORN_ACCESS_LOG": "-", "GUNICORN_REUSE_PORT": "1",
             "GUNICORN_CMD_ARGS": "--access-logformat='%(p)s %(s)s %(U)s'"}
 CLOSE = {"Connection": "close"}  # a new connection per request, so the requests spread over the workers
 
