@@ -2,13 +2,14 @@
 
 The same ``Pages`` engine (taskapi/http/pagination.py) with other statements: a member's listing
 reads each part (personal tasks, each project's) from its own index range in order and merges
-them; a search with few matches sorts its candidates rather than walking the sort order's index.
+them; a search with few matches sorts its candidates rather than walking the sort order's index,
+and counts them in the same statement.
 """
 
-from sqlalchemy import Integer, bindparam, select, union_all
+from sqlalchemy import Integer, bindparam, func, select, union_all
 from sqlalchemy.sql.util import ClauseAdapter
 
-from taskapi.http.pagination import Page, Pages
+from taskapi.http.pagination import Page, Pages, encode_cursor
 
 
 def literal(name):
@@ -66,3 +67,46 @@ class CandidatePages(MergedPages):
             page = select(found).order_by(*(adapter.traverse(order) for order in sort_key.order_by()))
             self._statements[key] = page.limit(bindparam("limit")).offset(bindparam("offset"))
         return self._statements[key]
+
+
+class CountedPages(Pages):
+    """A page by number of one query and the query's row count, from one statement; for a search.
+
+    Counting and paging separately read every match twice (the index's candidates, each rechecked).
+    Here at most ``cap`` + 1 matches are found (the LIMIT is also PostgreSQL's fence, as in
+    CandidatePages), counted by a window and sorted once, on their sort values alone; only the
+    page's rows are then read whole, by the sort key's last expression (a unique column).
+    """
+
+    def __init__(self, query, cap):
+        super().__init__(query, plain_rows=True)
+        self.cap = cap
+
+    def statement(self, sort_key, after_cursor):
+        if sort_key.name not in self._statements:
+            values = [expression.label(f"sort_{number}") for number, expression in enumerate(sort_key.expressions)]
+            found = self.query.with_only_columns(*values).limit(literal("found_cap")).subquery()
+            order = [column.desc() if sort_key.descending else column.asc() for column in found.c]
+            ranked = select(found, func.count().over().label("found_total")).order_by(*order)
+            ranked = ranked.limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+            unique = sort_key.expressions[-1]
+            page = select(*self.query.selected_columns, ranked.c.found_total).join_from(
+                ranked, unique.table, unique == ranked.c[values[-1].name])
+            order = [column.desc() if sort_key.descending else column.asc() for column in ranked.c[:-1]]
+            self._statements[sort_key.name] = page.order_by(*order)
+        return self._statements[sort_key.name]
+    def fetch_counted(self, session, sort_key, args, row_values) -> Page | None:
+        """The Page ``args`` asks for by number, with its total; None when one statement cannot tell
+        (a cursor, more than ``cap`` rows, or no row at this offset)."""
+        if args.get("cursor"):
+            return None
+        page, per_page = args["page"], args["per_page"]
+        parameters = {"limit": per_page, "offset": (page - 1) * per_page, "found_cap": self.cap + 1}
+        rows = session.connection().execute(self.statement(sort_key, False), parameters).all()
+        if not rows:
+            return Page([], 0, page, per_page, None) if page == 1 else None
+        total = rows[0].found_total
+        if total > self.cap:  # the rows found were cut short: this page is not the listing's
+            return None
+        next_cursor = encode_cursor(sort_key, row_values(rows[-1])) if len(rows) == per_page else None
+        return Page([row[:-1] for row in rows], total, page, per_page, next_cursor)

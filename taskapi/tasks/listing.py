@@ -22,14 +22,14 @@ from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.merged_pages import CandidatePages, MergedPages
+from taskapi.http.merged_pages import MergedPages
 from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
 from taskapi.models import PRIORITIES, Task, User
 from taskapi.projects.access import PROJECT_TASKS, parts_of_scope, visible_scope, visible_task_parts, visible_to
 from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
 from taskapi.tasks.scope_pages import scope_page
-from taskapi.tasks.search import search_condition
+from taskapi.tasks.search import search_condition, search_page
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
@@ -205,16 +205,9 @@ def listing_page(args):
         return page_of_parts([true()], [], sort_key, args, total)
     parts = parts if parts is not None else [true()]
     if args["q"]:  # a search starts from the index's candidates: one pass over them, not one per part
-        parts = [or_(*parts)]
+        query = TASK_ROW.where(or_(*parts), *filters)
+        return search_page(query, sort_key, args, lambda task: sort_values(sort_key, task))
     # One count per disjoint part, each from an index range, summed in one statement.
     counts = [select(func.count()).select_from(Task).where(part, *filters).scalar_subquery() for part in parts]
     total = db.session.scalar(select(sum(counts[1:], counts[0])))
-    if args["q"] and total <= FEW_MATCHES and db.engine.dialect.name == "postgresql":
-        row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
-        return CandidatePages(TASK_ROW.where(parts[0], *filters)).fetch(db.session, sort_key, args, total, row_values)
     return page_of_parts(parts, filters, sort_key, args, total)
-
-
-# Up to this many matches a search's page sorts its candidates; beyond, walking the sort order's index
-# meets a page of matches soon (SQLite drives from the FTS5 candidates by itself).
-FEW_MATCHES = 50_000

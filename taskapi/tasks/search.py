@@ -1,9 +1,12 @@
-"""GET /tasks?q=: a case-insensitive substring of title or description, narrowed by each database's trigram index."""
+"""GET /tasks?q=: a case-insensitive substring of title or description, found through each database's
+trigram index, and the page of those matches."""
 
-from sqlalchemy import and_, column, func, or_, select, table
+from sqlalchemy import column, func, or_, select, table
 
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
+from taskapi.http.merged_pages import CandidatePages, CountedPages
+from taskapi.http.pagination import Page, fetch_page
 from taskapi.models import Task
 
 # The SQLite trigram index (migration 0018_search): FTS5 over each task's case-folded title and description.
@@ -15,18 +18,44 @@ TRIGRAM = 3
 def search_condition(text):
     """Title or description contains ``text``, ignoring case (Unicode-aware on both databases).
 
-    Each database's trigram index (SQLite FTS5, PostgreSQL pg_trgm) narrows the rows; the
-    case-folded LIKE decides, so what matches never depends on the index.
+    PostgreSQL narrows ILIKE's rows through its pg_trgm GIN indexes by itself and rechecks each.
+    On SQLite, three characters or more are one FTS5 phrase over the case-folded text, which the
+    trigram tokenizer answers exactly (a run of consecutive trigrams is the substring itself), so
+    no row is rechecked; shorter texts scan.
     """
     folded = text.casefold()
-    pattern = f"%{escape_like(folded)}%"
-    if db.engine.dialect.name != "sqlite":  # ILIKE uses the pg_trgm GIN indexes itself
+    if db.engine.dialect.name != "sqlite" or len(folded) < TRIGRAM:
+        return scan_condition(text)
+    phrase = '"' + folded.replace('"', '""') + '"'  # one FTS5 string: every character stands for itself
+    return Task.id.in_(select(TASKS_SEARCH.c.rowid).where(TASKS_SEARCH.c.tasks_search.match(phrase)))
+
+
+def scan_condition(text):
+    """search_condition() as a test of each row's own text: the meaning the indexes must keep."""
+    pattern = f"%{escape_like(text.casefold())}%"
+    if db.engine.dialect.name != "sqlite":
         return or_(Task.title.ilike(pattern, escape="\\"), Task.description.ilike(pattern, escape="\\"))
     # SQLite's lower() folds ASCII only; taskapi registers a Unicode casefold() on each connection.
     fold = func.casefold
-    exact = or_(fold(Task.title).like(pattern, escape="\\"), fold(Task.description).like(pattern, escape="\\"))
-    if len(folded) < TRIGRAM:
-        return exact
-    phrase = '"' + folded.replace('"', '""') + '"'  # one FTS5 string: every character stands for itself
-    candidates = select(TASKS_SEARCH.c.rowid).where(TASKS_SEARCH.c.tasks_search.match(phrase))
-    return and_(Task.id.in_(candidates), exact)
+    return or_(fold(Task.title).like(pattern, escape="\\"), fold(Task.description).like(pattern, escape="\\"))
+
+
+def search_page(query, sort_key, args, row_values) -> Page:
+    """The Page of a search's matches (``query``: the caller's visible tasks that match), with their total.
+
+    A page by number of at most FEW_MATCHES matches: one statement finds, counts and sorts them.
+    Otherwise a count, then (PostgreSQL, few matches) the candidates sorted, or the sort order's
+    index walked until a page of matches is found.
+    """
+    page = CountedPages(query, FEW_MATCHES).fetch_counted(db.session, sort_key, args, row_values)
+    if page is not None:
+        return page
+    total = db.session.execute(select(func.count()).select_from(Task).where(query.whereclause)).scalar_one()
+    if total <= FEW_MATCHES and db.engine.dialect.name == "postgresql":
+        return CandidatePages(query).fetch(db.session, sort_key, args, total, row_values)
+    return fetch_page(db.session, query, sort_key, args, total, row_values)
+
+
+# Up to this many matches a search's page sorts its candidates; beyond, walking the sort order's index
+# meets a page of matches soon (SQLite drives from the FTS5 candidates by itself).
+FEW_MATCHES = 50_000

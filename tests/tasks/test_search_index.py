@@ -1,11 +1,15 @@
 """GET /tasks?q= through each database's trigram index: the same answers as a scan, kept in step with writes."""
 
+import random
+
 import pytest
 from sqlalchemy import text
 
 from taskapi.extensions import db
-from taskapi.models import ProjectRole, User
+from taskapi.models import ProjectRole, Task, User
 from taskapi.projects.members import add_member
+from taskapi.tasks import search
+from taskapi.tasks.search import scan_condition, search_condition
 from tests.links import walk
 
 
@@ -144,3 +148,76 @@ def test_a_search_pages_through_its_matches_in_order(client, user_headers, creat
     second = client.get(f"/tasks?q=report&sort={sort}&per_page=2&page=2", headers=user_headers)
     assert [task["id"] for task in second.get_json()] == expected[2:4]
     assert second.headers["X-Total-Count"] == "5"
+
+
+# Letters whose folding is special (ß, ẞ, İ, ı, final ς, the ﬁ ligature, combining marks), LIKE's
+# and FTS5's own syntax, and text outside the Basic Multilingual Plane.
+ALPHABET = "abcAB12 %_\"'\\*-ßẞİıΣσςﬁÉée\u0301ЖжΩ😀"
+# Letters PostgreSQL's lower() folds as str.casefold() does.
+PLAIN_ALPHABET = "abcAB12 %_\"'\\*-ÉéЖжΩ😀"
+
+
+def corpus(randomness, alphabet, size):
+    """``size`` (title, description) pairs drawn from ``alphabet``, some descriptions missing (trimmed, as
+    taskapi stores them)."""
+    text = lambda: "".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, 14))).strip() or "a"  # noqa: E731
+    return [(text(), text() if randomness.random() < 0.7 else None) for _ in range(size)]
+
+
+def queries(randomness, texts, alphabet, count):
+    """Searches: pieces of the corpus in other cases, and strings drawn from ``alphabet``."""
+    found = []
+    for _ in range(count):
+        source = randomness.choice([text for pair in texts for text in pair if text])
+        start = randomness.randrange(len(source))
+        piece = source[start:start + randomness.randint(1, 6)]
+        found.append(randomness.choice([piece, piece.upper(), piece.lower(), piece.swapcase()]))
+        found.append("".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, 4))))
+    return found
+
+
+def test_the_index_answers_every_search_as_a_scan_does(app, user_headers, create_task):
+    """What matches never depends on the index: FTS5 (SQLite) and pg_trgm (PostgreSQL) against each row's text."""
+    randomness = random.Random(32)
+    texts = corpus(randomness, ALPHABET, 60)
+    for title, description in texts:
+        create_task(user_headers, title, description=description)
+    with app.app_context():
+        def ids(condition):
+            return set(db.session.scalars(db.select(Task.id).where(condition)))
+
+        for q in queries(randomness, texts, ALPHABET, 120):
+            through_index = ids(search_condition(q))
+            if db.engine.dialect.name == "postgresql":  # the same ILIKE with its indexes out of the plan
+                db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
+                db.session.execute(text("SET LOCAL enable_indexscan = off"))
+            assert through_index == ids(scan_condition(q)), q
+            db.session.rollback()
+
+
+def test_searches_through_http_match_case_folded_substrings(client, user_headers, create_task):
+    """GET /tasks?q= against str.casefold(), for text both databases fold alike, with totals."""
+    randomness = random.Random(2026)
+    texts = corpus(randomness, PLAIN_ALPHABET, 40)
+    for title, description in texts:
+        create_task(user_headers, title, description=description)
+    for q in queries(randomness, texts, PLAIN_ALPHABET, 40):
+        folded = q.casefold()
+        expected = sorted(title for title, description in texts
+                          if folded in title.casefold() or folded in (description or "").casefold())
+        assert found(client, user_headers, q) == (expected, len(expected)), q
+
+
+@pytest.mark.parametrize("few_matches", [search.FEW_MATCHES, 2])
+def test_a_search_pages_by_number_with_its_total(client, user_headers, create_task, monkeypatch, few_matches):
+    """Pages by number, past the end too, whether the matches are counted with the page (few) or apart."""
+    monkeypatch.setattr(search, "FEW_MATCHES", few_matches)
+    newest_first = [create_task(user_headers, f"Report {number}")["id"] for number in range(5)][::-1]
+    create_task(user_headers, "Unrelated")
+    for page, expected in ((1, newest_first[:2]), (3, newest_first[4:]), (4, [])):
+        response = client.get(f"/tasks?q=REPORT&per_page=2&page={page}", headers=user_headers)
+        assert [task["id"] for task in response.get_json()] == expected, page
+        assert response.headers["X-Total-Count"] == "5"
+        assert ('rel="next"' in response.headers["Link"]) == (page == 1)
+    nothing = client.get("/tasks?q=nowhere&page=1", headers=user_headers)
+    assert (nothing.get_json(), nothing.headers["X-Total-Count"]) == ([], "0")
