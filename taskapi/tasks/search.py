@@ -3,6 +3,7 @@ trigram index, and the page of those matches."""
 
 from sqlalchemy import and_, column, func, or_, select, table
 
+from taskapi.db.custom_plans import plan_for_parameters
 from taskapi.db.engine import escape_like
 from taskapi.extensions import db
 from taskapi.http.merged_pages import CandidatePages, CountedPages
@@ -46,8 +47,9 @@ def search_page(query, sort_key, args, row_values) -> Page:
 
     A page by number of at most FEW_MATCHES matches: one statement finds, counts and sorts them.
     Otherwise a count, then (PostgreSQL, few matches) the candidates sorted, or the sort order's
-    index walked until a page of matches is found.
+    index walked until a page of matches is found. Each statement is planned for its search text.
     """
+    plan_for_parameters(db.session.connection())
     page = CountedPages(query, FEW_MATCHES).fetch_counted(db.session, sort_key, args, row_values)
     if page is not None:
         return page
