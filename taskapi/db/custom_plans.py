@@ -16,8 +16,9 @@ CUSTOM_PLAN = "taskapi_custom_plan"
 
 
 def execute_unprepared(cursor, statement, parameters, context):
-    """``do_execute``: run a statement on a CUSTOM_PLAN connection without preparing it (PostgreSQL)."""
-    if context.execution_options.get(CUSTOM_PLAN) and context.dialect.name == "postgresql":
+    """``do_execute``: run a statement on a CUSTOM_PLAN connection without preparing it (psycopg 3, the
+    driver taskapi installs; another driver runs it its own way)."""
+    if context.execution_options.get(CUSTOM_PLAN) and context.dialect.driver == "psycopg":
         cursor.execute(statement, parameters, prepare=False)
         return True
     return None
