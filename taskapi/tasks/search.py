@@ -1,7 +1,7 @@
 """GET /tasks?q=: a case-insensitive substring of title or description, found through each database's
 trigram index, and the page of those matches."""
 
-from sqlalchemy import and_, column, func, or_, select, table
+from sqlalchemy import column, func, or_, select, table
 
 from taskapi.db.custom_plans import plan_for_parameters
 from taskapi.db.engine import escape_like
@@ -28,8 +28,7 @@ def search_condition(text):
     if db.engine.dialect.name != "sqlite" or len(folded) < TRIGRAM:
         return scan_condition(text)
     phrase = '"' + folded.replace('"', '""') + '"'  # one FTS5 string: every character stands for itself
-    # Joined, not IN (subquery): SQLite then walks the matches once rather than first storing their ids.
-    return and_(TASKS_SEARCH.c.tasks_search.match(phrase), TASKS_SEARCH.c.rowid == Task.id)
+    return Task.id.in_(select(TASKS_SEARCH.c.rowid).where(TASKS_SEARCH.c.tasks_search.match(phrase)))
 
 
 def scan_condition(text):

@@ -221,3 +221,13 @@ def test_a_search_pages_by_number_with_its_total(client, user_headers, create_ta
         assert ('rel="next"' in response.headers["Link"]) == (page == 1)
     nothing = client.get("/tasks?q=nowhere&page=1", headers=user_headers)
     assert (nothing.get_json(), nothing.headers["X-Total-Count"]) == ([], "0")
+
+
+def test_a_search_within_a_scope_that_matches_nothing(client, auth, user_headers, create_task):
+    """A search ANDed with a condition that is false outright (an unknown owner or assignee) answers an empty page."""
+    create_task(user_headers, "Quarterly report")
+    admin = auth.create_admin()
+    for headers, query in ((user_headers, "assignee=nobody"), (admin, "owner=nobody"), (user_headers, "project=999")):
+        response = client.get(f"/tasks?q=report&{query}", headers=headers)
+        assert response.status_code == 200, (query, response.get_json())
+        assert (response.get_json(), response.headers["X-Total-Count"]) == ([], "0")
