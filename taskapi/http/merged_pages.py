@@ -86,15 +86,14 @@ class CountedPages(Pages):
         if sort_key.name not in self._statements:
             values = [expression.label(f"sort_{number}") for number, expression in enumerate(sort_key.expressions)]
             found = self.query.with_only_columns(*values).limit(literal("found_cap")).subquery()
-            order = [column.desc() if sort_key.descending else column.asc() for column in found.c]
-            ranked = select(found, func.count().over().label("found_total")).order_by(*order)
+            ranked = select(found, func.count().over().label("found_total")).order_by(*sort_key.order_by(found.c))
             ranked = ranked.limit(bindparam("limit")).offset(bindparam("offset")).subquery()
             unique = sort_key.expressions[-1]
             page = select(*self.query.selected_columns, ranked.c.found_total).join_from(
                 ranked, unique.table, unique == ranked.c[values[-1].name])
-            order = [column.desc() if sort_key.descending else column.asc() for column in ranked.c[:-1]]
-            self._statements[sort_key.name] = page.order_by(*order)
+            self._statements[sort_key.name] = page.order_by(*sort_key.order_by(ranked.c[:-1]))
         return self._statements[sort_key.name]
+
     def fetch_counted(self, session, sort_key, args, row_values) -> Page | None:
         """The Page ``args`` asks for by number, with its total; None when one statement cannot tell
         (a cursor, more than ``cap`` rows, or no row at this offset)."""

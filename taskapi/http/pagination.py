@@ -51,8 +51,10 @@ class SortKey:
         self.descending = descending
         self.value_types = value_types  # how to decode each cursor value
 
-    def order_by(self):
-        return [expression.desc() if self.descending else expression.asc() for expression in self.expressions]
+    def order_by(self, expressions=None):
+        """ORDER BY clauses in this direction, over its own expressions or ``expressions`` standing for them."""
+        return [expression.desc() if self.descending else expression.asc()
+                for expression in (self.expressions if expressions is None else expressions)]
 
     def after_parameters(self):
         """Rows strictly after parameters ``after_0``, ``after_1``... in this order (a row-value comparison)."""
