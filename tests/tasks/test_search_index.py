@@ -160,20 +160,23 @@ PLAIN_ALPHABET = "abcAB12 %_\"'\\*-ÉéЖжΩ😀"
 def corpus(randomness, alphabet, size):
     """``size`` (title, description) pairs drawn from ``alphabet``, some descriptions missing (trimmed, as
     taskapi stores them)."""
-    text = lambda: "".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, 14))).strip() or "a"  # noqa: E731
-    return [(text(), text() if randomness.random() < 0.7 else None) for _ in range(size)]
+    def draw():
+        return "".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, 14))).strip() or "a"
+
+    return [(draw(), draw() if randomness.random() < 0.7 else None) for _ in range(size)]
 
 
 def queries(randomness, texts, alphabet, count):
     """Searches: pieces of the corpus in other cases, and strings drawn from ``alphabet``."""
-    found = []
+    sources = [value for pair in texts for value in pair if value]
+    searches = []
     for _ in range(count):
-        source = randomness.choice([text for pair in texts for text in pair if text])
+        source = randomness.choice(sources)
         start = randomness.randrange(len(source))
         piece = source[start:start + randomness.randint(1, 6)]
-        found.append(randomness.choice([piece, piece.upper(), piece.lower(), piece.swapcase()]))
-        found.append("".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, 4))))
-    return found
+        searches.append(randomness.choice([piece, piece.upper(), piece.lower(), piece.swapcase()]))
+        searches.append("".join(randomness.choice(alphabet) for _ in range(randomness.randint(1, 4))))
+    return searches
 
 
 def test_the_index_answers_every_search_as_a_scan_does(app, user_headers, create_task):

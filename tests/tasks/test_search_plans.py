@@ -9,7 +9,7 @@ from tests.conftest import AuthActions
 RUNS = 8  # psycopg prepares a statement on its fifth run on a connection
 
 
-def test_search_statements_are_planned_for_each_search_text(make_app, create_task):
+def test_search_statements_are_planned_for_each_search_text(make_app):
     app = make_app(DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0)  # every request on the one connection inspected below
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
