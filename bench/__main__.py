@@ -1,8 +1,10 @@
 """Side-by-side HTTP benchmark: taskapi and its peers on the same database, phases under wrk.
 
 Usage: ``python -m bench [--seconds 10] [--rounds 3] [--databases sqlite,postgres] [--workers 2]
-[--no-callgrind]``. First the instructions per request (bench.callgrind), then ``--rounds`` paired
-runs per database: taskapi and the blog-design peer back to back in the same run, and on PostgreSQL
+[--no-callgrind] [--no-depth] [--depth-size 1000000]``. First the instructions per request
+(bench.callgrind), the round trips of a read and a create on PostgreSQL (bench.read_round_trips),
+and searches and filters at a million tasks (bench.search_depth); then ``--rounds`` paired runs per
+database: taskapi and the blog-design peer back to back in the same run, and on PostgreSQL
 the full-stack-fastapi-template backend too (list and create only); their ratios per round and the
 medians. A peer whose files are missing (they live in ../shared/peers, outside this repository) is
 skipped, and the run says so. Writes bench/results/latest.json and latest.md. Loopback only; every
@@ -13,26 +15,23 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import bcrypt
 import requests
 
-from bench import callgrind, servers, wrk
+from bench import callgrind, read_round_trips, search_depth, servers, wrk
+from bench.databases import fresh_database, reachable_databases
 from bench.report import write_reports
 
 USERS, TASKS_PER_USER = 20, 50
 BENCH_PASSWORD = "tulip harbor quiet lantern"  # must pass the password policy
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PEER_NAMES = {"peer": "the blog-design peer", "fullstack": "the full-stack-fastapi-template peer"}
 FULLSTACK_LIST, FULLSTACK_CREATE = "/api/v1/items/?skip=0&limit=50", "/api/v1/items/"
 
@@ -43,6 +42,15 @@ def bcrypt_bound():
     bcrypt.hashpw(b"benchmark", bcrypt.gensalt(12))
     single = time.perf_counter() - started
     return round(os.cpu_count() / single, 2), round(single * 1000, 1)
+
+
+def cpu_model():
+    """The processor's name as Linux reports it (None elsewhere)."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), None)
 
 
 def seed(base_url, kind):
@@ -95,51 +103,6 @@ def run_phases(base_url, kind, names, tokens, seconds):
     if kind == "taskapi":
         phases["healthz"] = wrk.run(base_url, "healthz", "/healthz", tokens, names, seconds=seconds)
     return phases
-
-
-def postgres_available():
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", 5432)) == 0
-
-
-def reachable_databases(names):
-    """The databases of the comma list ``names`` that can run here: postgres only when it answers."""
-    databases = names.split(",")
-    if "postgres" in databases and not postgres_available():
-        print("PostgreSQL not reachable: skipped")
-        databases.remove("postgres")
-    return databases
-
-
-def fresh_postgres_url():
-    """A throwaway PostgreSQL database for one run."""
-    import psycopg
-
-    name = f"taskapi_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
-
-
-def drop_postgres(name):
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def fresh_database(database, scratch, label):
-    """The URL of a new database for the block: PostgreSQL (dropped afterwards) or a SQLite file in ``scratch``."""
-    if database != "postgres":
-        yield f"sqlite:///{scratch}/{label}-{uuid.uuid4().hex[:6]}.sqlite"
-        return
-    url, name = fresh_postgres_url()  # the peer takes the same psycopg URL
-    try:
-        yield url
-    finally:
-        drop_postgres(name)
 
 
 def bench_target(target, scratch, seconds, workers):
@@ -215,17 +178,25 @@ def main():
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=2, help="workers per server (issue #32: two each)")
     parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
+    parser.add_argument("--no-depth", action="store_true",
+                        help="skip the searches and filters at a million tasks (bench.search_depth: minutes)")
+    parser.add_argument("--depth-size", type=int, default=search_depth.SIZE, help="tasks per caller in that part")
     args = parser.parse_args()
     if not wrk.wrk_available():
         raise SystemExit("wrk is not installed: apt-get install -y wrk (or `make bench`, which installs it)")
     instructions = None if args.no_callgrind else callgrind.report(callgrind.measure())
     bound, single_ms = bcrypt_bound()
-    results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+    results = {"machine": {"cores": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version(),
                            "bcrypt_cost12_ms": single_ms, "bcrypt_bound_logins_per_s": bound},
                "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seconds_per_phase": args.seconds,
                "workers": args.workers,
                "instructions_m_per_request": instructions}
     databases = reachable_databases(args.databases)
+    if "postgres" in databases:
+        results["round_trips"] = read_round_trips.round_trips()
+    if not args.no_depth:
+        results["search_depth"] = {"heading": search_depth.heading(search_depth.WARM), "size": args.depth_size,
+                                   "rows": search_depth.measure_all(databases, args.depth_size)}
     results["rounds"] = paired_rounds(databases, args.rounds, args.seconds, args.workers)
     results["summary"] = medians(results["rounds"])
     out = Path(__file__).parent / "results"

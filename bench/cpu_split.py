@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from bench import servers, wrk
-from bench.__main__ import FULLSTACK_CREATE, FULLSTACK_LIST, fresh_database, postgres_available, seed, seed_fullstack
+from bench.__main__ import FULLSTACK_CREATE, FULLSTACK_LIST, seed, seed_fullstack
+from bench.databases import fresh_database, postgres_available
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

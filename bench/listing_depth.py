@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench import servers, wrk
-from bench.__main__ import fresh_database, reachable_databases
+from bench.databases import fresh_database, reachable_databases
 from tests.links import parse_links
 
 PASSWORD = "depth benchmark passphrase"

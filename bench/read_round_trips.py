@@ -9,11 +9,13 @@ the transactional engine, as before that module.
 """
 
 import argparse
+import logging
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 
-from bench.__main__ import drop_postgres, fresh_postgres_url, postgres_available
+from bench.databases import drop_postgres, fresh_postgres_url, postgres_available
 from bench.inprocess import PROD_LIKE, seeded_client
 from config import Config
 
@@ -61,17 +63,15 @@ def traced_round_trips(client, headers, engine, request=read):
     return trips
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed rounds (0: the traces only)")
-    rounds = parser.parse_args().rounds
-    if not postgres_available():
-        raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
-    from taskapi.db import request_session
+# Issue #32: at most this many round trips per request on PostgreSQL.
+TARGETS = {"read": 2, "create": 3}
+
+
+@contextmanager
+def traced_client():
+    """(client, headers, engine) on a throwaway PostgreSQL database, prod-like, one pooled connection."""
     from taskapi.extensions import db
 
-    without_transaction = request_session.reads_without_transaction
-    variants = {"without a transaction": without_transaction, "in a transaction": lambda engine: False}
     url, name = fresh_postgres_url()
     try:
         # One pooled connection, so that the traced connection is the one the request uses.
@@ -80,18 +80,49 @@ def main():
         with seeded_client(**settings) as (client, headers):
             with client.application.app_context():
                 engine = db.engine
+            yield client, headers, engine
+            with client.application.app_context():
+                db.session.remove()
+                engine.dispose()
+    finally:
+        drop_postgres(name)
+
+
+def round_trips():
+    """{"read": [trip], "create": [trip]}: what one warm list of 50 and one create send to PostgreSQL."""
+    logging.disable(logging.INFO)  # the requests' access log lines: nothing this report reads
+    try:
+        with traced_client() as (client, headers, engine):
+            return {request.__name__: traced_round_trips(client, headers, engine, request)
+                    for request in (read, create)}
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def print_trips(label, trips):
+    print(f"{label}: {len(trips)} round trips")
+    for trip in trips:
+        print(f"    {trip}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="timed rounds (0: the traces only)")
+    rounds = parser.parse_args().rounds
+    if not postgres_available():
+        raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
+    from taskapi.db import request_session
+
+    without_transaction = request_session.reads_without_transaction
+    variants = {"without a transaction": without_transaction, "in a transaction": lambda engine: False}
+    try:
+        with traced_client() as (client, headers, engine):
             for request in (read, create):
-                trips = traced_round_trips(client, headers, engine, request)
-                print(f"{request.__doc__[:-1].lower()}: {len(trips)} round trips")
-                for trip in trips:
-                    print(f"    {trip}")
+                print_trips(request.__doc__[:-1].lower(), traced_round_trips(client, headers, engine, request))
             timings = {variant: [] for variant in variants}
             for variant, decide in variants.items():
                 request_session.reads_without_transaction = decide
-                trips = traced_round_trips(client, headers, engine)
-                print(f"a list {variant}: {len(trips)} round trips")
-                for trip in trips:
-                    print(f"    {trip}")
+                print_trips(f"a list {variant}", traced_round_trips(client, headers, engine))
             for number in range(rounds):
                 order = list(variants) if number % 2 == 0 else list(reversed(variants))
                 for variant in order:
@@ -107,12 +138,8 @@ def main():
                 print(f"{variant:<22} wall {statistics.median(w for w, _ in figures):.2f} ms, "
                       f"CPU {statistics.median(c for _, c in figures):.2f} ms per list "
                       f"(medians of {rounds} rounds of {REQUESTS})")
-            with client.application.app_context():
-                db.session.remove()
-                engine.dispose()
     finally:
         request_session.reads_without_transaction = without_transaction
-        drop_postgres(name)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 import json
 
 from bench.callgrind import target_of
+from bench.read_round_trips import TARGETS as ROUND_TRIP_TARGETS
+from bench.search_depth import table_lines
 
 PHASES = ("list", "create", "login", "mixed_list", "mixed_login", "healthz")
 # Issue #19's targets, per database, on the medians of the paired rounds.
@@ -41,7 +43,8 @@ def comparison(title, ratios, summary, targets):
 def markdown(results):
     machine = results["machine"]
     lines = [f"# Benchmark {results['when']}", "",
-             f"{machine['cores']} cores, Python {machine['python']}, bcrypt cost 12 = {machine['bcrypt_cost12_ms']} ms "
+             f"{machine['cores']} cores ({machine.get('cpu') or 'processor unknown'}), Python {machine['python']}, "
+             f"bcrypt cost 12 = {machine['bcrypt_cost12_ms']} ms "
              f"-> bound {machine['bcrypt_bound_logins_per_s']} logins/s; {results['seconds_per_phase']} s per phase, "
              f"wrk 16 connections (mixed: 8 login + 4 list), 20 users x 50 tasks, {results.get('workers', 'cores')} "
              "workers per server.", ""]
@@ -53,6 +56,17 @@ def markdown(results):
         lines += [f"| {kind} | {value} | {target_of(kind)} | {instructions['app_alone'][kind]} |"
                   for kind, value in instructions["through_test_client"].items()]
         lines.append("")
+    trips = results.get("round_trips")
+    if trips:
+        lines += ["## PostgreSQL round trips per request (one warm request, libpq trace)", "",
+                  "| request | round trips | target | met | what is sent |", "|---|---|---|---|---|"]
+        lines += [f"| {kind} | {len(sent)} | <= {ROUND_TRIP_TARGETS[kind]} | "
+                  f"{'yes' if len(sent) <= ROUND_TRIP_TARGETS[kind] else 'NO'} | {'; '.join(sent)} |"
+                  for kind, sent in trips.items()]
+        lines.append("")
+    depth = results.get("search_depth")
+    if depth:
+        lines += [f"## {depth['heading']}", "", *table_lines(depth["rows"], depth["size"]), ""]
     for database, summary in results["summary"].items():
         if "ratios" in summary:
             lines += comparison(f"## {database}: taskapi / blog peer, paired rounds", summary, summary, TARGETS)

@@ -21,11 +21,16 @@ import requests
 from sqlalchemy import create_engine, event, make_url, text
 
 from bench import servers
-from bench.__main__ import POSTGRES_ADMIN, fresh_database, reachable_databases
+from bench.databases import POSTGRES_ADMIN, fresh_database, reachable_databases
 from bench.listing_depth import PASSWORD, POSTGRES_SEED, RECOUNT_PROJECTS, RECOUNT_USERS, SQLITE_SEED
 from taskapi.db.engine import tune_sqlite_connection
 
 PROJECTS = 20
+SIZE, REPEAT = 1_000_000, 7
+# One keep-alive connection reaches one worker and, sequentially, one database connection. psycopg
+# prepares a statement on its 6th run there, and PostgreSQL plans the first 5 runs of a prepared
+# statement for their parameters before it keeps a generic plan: 11 runs reach the steady state.
+WARM = 12
 RESULTS = Path(__file__).parent / "results" / "search_depth.md"
 # (label, query string, target ms): a single filter or sort with its total, and searches.
 CASES = [
@@ -149,40 +154,47 @@ def measure(database, size, repeat, warm, scratch, kept_url=None):
     return rows
 
 
-def table(report, size, warm):
-    """The Markdown results table."""
-    lines = [f"# Search and filters at depth ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 cores, "
-             f"gunicorn 2 workers, per_page 50, median of first pages after {warm} uncounted, fewer for pages over "
-             f"{SLOW:g} s)", "",
-             f"`deep` owns {size:,} personal tasks; `member` belongs to {PROJECTS} projects holding {size:,} "
+def heading(warm):
+    """What the table measured, and when."""
+    return (f"Search and filters at depth ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 cores, "
+            f"gunicorn 2 workers, per_page 50, median of first pages after {warm} uncounted, fewer for pages over "
+            f"{SLOW:g} s)")
+
+
+def table_lines(report, size):
+    """The results table (Markdown lines) of ``report``: {database: measure()'s rows}."""
+    lines = [f"`deep` owns {size:,} personal tasks; `member` belongs to {PROJECTS} projects holding {size:,} "
              "tasks between them (both in one database).", "",
              "| database | caller | case | ms | X-Total-Count | target ms | met |", "|---|---|---|---|---|---|---|"]
     for database, rows in report.items():
         for caller, label, ms, total, target in rows:
             met = "" if target is None else ("yes" if ms <= target else "**no**")
             lines.append(f"| {database} | {caller} | {label} | {ms} | {total:,} | {target or '-'} | {met} |")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def measure_all(databases, size=SIZE, repeat=REPEAT, warm=WARM, kept_urls=None):
+    """{database: rows} for each of ``databases`` (fresh ones unless ``kept_urls`` names one); writes RESULTS."""
+    report = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for database in databases:
+            report[database] = measure(database, size, repeat, warm, scratch, (kept_urls or {}).get(database))
+    RESULTS.write_text("\n".join([f"# {heading(warm)}", "", *table_lines(report, size)]) + "\n")
+    return report
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--size", type=int, default=SIZE)
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--repeat", type=int, default=7)
-    # One keep-alive connection reaches one worker and, sequentially, one database connection. psycopg
-    # prepares a statement on its 6th run there, and PostgreSQL plans the first 5 runs of a prepared
-    # statement for their parameters before it keeps a generic plan: 11 runs reach the steady state.
-    parser.add_argument("--warm", type=int, default=12, help="uncounted first pages before each case")
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    parser.add_argument("--warm", type=int, default=WARM, help="uncounted first pages before each case")
     parser.add_argument("--sqlite-url", help="a SQLite database to seed once and keep")
     parser.add_argument("--postgres-url", help="a PostgreSQL database to seed once and keep")
     args = parser.parse_args()
-    report = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        for database in reachable_databases(args.databases):
-            kept_url = args.sqlite_url if database == "sqlite" else args.postgres_url
-            report[database] = measure(database, args.size, args.repeat, args.warm, scratch, kept_url)
-    RESULTS.write_text(table(report, args.size, args.warm))
-    print(table(report, args.size, args.warm))
+    kept_urls = {"sqlite": args.sqlite_url, "postgres": args.postgres_url}
+    measure_all(reachable_databases(args.databases), args.size, args.repeat, args.warm, kept_urls)
+    print(RESULTS.read_text())
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import os
 import tempfile
 import time
 
-from bench.__main__ import fresh_database
 from bench.cpu_split import measure
+from bench.databases import fresh_database
 
 
 def parse_settings(text):
