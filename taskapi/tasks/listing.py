@@ -12,7 +12,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     true,
 )
@@ -22,14 +21,13 @@ from taskapi.auth.sessions.token_auth import token_project_restriction
 from taskapi.errors import DomainError
 from taskapi.extensions import db
 from taskapi.http.api import ADMIN_REQUIRED
-from taskapi.http.merged_pages import MergedPages
-from taskapi.http.pagination import PageArgsSchema, Pages, SortKey, fetch_page
+from taskapi.http.pagination import PageArgsSchema, Pages, SortKey
 from taskapi.models import PRIORITIES, Task, User
 from taskapi.projects.access import PROJECT_TASKS, parts_of_scope, visible_scope, visible_task_parts, visible_to
 from taskapi.tasks.filter_totals import FILTERS, counted_total
 from taskapi.tasks.schemas import TASK_COLUMN_NAMES
-from taskapi.tasks.scope_pages import scope_page
-from taskapi.tasks.search import search_condition, search_page
+from taskapi.tasks.scope_pages import page_of_parts, scope_page
+from taskapi.tasks.search import search_page
 
 # Nulls sort last both ways: a missing due date reads as "no deadline".
 LATEST, EARLIEST = date(9999, 12, 31), date(1, 1, 1)
@@ -107,7 +105,7 @@ def assignee_condition(assignee):
 
 
 def filter_conditions(args):
-    """The WHERE clauses for the filters given."""
+    """The WHERE clauses for the filters given, but the search (taskapi.tasks.search)."""
     conditions = []
     if args["completed"] is not None:
         conditions.append(Task.completed == args["completed"])
@@ -117,8 +115,6 @@ def filter_conditions(args):
         conditions.append(Task.due_date < args["due_before"])
     if args["due_after"]:
         conditions.append(Task.due_date > args["due_after"])
-    if args["q"]:
-        conditions.append(search_condition(args["q"]))
     if args["project"]:
         conditions.append(project_condition(args["project"]))
     if args["assignee"]:
@@ -176,17 +172,8 @@ def member_page(scope, column, value, sort_key, args, total):
     row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
     filters = [] if column is None else [Task.__table__.c[column] == value]
     if scope is None or len(scope.project_ids) + (scope.owner_id is not None) < 2:  # one part: no merge
-        return page_of_parts(parts_of_scope(current_user, scope), filters, sort_key, args, total)
+        return page_of_parts(TASK_ROW, parts_of_scope(current_user, scope), filters, sort_key, args, total, row_values)
     return scope_page(TASK_ROW, scope, column, value, sort_key, args, total, row_values)
-
-
-def page_of_parts(parts, filters, sort_key, args, total):
-    """The Page of the tasks matching ``filters`` in any of the disjoint ``parts``, each read in order."""
-    row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
-    if len(parts) == 1:
-        return fetch_page(db.session, TASK_ROW.where(parts[0], *filters), sort_key, args, total, row_values)
-    queries = [TASK_ROW.where(part, *filters) for part in parts]
-    return MergedPages(queries).fetch(db.session, sort_key, args, total, row_values)
 
 
 def listing_page(args):
@@ -199,15 +186,15 @@ def listing_page(args):
         return member_page(visible_scope(current_user), column, value, sort_key, args, total)
     parts = scope_parts(args)
     filters = filter_conditions(args)
-    if parts is None and not filters:  # every task: the maintained personal counts and the project tasks
+    row_values = lambda task: sort_values(sort_key, task)  # noqa: E731
+    if parts is None and not filters and not args["q"]:  # every task: maintained personal counts, project tasks
         personal = db.session.scalar(select(func.coalesce(func.sum(User.task_count), literal(0))))
         total = personal + db.session.scalar(select(func.count()).select_from(Task).where(Task.project_id.isnot(None)))
-        return page_of_parts([true()], [], sort_key, args, total)
+        return page_of_parts(TASK_ROW, [true()], [], sort_key, args, total, row_values)
     parts = parts if parts is not None else [true()]
-    if args["q"]:  # a search starts from the index's candidates: one pass over them, not one per part
-        query = TASK_ROW.where(or_(*parts), *filters)
-        return search_page(query, sort_key, args, lambda task: sort_values(sort_key, task))
+    if args["q"]:
+        return search_page(TASK_ROW, parts, filters, args["q"], sort_key, args, row_values)
     # One count per disjoint part, each from an index range, summed in one statement.
     counts = [select(func.count()).select_from(Task).where(part, *filters).scalar_subquery() for part in parts]
     total = db.session.scalar(select(sum(counts[1:], counts[0])))
-    return page_of_parts(parts, filters, sort_key, args, total)
+    return page_of_parts(TASK_ROW, parts, filters, sort_key, args, total, row_values)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, bindparam
 
 from taskapi.extensions import db
 from taskapi.http.merged_pages import MergedPages
+from taskapi.http.pagination import Page, fetch_page
 from taskapi.models import Task
 
 # {(personal tasks read, number of projects, filter column or None): MergedPages}; at most
@@ -38,3 +39,11 @@ def scope_page(task_row, scope, column, value, sort_key, args, total, row_values
         parameters["filter_value"] = value
     pages = shape_pages(task_row, scope.owner_id is not None, len(scope.project_ids), column)
     return pages.fetch(db.session, sort_key, args, total, row_values, **parameters)
+
+
+def page_of_parts(task_row, parts, filters, sort_key, args, total, row_values) -> Page:
+    """The Page of the rows matching ``filters`` in any of the disjoint ``parts``, each read in order."""
+    if len(parts) == 1:
+        return fetch_page(db.session, task_row.where(parts[0], *filters), sort_key, args, total, row_values)
+    queries = [task_row.where(part, *filters) for part in parts]
+    return MergedPages(queries).fetch(db.session, sort_key, args, total, row_values)

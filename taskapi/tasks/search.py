@@ -9,11 +9,15 @@ from taskapi.extensions import db
 from taskapi.http.merged_pages import CandidatePages, CountedPages
 from taskapi.http.pagination import Page, fetch_page
 from taskapi.models import Task
+from taskapi.tasks.scope_pages import page_of_parts
 
 # The SQLite trigram index (migration 0018_search): FTS5 over each task's case-folded title and description.
 TASKS_SEARCH = table("tasks_search", column("rowid"), column("tasks_search"))
 # A trigram index answers only for three characters or more; shorter searches read every visible row.
 TRIGRAM = 3
+# Up to this many matches a search's page sorts its candidates; beyond, reading the sort order's index
+# meets a page of matches soon.
+FEW_MATCHES = 50_000
 
 
 def search_condition(text):
@@ -41,23 +45,25 @@ def scan_condition(text):
     return or_(fold(Task.title).like(pattern, escape="\\"), fold(Task.description).like(pattern, escape="\\"))
 
 
-def search_page(query, sort_key, args, row_values) -> Page:
-    """The Page of a search's matches (``query``: the caller's visible tasks that match), with their total.
+def search_page(task_row, parts, filters, text, sort_key, args, row_values) -> Page:
+    """The Page of ``task_row``'s rows in any of the disjoint ``parts`` that match ``filters`` and
+    contain ``text``, with their total.
 
     A page by number of at most FEW_MATCHES matches: one statement finds, counts and sorts them.
-    Otherwise a count, then (PostgreSQL, few matches) the candidates sorted, or the sort order's
-    index walked until a page of matches is found. Each statement is planned for its search text.
+    Otherwise a count, then (PostgreSQL, few matches) the candidates sorted. Many matches lie dense
+    in every sort order: each part's index read in order, each row's own text tested, fills a page
+    long before the text index has listed its candidates (SQLite builds the whole list first, and
+    PostgreSQL cannot read the OR of a member's parts in order). Each statement is planned for its
+    search text.
     """
     plan_for_parameters(db.session.connection())
+    query = task_row.where(or_(*parts), *filters, search_condition(text))
     page = CountedPages(query, FEW_MATCHES).fetch_counted(db.session, sort_key, args, row_values)
     if page is not None:
         return page
     total = db.session.execute(select(func.count()).select_from(Task).where(query.whereclause)).scalar_one()
-    if total <= FEW_MATCHES and db.engine.dialect.name == "postgresql":
+    if total > FEW_MATCHES:
+        return page_of_parts(task_row, parts, [*filters, scan_condition(text)], sort_key, args, total, row_values)
+    if db.engine.dialect.name == "postgresql":
         return CandidatePages(query).fetch(db.session, sort_key, args, total, row_values)
     return fetch_page(db.session, query, sort_key, args, total, row_values)
-
-
-# Up to this many matches a search's page sorts its candidates; beyond, walking the sort order's index
-# meets a page of matches soon (SQLite drives from the FTS5 candidates by itself).
-FEW_MATCHES = 50_000

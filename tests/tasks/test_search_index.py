@@ -226,6 +226,40 @@ def test_a_search_pages_by_number_with_its_total(client, user_headers, create_ta
     assert (nothing.get_json(), nothing.headers["X-Total-Count"]) == ([], "0")
 
 
+@pytest.mark.parametrize("sort", ["-created_at", "title", "due_date", "-priority"])
+@pytest.mark.parametrize("few_matches", [search.FEW_MATCHES, 2])
+def test_a_members_search_pages_through_every_part(client, app, auth, user_headers, create_task, monkeypatch,
+                                                   few_matches, sort):
+    """A member's search over personal and two projects' tasks pages in order, by number and by cursor,
+    with its total, whether the matches are few (sorted together) or many (each part read in order)."""
+    monkeypatch.setattr(search, "FEW_MATCHES", few_matches)
+    bob = auth.headers("bob")
+    projects = [client.post("/projects", json={"name": name}, headers=bob).get_json()["id"] for name in "AB"]
+    with app.app_context():
+        ada = db.session.scalar(db.select(User).where(User.username == "ada"))
+        for project_id in projects:
+            add_member(project_id, ada, ProjectRole.VIEWER, actor_id=None)
+        db.session.commit()
+    for number in range(9):
+        owner, project_id = (user_headers, None) if number % 3 == 0 else (bob, projects[number % 3 - 1])
+        create_task(owner, f"Plan {number}", project_id=project_id, priority=["low", "high"][number % 2],
+                    due_date=None if number % 4 else f"2026-12-0{number + 1}", completed=number % 2 == 0)
+    create_task(bob, "Bob's own plan")  # not ada's to see
+    create_task(user_headers, "Unrelated")
+    everything = client.get(f"/tasks?sort={sort}&per_page=100", headers=user_headers).get_json()
+    expected = [task["id"] for task in everything if "plan" in task["title"].casefold()]
+    assert len(expected) == 9
+    assert walk(client, f"/tasks?q=PLAN&sort={sort}&per_page=2", user_headers) == expected
+    for page in (1, 3, 5, 6):
+        response = client.get(f"/tasks?q=plan&sort={sort}&per_page=2&page={page}", headers=user_headers)
+        assert [task["id"] for task in response.get_json()] == expected[2 * page - 2:2 * page], page
+        assert response.headers["X-Total-Count"] == "9"
+    done = client.get(f"/tasks?q=plan&completed=true&sort={sort}&per_page=100", headers=user_headers)
+    assert [task["id"] for task in done.get_json()] == [
+        task["id"] for task in everything if task["id"] in expected and task["completed"]]
+    assert done.headers["X-Total-Count"] == "5"
+
+
 def test_a_search_within_a_scope_that_matches_nothing(client, auth, user_headers, create_task):
     """A search ANDed with a condition that is false outright (an unknown owner or assignee) answers an empty page."""
     create_task(user_headers, "Quarterly report")
