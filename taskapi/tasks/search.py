@@ -1,7 +1,7 @@
 """GET /tasks?q=: a case-insensitive substring of title or description, found through each database's
 trigram index, and the page of those matches."""
 
-from sqlalchemy import column, func, or_, select, table
+from sqlalchemy import column, func, literal_column, or_, table
 
 from taskapi.db.custom_plans import plan_for_parameters
 from taskapi.db.engine import escape_like
@@ -20,23 +20,28 @@ TRIGRAM = 3
 FEW_MATCHES = 50_000
 
 
-def search_condition(text):
-    """Title or description contains ``text``, ignoring case (Unicode-aware on both databases).
+def searched(rows, text):
+    """``rows`` (a select of tasks) narrowed to tasks whose title or description contains ``text``,
+    ignoring case (Unicode-aware on both databases).
 
     PostgreSQL narrows ILIKE's rows through its pg_trgm GIN indexes by itself and rechecks each.
     On SQLite, three characters or more are one FTS5 phrase over the case-folded text, which the
     trigram tokenizer answers exactly (a run of consecutive trigrams is the substring itself), so
-    no row is rechecked; shorter texts scan.
+    no row is rechecked; shorter texts scan. The phrase's matches are joined in FROM and drive the
+    statement: a LIMIT stops reading them, where ``IN (matches)`` listed every one first, and a
+    scope that folds to false leaves the join in place (a join condition in WHERE went with it).
     """
     folded = text.casefold()
     if db.engine.dialect.name != "sqlite" or len(folded) < TRIGRAM:
-        return scan_condition(text)
+        return rows.where(scan_condition(text))
     phrase = '"' + folded.replace('"', '""') + '"'  # one FTS5 string: every character stands for itself
-    return Task.id.in_(select(TASKS_SEARCH.c.rowid).where(TASKS_SEARCH.c.tasks_search.match(phrase)))
+    # "+ 0": SQLite may not look the FTS5 table up by rowid once per task, so its matches lead.
+    matches = Task.id == TASKS_SEARCH.c.rowid + literal_column("0")
+    return rows.join_from(Task.__table__, TASKS_SEARCH, matches).where(TASKS_SEARCH.c.tasks_search.match(phrase))
 
 
 def scan_condition(text):
-    """search_condition() as a test of each row's own text: the meaning the indexes must keep."""
+    """searched()'s test of each row's own text: the meaning the indexes must keep."""
     pattern = f"%{escape_like(text.casefold())}%"
     if db.engine.dialect.name != "sqlite":
         return or_(Task.title.ilike(pattern, escape="\\"), Task.description.ilike(pattern, escape="\\"))
@@ -57,11 +62,11 @@ def search_page(task_row, parts, filters, text, sort_key, args, row_values) -> P
     search text.
     """
     plan_for_parameters(db.session.connection())
-    query = task_row.where(or_(*parts), *filters, search_condition(text))
+    query = searched(task_row.where(or_(*parts), *filters), text)
     page = CountedPages(query, FEW_MATCHES).fetch_counted(db.session, sort_key, args, row_values)
     if page is not None:
         return page
-    total = db.session.execute(select(func.count()).select_from(Task).where(query.whereclause)).scalar_one()
+    total = db.session.execute(query.with_only_columns(func.count(), maintain_column_froms=True)).scalar_one()
     if total > FEW_MATCHES:
         return page_of_parts(task_row, parts, [*filters, scan_condition(text)], sort_key, args, total, row_values)
     if db.engine.dialect.name == "postgresql":

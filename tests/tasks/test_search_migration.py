@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from taskapi.extensions import db
 from taskapi.models import Task
-from taskapi.tasks.search import search_condition
+from taskapi.tasks.search import searched
 from tests.scratch import downgrade, insert_user, run, upgrade
 
 BEFORE, AFTER = "0017_detached_deliveries", "0018_search"
@@ -18,8 +18,8 @@ SEARCH_OBJECTS = {"sqlite": {"tasks_search", "tasks_search_source", "tasks_searc
 
 
 def search(q):
-    """Titles matching ``q`` through the listing's own search condition, by id."""
-    return db.session.scalars(select(Task.title).where(search_condition(q)).order_by(Task.id)).all()
+    """Titles matching ``q`` through the listing's own search, by id."""
+    return db.session.scalars(searched(select(Task.title), q).order_by(Task.id)).all()
 
 
 def search_objects():
