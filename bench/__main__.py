@@ -199,8 +199,7 @@ def main():
     # Last: seeding two million rows leaves PostgreSQL checkpointing and vacuuming for a minute, which
     # cut the first round's creates by a third when this part ran before the rounds.
     if not args.no_depth:
-        results["search_depth"] = {"heading": search_depth.heading(search_depth.WARM), "size": args.depth_size,
-                                   "rows": search_depth.measure_all(databases, args.depth_size)}
+        results["search_depth"] = search_depth.measure_all(databases, args.depth_size)
     out = Path(__file__).parent / "results"
     print(write_reports(results, out))
 

@@ -8,6 +8,7 @@ POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def postgres_available():
+    """True when PostgreSQL listens on 127.0.0.1:5432."""
     with socket.socket() as probe:
         probe.settimeout(1)
         return probe.connect_ex(("127.0.0.1", 5432)) == 0
@@ -33,6 +34,7 @@ def fresh_postgres_url():
 
 
 def drop_postgres(name):
+    """Drop database ``name``, closing its connections."""
     import psycopg
 
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:

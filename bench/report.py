@@ -66,7 +66,7 @@ def markdown(results):
         lines.append("")
     depth = results.get("search_depth")
     if depth:
-        lines += [f"## {depth['heading']}", "", *table_lines(depth["rows"], depth["size"]), ""]
+        lines += [f"## {depth['heading']}", "", *table_lines(depth), ""]
     lines += ["## Resident memory per worker (issue #32: <= 100 MB)", "", "| database | largest, MB | met |",
               "|---|---|---|"]
     lines += [f"| {database} | {summary['rss_mb_max']} | {'yes' if summary['rss_mb_max'] <= 100 else 'NO'} |"

@@ -161,12 +161,13 @@ def heading(warm):
             f"{SLOW:g} s)")
 
 
-def table_lines(report, size):
-    """The results table (Markdown lines) of ``report``: {database: measure()'s rows}."""
+def table_lines(depth):
+    """The results table (Markdown lines) of ``depth``: measure_all()'s answer."""
+    size = depth["size"]
     lines = [f"`deep` owns {size:,} personal tasks; `member` belongs to {PROJECTS} projects holding {size:,} "
              "tasks between them (both in one database).", "",
              "| database | caller | case | ms | X-Total-Count | target ms | met |", "|---|---|---|---|---|---|---|"]
-    for database, rows in report.items():
+    for database, rows in depth["rows"].items():
         for caller, label, ms, total, target in rows:
             met = "" if target is None else ("yes" if ms <= target else "**no**")
             lines.append(f"| {database} | {caller} | {label} | {ms} | {total:,} | {target or '-'} | {met} |")
@@ -174,13 +175,15 @@ def table_lines(report, size):
 
 
 def measure_all(databases, size=SIZE, repeat=REPEAT, warm=WARM, kept_urls=None):
-    """{database: rows} for each of ``databases`` (fresh ones unless ``kept_urls`` names one); writes RESULTS."""
-    report = {}
+    """{"heading", "size", "rows": {database: measure()'s rows}} for each of ``databases`` (fresh ones
+    unless ``kept_urls`` names one); writes RESULTS."""
+    rows = {}
     with tempfile.TemporaryDirectory() as scratch:
         for database in databases:
-            report[database] = measure(database, size, repeat, warm, scratch, (kept_urls or {}).get(database))
-    RESULTS.write_text("\n".join([f"# {heading(warm)}", "", *table_lines(report, size)]) + "\n")
-    return report
+            rows[database] = measure(database, size, repeat, warm, scratch, (kept_urls or {}).get(database))
+    depth = {"heading": heading(warm), "size": size, "rows": rows}
+    RESULTS.write_text("\n".join([f"# {depth['heading']}", "", *table_lines(depth)]) + "\n")
+    return depth
 
 
 def main():
