@@ -57,7 +57,7 @@ def search_page(task_row, parts, filters, text, sort_key, args, row_values) -> P
     A page by number of at most FEW_MATCHES matches: one statement finds, counts and sorts them.
     Otherwise a count, then (PostgreSQL, few matches) the candidates sorted. Many matches lie dense
     in every sort order: each part's index read in order, each row's own text tested, fills a page
-    long before the text index has listed its candidates (SQLite builds the whole list first, and
+    long before the text index's matches could all be sorted (SQLite reads them in rowid order, and
     PostgreSQL cannot read the OR of a member's parts in order). Each statement is planned for its
     search text.
     """
